@@ -1,0 +1,51 @@
+// Configuration from the environment, validated once at start; a bad value stops the process with a message.
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const Env = z.object({
+  CHANGEPROOF_HOST: z.string().min(1).default('127.0.0.1'),
+  CHANGEPROOF_PORT: z.coerce.number().int().min(0).max(65535).default(8320),
+  CHANGEPROOF_DATA: z.string().min(1).default('./data'),
+  CHANGEPROOF_POLICY: z.string().min(1).optional(),
+  CHANGEPROOF_LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info'),
+  CHANGEPROOF_BODY_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(1024 * 1024),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL')
+    .optional(),
+});
+
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  policyFile: string | undefined;
+  logLevel: z.infer<typeof Env>['CHANGEPROOF_LOG_LEVEL'];
+  bodyLimit: number;
+  databaseUrl: string | undefined;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = Env.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    host: e.CHANGEPROOF_HOST,
+    port: e.CHANGEPROOF_PORT,
+    dataDir: resolve(e.CHANGEPROOF_DATA),
+    policyFile: e.CHANGEPROOF_POLICY,
+    logLevel: e.CHANGEPROOF_LOG_LEVEL,
+    bodyLimit: e.CHANGEPROOF_BODY_LIMIT,
+    databaseUrl: e.DATABASE_URL,
+  };
+}

@@ -1,0 +1,31 @@
+// The composition root: builds every repository and use-case once, from the store and the clock.
+import { IdentityService } from './modules/identity/identity.service.ts';
+import { ChangesService } from './modules/changes/changes.service.ts';
+import { PolicyService } from './modules/policy/policy.service.ts';
+import { ServicesService } from './modules/services/services.service.ts';
+import type { Deps } from './modules/deps.ts';
+import type { Store } from './store/database.ts';
+import { Recorder } from './store/recorder.ts';
+
+export interface Container {
+  deps: Deps;
+  store: Store;
+  identity: IdentityService;
+  services: ServicesService;
+  policies: PolicyService;
+  changes: ChangesService;
+}
+
+export function createContainer(store: Store, now: () => Date = () => new Date()): Container {
+  const deps: Deps = { store, recorder: new Recorder(store), now };
+  const services = new ServicesService(deps);
+  const policies = new PolicyService(deps);
+  return {
+    deps,
+    store,
+    identity: new IdentityService(deps),
+    services,
+    policies,
+    changes: new ChangesService(deps, policies, services),
+  };
+}

@@ -1,0 +1,252 @@
+// API contract for changes: request bodies (strict: unknown fields are errors) and the change as returned.
+import { z } from 'zod';
+import { Instant, Name } from './common.ts';
+
+const text = (max: number) => z.string().max(max);
+const RiskRating = z.enum(['low', 'medium', 'high']);
+const Outcome = z.enum(['successful', 'successful_with_issues', 'failed', 'rolled_back', 'cancelled']);
+export const ChangeStateEnum = z.enum([
+  'draft',
+  'awaiting_approval',
+  'approved',
+  'scheduled',
+  'implementing',
+  'review',
+  'closed',
+  'rejected',
+  'cancelled',
+]);
+export const ChangeTypeEnum = z.enum(['standard', 'normal', 'emergency', 'unauthorized']);
+
+const Link = z.strictObject({
+  kind: z.enum(['pull_request', 'commit', 'ticket', 'vulnerability', 'incident', 'risk', 'document']),
+  ref: z.string().min(1).max(500),
+  title: text(200).optional(),
+  author: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('Author of a commit or pull request; they cannot approve'),
+});
+const RollbackPlan = z.strictObject({
+  method: z.string().min(1).max(2000),
+  expectedMinutes: z.number().int().min(0).max(100_000),
+  triggers: text(2000),
+  backupConfirmed: z.boolean(),
+});
+const TestEvidence = z.strictObject({
+  environment: z.string().min(1).max(100),
+  results: z.string().min(1).max(10_000),
+  artifactDigest: z
+    .string()
+    .regex(/^sha256:[0-9a-f]{64}$/, 'an artifact digest looks like sha256:<64 hex digits>')
+    .optional(),
+  url: z.url().max(2000).optional(),
+});
+export const WindowInput = z
+  .strictObject({ start: Instant, end: Instant })
+  .refine((w) => w.end > w.start, { message: 'the window must end after it starts', path: ['end'] });
+
+/** The fields a requester writes. */
+export const ContentInput = z.strictObject({
+  title: z.string().trim().min(3, 'give the change a title of at least 3 characters').max(200),
+  description: text(20_000),
+  reason: text(5_000).describe('The business or security driver'),
+  services: z.array(Name).max(100),
+  dataImpact: text(5_000),
+  supplierImpact: text(5_000),
+  links: z.array(Link).max(100),
+  riskAnswers: z.record(z.string().max(64), z.boolean()),
+  securityImpact: text(5_000),
+  implementationPlan: text(20_000),
+  implementer: Name.nullable(),
+  rollbackPlan: RollbackPlan.nullable(),
+  testPlan: text(20_000),
+  testEvidence: TestEvidence.nullable(),
+});
+
+export const CreateChangeBody = ContentInput.partial()
+  .extend({
+    title: ContentInput.shape.title,
+    type: z.enum(['normal', 'standard', 'emergency']).default('normal'),
+    template: z.string().max(64).optional().describe('Standard changes: the policy template to use'),
+    window: WindowInput.optional().describe('Standard changes only: when it will be carried out'),
+  })
+  .strict();
+export type CreateChangeBody = z.infer<typeof CreateChangeBody>;
+
+export const EditChangeBody = ContentInput.partial().refine((b) => Object.keys(b).length > 0, {
+  message: 'send at least one field to change',
+});
+export type EditChangeBody = z.infer<typeof EditChangeBody>;
+
+export const DecisionBody = z.strictObject({
+  group: z
+    .string()
+    .max(64)
+    .optional()
+    .describe('The approver group this decision counts for; defaults to the first open one you hold'),
+  comment: text(5_000).default(''),
+});
+export const ScheduleBody = z.strictObject({ window: WindowInput });
+export const CompleteBody = z.strictObject({
+  outcome: Outcome,
+  notes: text(20_000).default(''),
+  verification: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1).max(200),
+        passed: z.boolean(),
+        detail: text(2_000).optional(),
+      }),
+    )
+    .max(100)
+    .default([]),
+});
+export const ReviewBody = z.strictObject({
+  summary: z.string().min(1, 'summarise what happened').max(20_000),
+  whatWentWell: text(20_000).optional(),
+  whatWentWrong: text(20_000).optional(),
+  followUps: z.array(z.string().min(1).max(2_000)).max(100).default([]),
+  continuityPlanNeedsUpdate: z.boolean().default(false),
+});
+export const CancelBody = z.strictObject({
+  reason: z.string().min(1, 'say why the change is cancelled').max(5_000),
+});
+
+export const ListChangesQuery = z.strictObject({
+  state: z.union([ChangeStateEnum, z.array(ChangeStateEnum)]).optional(),
+  type: ChangeTypeEnum.optional(),
+  risk: RiskRating.optional(),
+  service: Name.optional(),
+  requester: z.string().max(64).optional(),
+  from: Instant.optional().describe('Created at or after'),
+  to: Instant.optional().describe('Created before'),
+  q: z.string().min(1).max(200).optional().describe('Text in the id, title or description'),
+  overdue: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe('Emergency changes owing their record or review past the deadline'),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(100).optional(),
+});
+export type ListChangesQuery = z.infer<typeof ListChangesQuery>;
+
+const Approval = z.object({
+  approver: z.string(),
+  group: z.string(),
+  decision: z.enum(['approved', 'rejected']),
+  comment: z.string(),
+  at: z.string(),
+  revisionHash: z.string(),
+  withdrawnAt: z.string().nullable(),
+});
+const Requirement = z.object({ group: z.string(), count: z.number() });
+
+export const ChangeView = z
+  .object({
+    id: z.string(),
+    number: z.number(),
+    type: ChangeTypeEnum,
+    state: ChangeStateEnum,
+    riskRating: RiskRating.nullable(),
+    title: z.string(),
+    description: z.string(),
+    reason: z.string(),
+    services: z.array(z.string()),
+    dataImpact: z.string(),
+    supplierImpact: z.string(),
+    links: z.array(Link),
+    riskAnswers: z.record(z.string(), z.boolean()),
+    securityImpact: z.string(),
+    implementationPlan: z.string(),
+    implementer: z.string().nullable(),
+    rollbackPlan: RollbackPlan.nullable(),
+    testPlan: z.string(),
+    testEvidence: TestEvidence.nullable(),
+    proposedPolicy: z.string().nullable(),
+    template: z.string().nullable(),
+    requester: z.string(),
+    lastEditor: z.string(),
+    revision: z.number(),
+    revisionHash: z.string(),
+    assessment: z
+      .object({
+        rating: RiskRating,
+        reasons: z.array(z.object({ rule: z.string(), rating: RiskRating, reason: z.string() })),
+        requiredApprovals: z.array(Requirement),
+        missing: z.array(z.string()),
+        policyVersion: z.number(),
+      })
+      .nullable(),
+    approvals: z.array(Approval),
+    approvalStatus: z.object({
+      satisfied: z.boolean(),
+      requirements: z.array(Requirement.extend({ approvedBy: z.array(z.string()), remaining: z.number() })),
+    }),
+    window: z.object({ start: z.string(), end: z.string() }).nullable(),
+    implementedBy: z.string().nullable(),
+    startedAt: z.string().nullable(),
+    completedAt: z.string().nullable(),
+    outcome: Outcome.nullable(),
+    outcomeNotes: z.string(),
+    verification: z.array(z.object({ name: z.string(), passed: z.boolean(), detail: z.string().optional() })),
+    review: z
+      .object({
+        summary: z.string(),
+        whatWentWell: z.string().optional(),
+        whatWentWrong: z.string().optional(),
+        followUps: z.array(z.string()),
+        continuityPlanNeedsUpdate: z.boolean(),
+        reviewer: z.string(),
+        at: z.string(),
+      })
+      .nullable(),
+    reviewRequired: z.boolean(),
+    authorizedAt: z.string().nullable(),
+    recordDueAt: z.string().nullable(),
+    recordCompletedAt: z.string().nullable(),
+    reviewDueAt: z.string().nullable(),
+    overdue: z.object({ record: z.boolean(), review: z.boolean() }),
+    cancelReason: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    closedAt: z.string().nullable(),
+  })
+  .meta({ id: 'Change' });
+export type ChangeView = z.infer<typeof ChangeView>;
+
+export const ChangeSummary = ChangeView.pick({
+  id: true,
+  number: true,
+  type: true,
+  state: true,
+  riskRating: true,
+  title: true,
+  services: true,
+  requester: true,
+  implementer: true,
+  window: true,
+  overdue: true,
+  createdAt: true,
+  updatedAt: true,
+}).meta({ id: 'ChangeSummary' });
+export type ChangeSummary = z.infer<typeof ChangeSummary>;
+
+export const ChangeList = z.object({ items: z.array(ChangeSummary), nextCursor: z.string().nullable() });
+export type ChangeList = z.infer<typeof ChangeList>;
+
+export const LedgerEvent = z
+  .object({
+    v: z.literal(1),
+    seq: z.number(),
+    id: z.string(),
+    type: z.string(),
+    subject: z.string(),
+    at: z.string(),
+    actor: z.object({ id: z.string(), kind: z.enum(['human', 'bot', 'system']) }),
+    data: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: 'LedgerEvent' });
+export const ChangeEvents = z.object({ items: z.array(LedgerEvent) });

@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { Instant, Name } from './common.ts';
+
+export const RoleEnum = z.enum([
+  'admin',
+  'change_manager',
+  'requester',
+  'implementer',
+  'approver',
+  'auditor',
+  'viewer',
+]);
+export const SCOPES = [
+  'changes:read',
+  'changes:write',
+  'changes:approve',
+  'services:read',
+  'services:write',
+  'users:admin',
+  'policy:read',
+  'policy:write',
+] as const;
+export const ScopeEnum = z.enum(SCOPES);
+export type Scope = z.infer<typeof ScopeEnum>;
+
+export const LoginBody = z.strictObject({
+  username: z.string().min(1).max(64),
+  password: z.string().min(1).max(1024),
+});
+export const UserView = z
+  .object({
+    username: z.string(),
+    displayName: z.string(),
+    email: z.string().nullable(),
+    kind: z.enum(['human', 'bot']),
+    roles: z.array(RoleEnum),
+    groups: z.array(z.string()),
+    active: z.boolean(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'User' });
+export type UserView = z.infer<typeof UserView>;
+export const LoginResponse = z.object({ token: z.string(), expiresAt: z.string(), user: UserView });
+
+export const CreateUserBody = z.strictObject({
+  username: Name,
+  displayName: z.string().min(1).max(200).optional(),
+  email: z.email().max(320).nullable().default(null),
+  kind: z.enum(['human', 'bot']).default('human'),
+  roles: z.array(RoleEnum).min(1, 'give the user at least one role').max(10),
+  groups: z.array(Name).max(20).default([]),
+  password: z
+    .string()
+    .min(12, 'use a password of at least 12 characters')
+    .max(1024)
+    .optional()
+    .describe('Omit for bots, which use API tokens only'),
+});
+export const UpdateUserBody = z
+  .strictObject({
+    displayName: z.string().min(1).max(200).optional(),
+    email: z.email().max(320).nullable().optional(),
+    roles: z.array(RoleEnum).min(1).max(10).optional(),
+    groups: z.array(Name).max(20).optional(),
+    active: z.boolean().optional(),
+    password: z.string().min(12, 'use a password of at least 12 characters').max(1024).optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, { message: 'send at least one field to change' });
+export const UserList = z.object({ items: z.array(UserView) });
+export const UsernameParam = z.object({ username: Name });
+
+export const CreateTokenBody = z.strictObject({
+  name: z.string().min(1).max(100),
+  owner: Name.optional().describe(
+    'Admins may create tokens for other users (e.g. a CI bot); defaults to yourself',
+  ),
+  scopes: z.array(ScopeEnum).min(1).max(SCOPES.length),
+  expiresAt: Instant.nullable().default(null),
+});
+export const TokenView = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    owner: z.string(),
+    scopes: z.array(z.string()),
+    createdAt: z.string(),
+    expiresAt: z.string().nullable(),
+    revokedAt: z.string().nullable(),
+  })
+  .meta({ id: 'ApiToken' });
+export const CreatedToken = TokenView.extend({ token: z.string().describe('Shown once; store it now') });
+export const TokenList = z.object({ items: z.array(TokenView) });
+export const TokenIdParam = z.object({ id: z.string().max(64) });

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { Name } from './common.ts';
+
+const Attributes = z.strictObject({
+  description: z.string().max(5_000),
+  environment: z.enum(['dev', 'test', 'staging', 'prod']),
+  owners: z.strictObject({ technical: z.string().max(200), business: z.string().max(200) }),
+  internetFacing: z.boolean(),
+  dataClasses: z
+    .array(z.string().min(1).max(64))
+    .max(50)
+    .describe('e.g. personal, payment, health, confidential'),
+  securityControl: z.boolean().describe('Firewall, authentication, logging, backup and the like'),
+  criticality: z.enum(['low', 'medium', 'high', 'critical']),
+  supplier: z.string().max(200).nullable(),
+  doraCriticalFunction: z.boolean(),
+  nis2Service: z.boolean(),
+  dependencies: z.array(Name).max(200),
+  continuityPlanRef: z.string().max(500).nullable(),
+});
+
+/** Only the name and environment are required; the rest defaults to the least alarming value. */
+export const CreateServiceBody = Attributes.partial()
+  .extend({ name: Name, environment: Attributes.shape.environment })
+  .strict();
+export type CreateServiceBody = z.infer<typeof CreateServiceBody>;
+
+export const UpdateServiceBody = Attributes.partial().refine((b) => Object.keys(b).length > 0, {
+  message: 'send at least one field to change',
+});
+export type UpdateServiceBody = z.infer<typeof UpdateServiceBody>;
+
+export const ServiceView = z
+  .object({
+    name: z.string(),
+    description: z.string(),
+    environment: z.enum(['dev', 'test', 'staging', 'prod']),
+    owners: z.object({ technical: z.string(), business: z.string() }),
+    internetFacing: z.boolean(),
+    dataClasses: z.array(z.string()),
+    securityControl: z.boolean(),
+    criticality: z.enum(['low', 'medium', 'high', 'critical']),
+    supplier: z.string().nullable(),
+    doraCriticalFunction: z.boolean(),
+    nis2Service: z.boolean(),
+    dependencies: z.array(z.string()),
+    continuityPlanRef: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Service' });
+export const ServiceList = z.object({ items: z.array(ServiceView) });
+export const ServiceNameParam = z.object({ name: Name });

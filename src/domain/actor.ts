@@ -1,0 +1,36 @@
+// Who is acting. Passed into every mutating use-case; the domain never looks it up itself.
+
+export type ActorKind = 'human' | 'bot' | 'system';
+
+export type Role =
+  'admin' | 'change_manager' | 'requester' | 'implementer' | 'approver' | 'auditor' | 'viewer';
+export const ROLES: readonly Role[] = [
+  'admin',
+  'change_manager',
+  'requester',
+  'implementer',
+  'approver',
+  'auditor',
+  'viewer',
+];
+
+export interface Actor {
+  /** Username; `system` for the server itself. */
+  id: string;
+  kind: ActorKind;
+  roles: Role[];
+  /** Approver groups held now (checked at approval time, not at submit time). */
+  groups: string[];
+  /** Token scopes when acting through an API token; null for a signed-in session. */
+  scopes: string[] | null;
+  email: string | null;
+}
+
+export const SYSTEM_ACTOR: Actor = {
+  id: 'system',
+  kind: 'system',
+  roles: ['admin'],
+  groups: [],
+  scopes: null,
+  email: null,
+};

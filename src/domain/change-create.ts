@@ -1,0 +1,58 @@
+// Raising a change. Standard changes come from a template of the active policy and are pre-approved, so
+// they are checked against the template's scope and maximum risk here, once, before they exist.
+import type { Actor } from './actor.ts';
+import type { Assessment, ChangeContent, Window } from './change.ts';
+import type { ChangeEvent, Refusal } from './events.ts';
+import { revisionHash } from './revision.ts';
+import type { Policy } from '../policy/types.ts';
+import { templateRefusals } from './template.ts';
+
+export interface CreateChange {
+  number: number;
+  type: 'normal' | 'standard' | 'emergency';
+  template: string | null;
+  content: ChangeContent;
+  assessment: Assessment;
+  window: Window | null;
+}
+
+export type CreateDecision = { ok: true; event: ChangeEvent } | { ok: false; refusals: Refusal[] };
+
+const CREATORS = ['admin', 'change_manager', 'requester', 'implementer'];
+
+export function decideCreate(input: CreateChange, actor: Actor, policy: Policy): CreateDecision {
+  const refusals: Refusal[] = [];
+  if (!actor.roles.some((r) => CREATORS.includes(r)))
+    refusals.push({
+      code: 'forbidden',
+      message: `${actor.id} may not raise changes (needs the requester role)`,
+    });
+  if (input.type === 'standard') {
+    refusals.push(...templateRefusals(input.template, input.content.services, input.assessment, policy));
+  } else if (input.template !== null) {
+    refusals.push({
+      code: 'template_needs_standard',
+      message: 'templates are for standard changes; set type to standard',
+    });
+  }
+  if (input.window && input.window.end <= input.window.start)
+    refusals.push({ code: 'invalid_window', message: 'the window must end after it starts' });
+  if (input.window && input.type !== 'standard')
+    refusals.push({ code: 'invalid_window', message: 'schedule a normal change after it is approved' });
+  if (refusals.length > 0) return { ok: false, refusals };
+  return {
+    ok: true,
+    event: {
+      type: 'change.created',
+      data: {
+        number: input.number,
+        changeType: input.type,
+        template: input.template,
+        content: input.content,
+        revisionHash: revisionHash(input.content),
+        assessment: input.assessment,
+        window: input.window,
+      },
+    },
+  };
+}

@@ -1,0 +1,304 @@
+// The change lifecycle as a pure decision: given the record, a command, who is acting and when, return the
+// events to record or the reasons for refusal. No clock, no database: the caller passes both in.
+import type { Actor, Role } from './actor.ts';
+import {
+  contentOf,
+  type Assessment,
+  type Change,
+  type ChangeContent,
+  type ChangeState,
+  type Window,
+} from './change.ts';
+import type { ChangeEvent, Refusal } from './events.ts';
+import { chooseGroup, deciderRefusals, quorumMet, validApprovals } from './quorum.ts';
+import { revisionHash } from './revision.ts';
+import type { Outcome, Policy } from '../policy/types.ts';
+import type { VerificationCheck, Review } from './change.ts';
+import { templateRefusals } from './template.ts';
+
+export type ChangeCommand =
+  | { type: 'edit'; fields: Partial<ChangeContent>; assessment: Assessment }
+  | { type: 'submit'; assessment: Assessment }
+  | { type: 'approve'; group: string | null; comment: string }
+  | { type: 'reject'; group: string | null; comment: string }
+  | { type: 'schedule'; window: Window }
+  | { type: 'start' }
+  | { type: 'complete'; outcome: Outcome; notes: string; verification: VerificationCheck[] }
+  | { type: 'review'; review: Omit<Review, 'at' | 'reviewer'> }
+  | { type: 'close' }
+  | { type: 'cancel'; reason: string };
+
+export interface DecideContext {
+  actor: Actor;
+  /** ISO 8601 time of the command. */
+  now: string;
+  policy: Policy;
+}
+
+export type Decision = { ok: true; events: ChangeEvent[] } | { ok: false; refusals: Refusal[] };
+
+const refuse = (code: string, message: string): Decision => ({ ok: false, refusals: [{ code, message }] });
+const accept = (...events: ChangeEvent[]): Decision => ({ ok: true, events });
+
+const MANAGERS: Role[] = ['admin', 'change_manager'];
+const hasRole = (actor: Actor, roles: Role[]) => actor.roles.some((r) => roles.includes(r));
+
+/** Requester, named implementer, or a change manager: the people who look after a change's record. */
+function isSteward(change: Change, actor: Actor): boolean {
+  return change.requester === actor.id || change.implementer === actor.id || hasRole(actor, MANAGERS);
+}
+
+function stateRefusal(change: Change, command: string, allowed: ChangeState[]): Decision | null {
+  if (allowed.includes(change.state)) return null;
+  return refuse(
+    'invalid_transition',
+    `${change.id} is ${change.state}; ${command} needs it to be ${allowed.join(' or ')}`,
+  );
+}
+
+export function addMinutes(iso: string, minutes: number): string {
+  return new Date(Date.parse(iso) + minutes * 60_000).toISOString();
+}
+
+/** Whether the policy demands a post-implementation review before this change may close. */
+export function reviewRequired(change: Change, policy: Policy): boolean {
+  const rating = change.assessment?.rating;
+  return (
+    policy.review.types.includes(change.type) ||
+    (change.outcome !== null && policy.review.outcomes.includes(change.outcome)) ||
+    (rating !== undefined && policy.review.ratings.includes(rating))
+  );
+}
+
+function decideEdit(
+  change: Change,
+  cmd: Extract<ChangeCommand, { type: 'edit' }>,
+  ctx: DecideContext,
+): Decision {
+  if (!isSteward(change, ctx.actor))
+    return refuse(
+      'forbidden',
+      `${ctx.actor.id} may not edit ${change.id}: only its requester, implementer or a change manager`,
+    );
+  const emergencyRecord =
+    change.type === 'emergency' && ['approved', 'implementing', 'review'].includes(change.state);
+  const editable: ChangeState[] = ['draft', 'awaiting_approval', 'approved', 'scheduled'];
+  if (!emergencyRecord && !editable.includes(change.state))
+    return refuse('not_editable', `${change.id} is ${change.state} and can no longer be edited`);
+  const content = { ...contentOf(change), ...cmd.fields };
+  const hash = revisionHash(content);
+  if (hash === change.revisionHash) return refuse('no_change', 'the edit changes nothing');
+  if (change.type === 'standard') {
+    const refusals = templateRefusals(change.template, content.services, cmd.assessment, ctx.policy);
+    if (refusals.length > 0) return { ok: false, refusals };
+  }
+  if (change.state !== 'draft' && change.type === 'normal' && cmd.assessment.missing.length > 0)
+    return refuse(
+      'missing_fields',
+      `${cmd.assessment.rating} risk requires: ${cmd.assessment.missing.join(', ')}`,
+    );
+  const events: ChangeEvent[] = [
+    {
+      type: 'change.edited',
+      data: {
+        fields: cmd.fields,
+        revision: change.revision + 1,
+        revisionHash: hash,
+        assessment: cmd.assessment,
+      },
+    },
+  ];
+  // Emergency changes completing their record after authorization keep that authorization; everything else
+  // goes back for approval, because what was approved is no longer what would ship.
+  const withdraw = !emergencyRecord && change.type !== 'standard' && change.state !== 'draft';
+  const live = validApprovals(change).length;
+  if (withdraw && (live > 0 || change.state === 'approved' || change.state === 'scheduled'))
+    events.push({
+      type: 'change.approvals_withdrawn',
+      data: {
+        reason: `edited by ${ctx.actor.id} after approval`,
+        withdrawn: live,
+        revisionHash: change.revisionHash,
+      },
+    });
+  if (emergencyRecord && change.recordCompletedAt === null && cmd.assessment.missing.length === 0)
+    events.push({ type: 'change.record_completed', data: {} });
+  return { ok: true, events };
+}
+
+function decideApprove(
+  change: Change,
+  cmd: { group: string | null; comment: string },
+  ctx: DecideContext,
+): Decision {
+  const state = stateRefusal(change, 'approval', ['awaiting_approval']);
+  if (state) return state;
+  const refusals = deciderRefusals(change, ctx.actor);
+  if (validApprovals(change).some((a) => a.approver === ctx.actor.id))
+    refusals.push({
+      code: 'already_approved',
+      message: `${ctx.actor.id} has already approved this revision`,
+    });
+  if (refusals.length > 0) return { ok: false, refusals };
+  const chosen = chooseGroup(change, ctx.actor, cmd.group);
+  if ('refusal' in chosen) return { ok: false, refusals: [chosen.refusal] };
+  const grant: ChangeEvent = {
+    type: 'change.approval_granted',
+    data: {
+      approver: ctx.actor.id,
+      group: chosen.group,
+      comment: cmd.comment,
+      revisionHash: change.revisionHash,
+    },
+  };
+  const after: Change = {
+    ...change,
+    approvals: [...change.approvals, { ...grant.data, decision: 'approved', at: ctx.now, withdrawnAt: null }],
+  };
+  if (!quorumMet(after)) return accept(grant);
+  const approvers = validApprovals(after).map((a) => a.approver);
+  const recordDueAt =
+    change.type === 'emergency' ? addMinutes(ctx.now, ctx.policy.deadlines.emergencyRecordMinutes) : null;
+  return accept(grant, {
+    type: 'change.approved',
+    data: { quorum: change.assessment?.requiredApprovals ?? [], approvers, recordDueAt },
+  });
+}
+
+function decideReject(
+  change: Change,
+  cmd: { group: string | null; comment: string },
+  ctx: DecideContext,
+): Decision {
+  const state = stateRefusal(change, 'rejection', ['awaiting_approval']);
+  if (state) return state;
+  const refusals = deciderRefusals(change, ctx.actor);
+  if (refusals.length > 0) return { ok: false, refusals };
+  const required = (change.assessment?.requiredApprovals ?? []).map((r) => r.group);
+  const group = cmd.group ?? required.find((g) => ctx.actor.groups.includes(g)) ?? null;
+  if (group === null || !ctx.actor.groups.includes(group) || !required.includes(group))
+    return refuse(
+      'not_an_approver',
+      `${ctx.actor.id} holds none of the groups ${change.id} needs: ${required.join(', ')}`,
+    );
+  if (cmd.comment.trim() === '') return refuse('comment_required', 'say why the change is rejected');
+  return accept({
+    type: 'change.rejected',
+    data: { approver: ctx.actor.id, group, comment: cmd.comment, revisionHash: change.revisionHash },
+  });
+}
+
+function decideStart(change: Change, ctx: DecideContext): Decision {
+  const direct = change.type === 'emergency' || change.proposedPolicy !== null;
+  const state = stateRefusal(change, 'start', direct ? ['approved', 'scheduled'] : ['scheduled']);
+  if (state) return state;
+  const { actor, now } = ctx;
+  if (!hasRole(actor, ['implementer', ...MANAGERS]) && change.implementer !== actor.id)
+    return refuse('forbidden', `${actor.id} is not an implementer`);
+  if (change.implementer !== null && change.implementer !== actor.id && !hasRole(actor, MANAGERS))
+    return refuse('not_the_implementer', `${change.id} names ${change.implementer} as its implementer`);
+  if (validApprovals(change).some((a) => a.approver === actor.id))
+    return refuse(
+      'sod_approver_implements',
+      `${actor.id} approved ${change.id} and cannot also implement it`,
+    );
+  if (change.window && change.state === 'scheduled') {
+    if (now < change.window.start)
+      return refuse('window_not_open', `${change.id}'s window opens at ${change.window.start}`);
+    if (now > change.window.end)
+      return refuse('window_closed', `${change.id}'s window closed at ${change.window.end}; reschedule it`);
+  }
+  const reviewDueAt =
+    change.type === 'emergency' ? addMinutes(now, ctx.policy.deadlines.emergencyReviewMinutes) : null;
+  return accept({ type: 'change.started', data: { implementer: actor.id, reviewDueAt } });
+}
+
+export function decideChange(change: Change, cmd: ChangeCommand, ctx: DecideContext): Decision {
+  const { actor, now } = ctx;
+  if (
+    hasRole(actor, ['auditor', 'viewer']) &&
+    !hasRole(actor, ['requester', 'implementer', 'approver', ...MANAGERS])
+  )
+    return refuse('forbidden', `${actor.id} has read-only access`);
+  switch (cmd.type) {
+    case 'edit':
+      return decideEdit(change, cmd, ctx);
+    case 'submit': {
+      const state = stateRefusal(change, 'submit', ['draft']);
+      if (state) return state;
+      if (!isSteward(change, actor)) return refuse('forbidden', `${actor.id} may not submit ${change.id}`);
+      if (change.type === 'normal' && cmd.assessment.missing.length > 0)
+        return refuse(
+          'missing_fields',
+          `${cmd.assessment.rating} risk requires: ${cmd.assessment.missing.join(', ')}`,
+        );
+      return accept({
+        type: 'change.submitted',
+        data: { assessment: cmd.assessment, revisionHash: change.revisionHash },
+      });
+    }
+    case 'approve':
+      return decideApprove(change, cmd, ctx);
+    case 'reject':
+      return decideReject(change, cmd, ctx);
+    case 'schedule': {
+      const state = stateRefusal(change, 'scheduling', ['approved', 'scheduled']);
+      if (state) return state;
+      if (!isSteward(change, actor)) return refuse('forbidden', `${actor.id} may not schedule ${change.id}`);
+      if (cmd.window.end <= cmd.window.start)
+        return refuse('invalid_window', 'the window must end after it starts');
+      if (cmd.window.end <= now)
+        return refuse('invalid_window', 'the window has already ended; pick a future end');
+      return accept({ type: 'change.scheduled', data: { window: cmd.window } });
+    }
+    case 'start':
+      return decideStart(change, ctx);
+    case 'complete': {
+      const state = stateRefusal(change, 'recording the outcome', ['implementing']);
+      if (state) return state;
+      if (change.implementedBy !== actor.id && !isSteward(change, actor))
+        return refuse('forbidden', `${actor.id} may not record the outcome of ${change.id}`);
+      return accept({
+        type: 'change.completed',
+        data: { outcome: cmd.outcome, notes: cmd.notes, verification: cmd.verification },
+      });
+    }
+    case 'review': {
+      const state = stateRefusal(change, 'the review', ['review']);
+      if (state) return state;
+      if (change.implementedBy !== actor.id && !isSteward(change, actor))
+        return refuse('forbidden', `${actor.id} may not review ${change.id}`);
+      return accept({ type: 'change.reviewed', data: { review: cmd.review } });
+    }
+    case 'close': {
+      const state = stateRefusal(change, 'closing', ['review']);
+      if (state) return state;
+      if (!isSteward(change, actor) && change.implementedBy !== actor.id)
+        return refuse('forbidden', `${actor.id} may not close ${change.id}`);
+      const refusals: Refusal[] = [];
+      if (change.review === null && reviewRequired(change, ctx.policy))
+        refusals.push({
+          code: 'review_required',
+          message: `the policy requires a post-implementation review before ${change.id} closes`,
+        });
+      if (change.type === 'emergency' && change.recordCompletedAt === null)
+        refusals.push({
+          code: 'record_incomplete',
+          message: `${change.id} still owes: ${(change.assessment?.missing ?? []).join(', ')}`,
+        });
+      if (refusals.length > 0) return { ok: false, refusals };
+      return accept({ type: 'change.closed', data: {} });
+    }
+    case 'cancel': {
+      const state = stateRefusal(change, 'cancelling', [
+        'draft',
+        'awaiting_approval',
+        'approved',
+        'scheduled',
+      ]);
+      if (state) return state;
+      if (!isSteward(change, actor)) return refuse('forbidden', `${actor.id} may not cancel ${change.id}`);
+      return accept({ type: 'change.cancelled', data: { reason: cmd.reason } });
+    }
+  }
+}

@@ -1,0 +1,178 @@
+// The change record: what the projection stores and what the lifecycle decides over.
+// Times are ISO 8601 strings in UTC with milliseconds, so they sort as text on every engine.
+import type { ApprovalRequirement, ChangeType, Outcome, RequiredField, RiskRating } from '../policy/types.ts';
+
+export type ChangeState =
+  | 'draft'
+  | 'awaiting_approval'
+  | 'approved'
+  | 'scheduled'
+  | 'implementing'
+  | 'review'
+  | 'closed'
+  | 'rejected'
+  | 'cancelled';
+
+export const CHANGE_STATES: readonly ChangeState[] = [
+  'draft',
+  'awaiting_approval',
+  'approved',
+  'scheduled',
+  'implementing',
+  'review',
+  'closed',
+  'rejected',
+  'cancelled',
+];
+
+export type LinkKind =
+  'pull_request' | 'commit' | 'ticket' | 'vulnerability' | 'incident' | 'risk' | 'document';
+
+export interface ChangeLink {
+  kind: LinkKind;
+  /** URL, SHA or identifier. */
+  ref: string;
+  title?: string;
+  /** For commits and pull requests: the author's username or e-mail, so they cannot approve. */
+  author?: string;
+}
+
+export interface RollbackPlan {
+  method: string;
+  expectedMinutes: number;
+  triggers: string;
+  backupConfirmed: boolean;
+}
+
+export interface TestEvidence {
+  environment: string;
+  results: string;
+  artifactDigest?: string;
+  url?: string;
+}
+
+export interface VerificationCheck {
+  name: string;
+  passed: boolean;
+  detail?: string;
+}
+
+export interface Review {
+  summary: string;
+  whatWentWell?: string;
+  whatWentWrong?: string;
+  followUps: string[];
+  continuityPlanNeedsUpdate: boolean;
+  reviewer: string;
+  at: string;
+}
+
+/** The fields a requester writes; their canonical hash is the revision that approvals bind to. */
+export interface ChangeContent {
+  title: string;
+  description: string;
+  reason: string;
+  services: string[];
+  dataImpact: string;
+  supplierImpact: string;
+  links: ChangeLink[];
+  riskAnswers: Record<string, boolean>;
+  securityImpact: string;
+  implementationPlan: string;
+  implementer: string | null;
+  rollbackPlan: RollbackPlan | null;
+  testPlan: string;
+  testEvidence: TestEvidence | null;
+  /** For a change that replaces the active policy: the proposed YAML. */
+  proposedPolicy: string | null;
+}
+
+export interface RiskReason {
+  rule: string;
+  rating: RiskRating;
+  reason: string;
+}
+
+export interface Assessment {
+  rating: RiskRating;
+  reasons: RiskReason[];
+  requiredApprovals: ApprovalRequirement[];
+  /** Required fields that are still empty. */
+  missing: RequiredField[];
+  policyVersion: number;
+}
+
+export interface Approval {
+  approver: string;
+  group: string;
+  decision: 'approved' | 'rejected';
+  comment: string;
+  at: string;
+  revisionHash: string;
+  /** Set when an edit withdrew it. */
+  withdrawnAt: string | null;
+}
+
+export interface Window {
+  start: string;
+  end: string;
+}
+
+export interface Change extends ChangeContent {
+  id: string;
+  number: number;
+  type: ChangeType;
+  state: ChangeState;
+  template: string | null;
+  requester: string;
+  lastEditor: string;
+  revision: number;
+  revisionHash: string;
+  assessment: Assessment | null;
+  approvals: Approval[];
+  window: Window | null;
+  implementedBy: string | null;
+  startedAt: string | null;
+  completedAt: string | null;
+  outcome: Outcome | null;
+  outcomeNotes: string;
+  verification: VerificationCheck[];
+  review: Review | null;
+  /** Emergency changes: when authorized, and the deadlines that follow. */
+  authorizedAt: string | null;
+  recordDueAt: string | null;
+  recordCompletedAt: string | null;
+  reviewDueAt: string | null;
+  cancelReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+}
+
+export function emptyContent(): ChangeContent {
+  return {
+    title: '',
+    description: '',
+    reason: '',
+    services: [],
+    dataImpact: '',
+    supplierImpact: '',
+    links: [],
+    riskAnswers: {},
+    securityImpact: '',
+    implementationPlan: '',
+    implementer: null,
+    rollbackPlan: null,
+    testPlan: '',
+    testEvidence: null,
+    proposedPolicy: null,
+  };
+}
+
+export const CONTENT_KEYS = Object.keys(emptyContent()) as (keyof ChangeContent)[];
+
+export function contentOf(change: ChangeContent): ChangeContent {
+  const out = emptyContent();
+  for (const key of CONTENT_KEYS) (out as unknown as Record<string, unknown>)[key] = change[key];
+  return out;
+}

@@ -1,0 +1,100 @@
+// The closed, versioned union of everything that can happen. Each event is stored once in the ledger as
+// RFC 8785 JSON and applied to the projection by the pure `evolve` functions; adding a field means a new
+// version of the event, never a rewrite of old ones.
+import type { Approval, Assessment, ChangeContent, Review, VerificationCheck, Window } from './change.ts';
+import type { ActorKind, Role } from './actor.ts';
+import type { ServiceAttributes } from './service.ts';
+import type { ApprovalRequirement, ChangeType, Outcome } from '../policy/types.ts';
+
+export interface Refusal {
+  code: string;
+  message: string;
+}
+
+export type ChangeEvent =
+  | {
+      type: 'change.created';
+      data: {
+        number: number;
+        changeType: ChangeType;
+        template: string | null;
+        content: ChangeContent;
+        revisionHash: string;
+        /** Standard changes are pre-approved: they are created already assessed and scheduled. */
+        assessment: Assessment | null;
+        window: Window | null;
+      };
+    }
+  | {
+      type: 'change.edited';
+      data: {
+        fields: Partial<ChangeContent>;
+        revision: number;
+        revisionHash: string;
+        assessment: Assessment | null;
+      };
+    }
+  | { type: 'change.approvals_withdrawn'; data: { reason: string; withdrawn: number; revisionHash: string } }
+  | { type: 'change.submitted'; data: { assessment: Assessment; revisionHash: string } }
+  | { type: 'change.approval_granted'; data: Omit<Approval, 'withdrawnAt' | 'decision' | 'at'> }
+  | {
+      type: 'change.approved';
+      data: { quorum: ApprovalRequirement[]; approvers: string[]; recordDueAt: string | null };
+    }
+  | { type: 'change.rejected'; data: Omit<Approval, 'withdrawnAt' | 'decision' | 'at'> }
+  | { type: 'change.scheduled'; data: { window: Window } }
+  | { type: 'change.started'; data: { implementer: string; reviewDueAt: string | null } }
+  | { type: 'change.record_completed'; data: Record<string, never> }
+  | {
+      type: 'change.completed';
+      data: { outcome: Outcome; notes: string; verification: VerificationCheck[] };
+    }
+  | { type: 'change.reviewed'; data: { review: Omit<Review, 'at' | 'reviewer'> } }
+  | { type: 'change.closed'; data: Record<string, never> }
+  | { type: 'change.cancelled'; data: { reason: string } }
+  | { type: 'change.command_refused'; data: { command: string; reasons: Refusal[] } };
+
+export type ServiceEvent =
+  | { type: 'service.registered'; data: { name: string; attributes: ServiceAttributes } }
+  | { type: 'service.updated'; data: { fields: Partial<ServiceAttributes> } };
+
+export interface UserProfile {
+  username: string;
+  displayName: string;
+  email: string | null;
+  kind: Exclude<ActorKind, 'system'>;
+  roles: Role[];
+  groups: string[];
+  active: boolean;
+}
+
+export type IdentityEvent =
+  | { type: 'user.created'; data: UserProfile }
+  | { type: 'user.updated'; data: { fields: Partial<Omit<UserProfile, 'username' | 'kind'>> } }
+  | { type: 'user.password_set'; data: Record<string, never> }
+  | {
+      type: 'token.created';
+      data: { tokenId: string; name: string; owner: string; scopes: string[]; expiresAt: string | null };
+    }
+  | { type: 'token.revoked'; data: { tokenId: string } };
+
+export type PolicyEvent = {
+  type: 'policy.activated';
+  data: { version: number; name: string; sha256: string; source: string; changeId: string | null };
+};
+
+export type DomainEvent = ChangeEvent | ServiceEvent | IdentityEvent | PolicyEvent;
+export type EventType = DomainEvent['type'];
+
+/** An event as the ledger holds it: the domain event plus who, when and what it is about. */
+export interface RecordedEvent<E extends DomainEvent = DomainEvent> {
+  v: 1;
+  seq: number;
+  id: string;
+  type: E['type'];
+  /** What the event is about: `CHG-12`, `service:payments-api`, `user:alice`, `policy`. */
+  subject: string;
+  at: string;
+  actor: { id: string; kind: ActorKind };
+  data: E['data'];
+}

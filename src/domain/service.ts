@@ -1,0 +1,29 @@
+// A service in the catalogue: enough for risk rules to read and, later, for the gate and reconciliation.
+
+export type Environment = 'dev' | 'test' | 'staging' | 'prod';
+export const ENVIRONMENTS: readonly Environment[] = ['dev', 'test', 'staging', 'prod'];
+
+export type Criticality = 'low' | 'medium' | 'high' | 'critical';
+export const CRITICALITIES: readonly Criticality[] = ['low', 'medium', 'high', 'critical'];
+
+export interface ServiceAttributes {
+  description: string;
+  environment: Environment;
+  owners: { technical: string; business: string };
+  internetFacing: boolean;
+  /** Classes of data it holds or processes, e.g. personal, payment, health, confidential. */
+  dataClasses: string[];
+  securityControl: boolean;
+  criticality: Criticality;
+  supplier: string | null;
+  doraCriticalFunction: boolean;
+  nis2Service: boolean;
+  dependencies: string[];
+  continuityPlanRef: string | null;
+}
+
+export interface Service extends ServiceAttributes {
+  name: string;
+  createdAt: string;
+  updatedAt: string;
+}

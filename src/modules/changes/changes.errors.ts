@@ -1,0 +1,3 @@
+import { AppError } from '../../contracts/errors.ts';
+
+export const changeNotFound = (id: string) => new AppError('not_found', `no change ${id}`);

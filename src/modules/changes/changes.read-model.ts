@@ -1,0 +1,91 @@
+// Lists and history for changes. Reads only; keyset pagination on the change number keeps every page as
+// fast as the first however deep the cursor goes.
+import { sql } from 'kysely';
+import { AppError } from '../../contracts/errors.ts';
+import type { ChangeList, ListChangesQuery } from '../../contracts/changes.ts';
+import type { Change } from '../../domain/change.ts';
+import type { RecordedEvent } from '../../domain/events.ts';
+import type { Store } from '../../store/database.ts';
+import { toSummary } from './change-view.ts';
+
+const encodeCursor = (n: number) => Buffer.from(`n:${n}`).toString('base64url');
+function decodeCursor(cursor: string): number {
+  const m = /^n:([0-9]+)$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!m)
+    throw new AppError(
+      'validation_failed',
+      'the cursor is not one this server issued; start again without it',
+    );
+  return Number(m[1]);
+}
+
+export class ChangesReadModel {
+  private readonly store: Store;
+
+  constructor(store: Store) {
+    this.store = store;
+  }
+
+  async load(id: string): Promise<Change | null> {
+    const row = await this.store.db
+      .selectFrom('changes')
+      .select('doc')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row ? (JSON.parse(row.doc) as Change) : null;
+  }
+
+  async nextNumber(): Promise<number> {
+    const row = await this.store.db
+      .selectFrom('changes')
+      .select((eb) => eb.fn.max('number').as('n'))
+      .executeTakeFirst();
+    return Number(row?.n ?? 0) + 1;
+  }
+
+  async list(query: ListChangesQuery, now: string): Promise<ChangeList> {
+    let q = this.store.db.selectFrom('changes').select(['changes.doc', 'changes.number']);
+    if (query.service)
+      q = q
+        .innerJoin('change_services', 'change_services.number', 'changes.number')
+        .where('change_services.service', '=', query.service);
+    if (query.state)
+      q = q.where('changes.state', 'in', Array.isArray(query.state) ? query.state : [query.state]);
+    if (query.type) q = q.where('changes.type', '=', query.type);
+    if (query.risk) q = q.where('changes.risk_rating', '=', query.risk);
+    if (query.requester) q = q.where('changes.requester', '=', query.requester);
+    if (query.from) q = q.where('changes.created_at', '>=', query.from);
+    if (query.to) q = q.where('changes.created_at', '<', query.to);
+    if (query.q) {
+      const pattern = `%${query.q.toLowerCase().replace(/[%_\\]/g, '\\$&')}%`;
+      q = q.where(sql<boolean>`changes.search like ${pattern} escape '\\'`);
+    }
+    if (query.overdue === 'true')
+      q = q.where((eb) =>
+        eb.or([
+          eb.and([eb('changes.record_completed_at', 'is', null), eb('changes.record_due_at', '<', now)]),
+          eb.and([eb('changes.reviewed', '=', 0), eb('changes.review_due_at', '<', now)]),
+        ]),
+      );
+    if (query.cursor) q = q.where('changes.number', '<', decodeCursor(query.cursor));
+    const rows = await q
+      .orderBy('changes.number', 'desc')
+      .limit(query.limit + 1)
+      .execute();
+    const page = rows.slice(0, query.limit);
+    return {
+      items: page.map((r) => toSummary(JSON.parse(r.doc) as Change, now)),
+      nextCursor: rows.length > query.limit ? encodeCursor(Number(page.at(-1)!.number)) : null,
+    };
+  }
+
+  async events(id: string): Promise<RecordedEvent[]> {
+    const rows = await this.store.db
+      .selectFrom('ledger_entries')
+      .select('canonical')
+      .where('subject', '=', id)
+      .orderBy('seq')
+      .execute();
+    return rows.map((r) => JSON.parse(r.canonical) as RecordedEvent);
+  }
+}

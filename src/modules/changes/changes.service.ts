@@ -1,0 +1,162 @@
+// Change use-cases. Each one loads the record, asks the pure domain to decide, and records the events
+// (ledger, projection, outbox) in one transaction. A refusal is recorded too, and returned as `Refused`
+// rather than thrown so that the transaction that holds the record of it commits.
+import type { CreateChangeBody, EditChangeBody } from '../../contracts/changes.ts';
+import { AppError } from '../../contracts/errors.ts';
+import type { Actor } from '../../domain/actor.ts';
+import { emptyContent, type Assessment, type Change, type ChangeContent } from '../../domain/change.ts';
+import { decideChange, type ChangeCommand } from '../../domain/change-decide.ts';
+import { decideCreate } from '../../domain/change-create.ts';
+import { changeId } from '../../domain/change-evolve.ts';
+import type { Refusal } from '../../domain/events.ts';
+import { assess } from '../../policy/risk.ts';
+import { iso, type Deps } from '../deps.ts';
+import type { PolicyService, ActivePolicy } from '../policy/policy.service.ts';
+import type { ServicesService } from '../services/services.service.ts';
+import { changeNotFound } from './changes.errors.ts';
+import { ChangesReadModel } from './changes.read-model.ts';
+
+/** A command the domain refused; the refusal is already in the ledger. */
+export class Refused {
+  readonly refusals: Refusal[];
+  constructor(refusals: Refusal[]) {
+    this.refusals = refusals;
+  }
+}
+
+type Command =
+  | Exclude<ChangeCommand, { type: 'edit' } | { type: 'submit' }>
+  | { type: 'edit'; fields: EditChangeBody }
+  | { type: 'submit' };
+
+export class ChangesService {
+  private readonly deps: Deps;
+  private readonly policies: Pick<PolicyService, 'active' | 'activate'>;
+  private readonly services: Pick<ServicesService, 'many'>;
+  readonly read: ChangesReadModel;
+
+  constructor(
+    deps: Deps,
+    policies: Pick<PolicyService, 'active' | 'activate'>,
+    services: Pick<ServicesService, 'many'>,
+  ) {
+    this.deps = deps;
+    this.policies = policies;
+    this.services = services;
+    this.read = new ChangesReadModel(deps.store);
+  }
+
+  private async assess(
+    type: Change['type'],
+    content: ChangeContent,
+    active: ActivePolicy,
+  ): Promise<Assessment> {
+    const services = await this.services.many(content.services);
+    const assessment = assess(active.policy, { type, content, services, policyVersion: active.version });
+    // A policy replacement touches Changeproof itself rather than a catalogued service.
+    if (content.proposedPolicy !== null)
+      return { ...assessment, missing: assessment.missing.filter((m) => m !== 'services') };
+    return assessment;
+  }
+
+  async create(
+    actor: Actor,
+    body: CreateChangeBody,
+    proposedPolicy: string | null = null,
+  ): Promise<Change | Refused> {
+    return this.deps.store.write(async () => {
+      const active = await this.policies.active();
+      const { type, template: templateId, window, ...fields } = body;
+      const template = active.policy.templates.find((t) => t.id === templateId);
+      const content: ChangeContent = {
+        ...emptyContent(),
+        implementationPlan: template?.defaults.implementationPlan ?? '',
+        rollbackPlan: template?.defaults.rollbackPlan ?? null,
+        testPlan: template?.defaults.testPlan ?? '',
+        ...fields,
+        proposedPolicy,
+      };
+      const number = await this.read.nextNumber();
+      const decision = decideCreate(
+        {
+          number,
+          type,
+          template: templateId ?? null,
+          content,
+          assessment: await this.assess(type, content, active),
+          window: window ?? null,
+        },
+        actor,
+        active.policy,
+      );
+      if (!decision.ok) return new Refused(decision.refusals);
+      await this.deps.recorder.record(actor, iso(this.deps.now()), [
+        { subject: changeId(number), event: decision.event },
+      ]);
+      return (await this.read.load(changeId(number)))!;
+    });
+  }
+
+  async command(actor: Actor, id: string, command: Command): Promise<Change | Refused> {
+    return this.deps.store.write(async () => {
+      const change = await this.read.load(id);
+      if (!change) throw changeNotFound(id);
+      const active = await this.policies.active();
+      const now = iso(this.deps.now());
+      let cmd: ChangeCommand;
+      if (command.type === 'edit') {
+        if (command.fields.services) await this.services.many(command.fields.services);
+        const content = { ...change, ...command.fields };
+        cmd = {
+          type: 'edit',
+          fields: command.fields,
+          assessment: await this.assess(change.type, content, active),
+        };
+      } else if (command.type === 'submit') {
+        cmd = { type: 'submit', assessment: await this.assess(change.type, change, active) };
+      } else cmd = command;
+      const decision = decideChange(change, cmd, { actor, now, policy: active.policy });
+      if (!decision.ok) {
+        await this.deps.recorder.record(actor, now, [
+          {
+            subject: id,
+            event: {
+              type: 'change.command_refused',
+              data: { command: cmd.type, reasons: decision.refusals },
+            },
+          },
+        ]);
+        return new Refused(decision.refusals);
+      }
+      await this.deps.recorder.record(
+        actor,
+        now,
+        decision.events.map((event) => ({ subject: id, event })),
+      );
+      // Implementing a policy change is activating the policy it carries, in the same transaction.
+      if (cmd.type === 'start' && change.proposedPolicy !== null)
+        await this.policies.activate(actor, change.proposedPolicy, id);
+      return (await this.read.load(id))!;
+    });
+  }
+
+  async get(id: string): Promise<Change> {
+    const change = await this.read.load(id);
+    if (!change) throw changeNotFound(id);
+    return change;
+  }
+
+  async events(id: string) {
+    await this.get(id);
+    return this.read.events(id);
+  }
+
+  async activePolicy(): Promise<ActivePolicy> {
+    return this.policies.active();
+  }
+}
+
+export function assertWritable(actor: Actor): void {
+  if (actor.scopes !== null && !actor.scopes.includes('changes:write'))
+    throw new AppError('forbidden', 'this API token lacks the changes:write scope');
+}

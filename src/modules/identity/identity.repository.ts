@@ -1,0 +1,130 @@
+// Reads and the secret writes of identity. Profile rows are projection tables, written only by the projector.
+import type { Actor, Role } from '../../domain/actor.ts';
+import type { UserProfile } from '../../domain/events.ts';
+import type { Store } from '../../store/database.ts';
+import type { UserTable } from '../../store/schema.ts';
+import type { UserView } from '../../contracts/identity.ts';
+
+export function userView(row: UserTable): UserView {
+  return {
+    username: row.username,
+    displayName: row.display_name,
+    email: row.email,
+    kind: row.kind as UserProfile['kind'],
+    roles: JSON.parse(row.roles) as Role[],
+    groups: JSON.parse(row.groups) as string[],
+    active: row.active === 1,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function actorOf(user: UserView, scopes: string[] | null): Actor {
+  return {
+    id: user.username,
+    kind: user.kind,
+    roles: user.roles,
+    groups: user.groups,
+    scopes,
+    email: user.email,
+  };
+}
+
+export class IdentityRepository {
+  private readonly store: Store;
+
+  constructor(store: Store) {
+    this.store = store;
+  }
+
+  async user(username: string): Promise<UserView | null> {
+    const row = await this.store.db
+      .selectFrom('users')
+      .selectAll()
+      .where('username', '=', username)
+      .executeTakeFirst();
+    return row ? userView(row) : null;
+  }
+
+  async users(): Promise<UserView[]> {
+    const rows = await this.store.db.selectFrom('users').selectAll().orderBy('username').execute();
+    return rows.map(userView);
+  }
+
+  async countUsers(): Promise<number> {
+    const row = await this.store.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async setSecret(
+    kind: 'password' | 'token',
+    subject: string,
+    secretHash: string,
+    at: string,
+  ): Promise<void> {
+    await this.store.db
+      .insertInto('credentials')
+      .values({ kind, subject, secret_hash: secretHash, updated_at: at })
+      .onConflict((oc) =>
+        oc.columns(['kind', 'subject']).doUpdateSet({ secret_hash: secretHash, updated_at: at }),
+      )
+      .execute();
+  }
+
+  async passwordHash(username: string): Promise<string | null> {
+    const row = await this.store.db
+      .selectFrom('credentials')
+      .select('secret_hash')
+      .where('kind', '=', 'password')
+      .where('subject', '=', username)
+      .executeTakeFirst();
+    return row?.secret_hash ?? null;
+  }
+
+  /** The live token with this hash, with its owner, or null. */
+  async tokenBySecret(hash: string, now: string) {
+    return this.store.db
+      .selectFrom('credentials')
+      .innerJoin('api_tokens', 'api_tokens.id', 'credentials.subject')
+      .select(['api_tokens.id', 'api_tokens.owner', 'api_tokens.scopes'])
+      .where('credentials.kind', '=', 'token')
+      .where('credentials.secret_hash', '=', hash)
+      .where('api_tokens.revoked_at', 'is', null)
+      .where((eb) => eb.or([eb('api_tokens.expires_at', 'is', null), eb('api_tokens.expires_at', '>', now)]))
+      .executeTakeFirst();
+  }
+
+  async tokens(owner: string | null) {
+    let q = this.store.db.selectFrom('api_tokens').selectAll().orderBy('created_at');
+    if (owner !== null) q = q.where('owner', '=', owner);
+    return q.execute();
+  }
+
+  async token(id: string) {
+    return this.store.db.selectFrom('api_tokens').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async createSession(idHash: string, username: string, at: string, expiresAt: string): Promise<void> {
+    await this.store.db
+      .insertInto('sessions')
+      .values({ id_hash: idHash, username, created_at: at, expires_at: expiresAt })
+      .execute();
+  }
+
+  async sessionUser(idHash: string, now: string): Promise<string | null> {
+    const row = await this.store.db
+      .selectFrom('sessions')
+      .select('username')
+      .where('id_hash', '=', idHash)
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+    return row?.username ?? null;
+  }
+
+  async deleteSession(idHash: string): Promise<void> {
+    await this.store.db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+  }
+}

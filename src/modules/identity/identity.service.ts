@@ -1,0 +1,254 @@
+// Users, roles, sessions and scoped API tokens. Profile and token changes are ledger events; the secrets
+// themselves (Argon2id password hashes, token hashes) stay in the credentials table, out of the ledger.
+import { randomBytes } from 'node:crypto';
+import type { z } from 'zod';
+import { AppError } from '../../contracts/errors.ts';
+import {
+  SCOPES,
+  type CreateTokenBody,
+  type CreateUserBody,
+  type UpdateUserBody,
+  type UserView,
+} from '../../contracts/identity.ts';
+import { SYSTEM_ACTOR, type Actor } from '../../domain/actor.ts';
+import type { IdentityEvent } from '../../domain/events.ts';
+import { iso, type Deps } from '../deps.ts';
+import { adminOnly, badCredentials, userNotFound } from './identity.errors.ts';
+import { actorOf, IdentityRepository } from './identity.repository.ts';
+import {
+  hashPassword,
+  newPassword,
+  newSecret,
+  secretHash,
+  SESSION_PREFIX,
+  TOKEN_PREFIX,
+  verifyPassword,
+} from './secrets.ts';
+
+const SESSION_HOURS = 12;
+
+export interface TokenInfo {
+  id: string;
+  name: string;
+  owner: string;
+  scopes: string[];
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+}
+
+type TokenRow = {
+  id: string;
+  name: string;
+  owner: string;
+  scopes: string;
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+};
+const tokenInfo = (r: TokenRow): TokenInfo => ({
+  id: r.id,
+  name: r.name,
+  owner: r.owner,
+  scopes: JSON.parse(r.scopes) as string[],
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+  revokedAt: r.revoked_at,
+});
+
+export class IdentityService {
+  private readonly deps: Deps;
+  readonly repo: IdentityRepository;
+
+  constructor(deps: Deps) {
+    this.deps = deps;
+    this.repo = new IdentityRepository(deps.store);
+  }
+
+  private isAdmin(actor: Actor): boolean {
+    return actor.roles.includes('admin') && (actor.scopes === null || actor.scopes.includes('users:admin'));
+  }
+
+  /** Creates the first admin with a one-time password and an admin API token, once; null if users exist. */
+  async bootstrap(username = 'admin'): Promise<{ username: string; password: string; token: string } | null> {
+    return this.deps.store.write(async () => {
+      if ((await this.repo.countUsers()) > 0) return null;
+      const password = newPassword();
+      await this.createUser(SYSTEM_ACTOR, {
+        username,
+        displayName: 'Administrator',
+        email: null,
+        kind: 'human',
+        roles: ['admin', 'change_manager'],
+        groups: [],
+        password,
+      });
+      const token = await this.createToken(SYSTEM_ACTOR, {
+        name: 'bootstrap admin token',
+        owner: username,
+        scopes: [...SCOPES],
+        expiresAt: null,
+      });
+      return { username, password, token: token.token };
+    });
+  }
+
+  async createUser(actor: Actor, body: z.output<typeof CreateUserBody>): Promise<UserView> {
+    if (actor !== SYSTEM_ACTOR && !this.isAdmin(actor)) throw adminOnly('create users');
+    if (body.kind === 'bot' && body.password)
+      throw new AppError('validation_failed', 'bots sign in with API tokens only; omit the password');
+    return this.deps.store.write(async () => {
+      if (await this.repo.user(body.username))
+        throw new AppError('conflict', `a user named ${body.username} already exists`);
+      const at = iso(this.deps.now());
+      const subject = `user:${body.username}`;
+      const events: { subject: string; event: IdentityEvent }[] = [
+        {
+          subject,
+          event: {
+            type: 'user.created',
+            data: {
+              username: body.username,
+              displayName: body.displayName ?? body.username,
+              email: body.email,
+              kind: body.kind,
+              roles: [...new Set(body.roles)],
+              groups: [...new Set(body.groups)],
+              active: true,
+            },
+          },
+        },
+      ];
+      if (body.password) {
+        await this.repo.setSecret('password', body.username, await hashPassword(body.password), at);
+        events.push({ subject, event: { type: 'user.password_set', data: {} } });
+      }
+      await this.deps.recorder.record(actor, at, events);
+      return (await this.repo.user(body.username))!;
+    });
+  }
+
+  async updateUser(actor: Actor, username: string, body: z.output<typeof UpdateUserBody>): Promise<UserView> {
+    const self = actor.id === username;
+    const { password, ...fields } = body;
+    if (!this.isAdmin(actor) && !(self && Object.keys(fields).length === 0))
+      throw adminOnly("change another user's profile or roles");
+    if (self && fields.active === false)
+      throw new AppError('forbidden', 'you cannot disable your own account');
+    return this.deps.store.write(async () => {
+      const user = await this.repo.user(username);
+      if (!user) throw userNotFound(username);
+      if (password && user.kind === 'bot') throw new AppError('validation_failed', 'bots have no password');
+      const at = iso(this.deps.now());
+      const subject = `user:${username}`;
+      const events: { subject: string; event: IdentityEvent }[] = [];
+      if (Object.keys(fields).length > 0)
+        events.push({ subject, event: { type: 'user.updated', data: { fields } } });
+      if (password) {
+        await this.repo.setSecret('password', username, await hashPassword(password), at);
+        events.push({ subject, event: { type: 'user.password_set', data: {} } });
+      }
+      await this.deps.recorder.record(actor, at, events);
+      return (await this.repo.user(username))!;
+    });
+  }
+
+  async listUsers(): Promise<UserView[]> {
+    return this.repo.users();
+  }
+
+  async getUser(username: string): Promise<UserView> {
+    const user = await this.repo.user(username);
+    if (!user) throw userNotFound(username);
+    return user;
+  }
+
+  async createToken(
+    actor: Actor,
+    body: z.output<typeof CreateTokenBody>,
+  ): Promise<TokenInfo & { token: string }> {
+    const owner = body.owner ?? actor.id;
+    if (owner !== actor.id && actor !== SYSTEM_ACTOR && !this.isAdmin(actor))
+      throw adminOnly('create tokens for other users');
+    // A token never carries more than the session or token that created it.
+    if (actor.scopes !== null) {
+      const beyond = body.scopes.filter((s) => !actor.scopes!.includes(s));
+      if (beyond.length > 0)
+        throw new AppError('forbidden', `your token cannot grant scopes it lacks: ${beyond.join(', ')}`);
+    }
+    const now = this.deps.now();
+    if (body.expiresAt !== null && body.expiresAt <= iso(now))
+      throw new AppError('validation_failed', 'expiresAt is in the past');
+    return this.deps.store.write(async () => {
+      const user = await this.repo.user(owner);
+      if (!user || !user.active) throw userNotFound(owner);
+      const at = iso(now);
+      const id = `tok_${randomBytes(8).toString('hex')}`;
+      const token = newSecret(TOKEN_PREFIX);
+      await this.repo.setSecret('token', id, secretHash(token), at);
+      const scopes = [...new Set(body.scopes)];
+      await this.deps.recorder.record(actor, at, [
+        {
+          subject: `user:${owner}`,
+          event: {
+            type: 'token.created',
+            data: { tokenId: id, name: body.name, owner, scopes, expiresAt: body.expiresAt },
+          },
+        },
+      ]);
+      return { ...tokenInfo((await this.repo.token(id))!), token };
+    });
+  }
+
+  async listTokens(actor: Actor): Promise<TokenInfo[]> {
+    return (await this.repo.tokens(this.isAdmin(actor) ? null : actor.id)).map(tokenInfo);
+  }
+
+  async revokeToken(actor: Actor, id: string): Promise<TokenInfo> {
+    return this.deps.store.write(async () => {
+      const row = await this.repo.token(id);
+      if (!row || (row.owner !== actor.id && !this.isAdmin(actor)))
+        throw new AppError('not_found', `no token ${id}`);
+      if (row.revoked_at) return tokenInfo(row);
+      await this.deps.recorder.record(actor, iso(this.deps.now()), [
+        { subject: `user:${row.owner}`, event: { type: 'token.revoked', data: { tokenId: id } } },
+      ]);
+      return tokenInfo((await this.repo.token(id))!);
+    });
+  }
+
+  async login(
+    username: string,
+    password: string,
+  ): Promise<{ token: string; expiresAt: string; user: UserView }> {
+    const user = await this.repo.user(username);
+    const stored = user?.active && user.kind === 'human' ? await this.repo.passwordHash(username) : null;
+    if (!(await verifyPassword(stored, password)) || !user) throw badCredentials();
+    const now = this.deps.now();
+    const token = newSecret(SESSION_PREFIX);
+    const expiresAt = iso(new Date(now.getTime() + SESSION_HOURS * 3_600_000));
+    await this.repo.createSession(secretHash(token), username, iso(now), expiresAt);
+    return { token, expiresAt, user };
+  }
+
+  async logout(token: string): Promise<void> {
+    await this.repo.deleteSession(secretHash(token));
+  }
+
+  /** The actor behind a bearer secret, or null. Disabled users and revoked or expired tokens get nothing. */
+  async authenticate(secret: string): Promise<Actor | null> {
+    const now = iso(this.deps.now());
+    const hash = secretHash(secret);
+    if (secret.startsWith(SESSION_PREFIX)) {
+      const username = await this.repo.sessionUser(hash, now);
+      const user = username ? await this.repo.user(username) : null;
+      return user?.active ? actorOf(user, null) : null;
+    }
+    if (secret.startsWith(TOKEN_PREFIX)) {
+      const token = await this.repo.tokenBySecret(hash, now);
+      const user = token ? await this.repo.user(token.owner) : null;
+      return token && user?.active ? actorOf(user, JSON.parse(token.scopes) as string[]) : null;
+    }
+    return null;
+  }
+}

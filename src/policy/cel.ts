@@ -1,0 +1,146 @@
+// The CEL environment risk rules run in. Variables are declared with their field types so a typo such as
+// `change.titel` or `s.internetFacng` is a load-time error instead of a rule that silently never matches.
+import { Environment, type ParseResult } from '@marcbachmann/cel-js';
+import type { ChangeContent } from '../domain/change.ts';
+import type { Service } from '../domain/service.ts';
+import type { ChangeType } from './types.ts';
+
+const CHANGE_FIELDS = {
+  type: 'string',
+  title: 'string',
+  description: 'string',
+  reason: 'string',
+  services: 'list<string>',
+  dataImpact: 'string',
+  supplierImpact: 'string',
+  securityImpact: 'string',
+  hasImplementationPlan: 'bool',
+  hasRollbackPlan: 'bool',
+  backupConfirmed: 'bool',
+  hasTestPlan: 'bool',
+  hasTestEvidence: 'bool',
+  testEnvironment: 'string',
+  links: 'int',
+  linkKinds: 'list<string>',
+  proposesPolicy: 'bool',
+} as const;
+
+const SERVICE_FIELDS = {
+  name: 'string',
+  environment: 'string',
+  internetFacing: 'bool',
+  dataClasses: 'list<string>',
+  securityControl: 'bool',
+  criticality: 'string',
+  supplier: 'string',
+  doraCriticalFunction: 'bool',
+  nis2Service: 'bool',
+  dependencies: 'list<string>',
+} as const;
+
+/** Names of the fields rules can read, for documentation and error messages. */
+export const CEL_FIELDS = { change: Object.keys(CHANGE_FIELDS), services: Object.keys(SERVICE_FIELDS) };
+
+const env = new Environment({ limits: { maxAstNodes: 2000, maxDepth: 50 } })
+  .registerType('Change', { fields: CHANGE_FIELDS })
+  .registerType('Service', { fields: SERVICE_FIELDS })
+  .registerVariable('change', 'Change')
+  .registerVariable('services', 'list<Service>')
+  .registerVariable('answers', 'map<string, bool>');
+
+export interface CelInput {
+  type: ChangeType;
+  content: ChangeContent;
+  services: Service[];
+  /** Every declared question id; answers not given default to false so rules never see a missing key. */
+  questionIds: string[];
+}
+
+export interface CelContext {
+  change: Record<string, string | boolean | bigint | string[]>;
+  services: Record<string, string | boolean | string[]>[];
+  answers: Record<string, boolean>;
+}
+
+export function celContext({ type, content, services, questionIds }: CelInput): CelContext {
+  const answers: Record<string, boolean> = {};
+  for (const id of questionIds) answers[id] = content.riskAnswers[id] === true;
+  return {
+    change: {
+      type,
+      title: content.title,
+      description: content.description,
+      reason: content.reason,
+      services: [...content.services],
+      dataImpact: content.dataImpact,
+      supplierImpact: content.supplierImpact,
+      securityImpact: content.securityImpact,
+      hasImplementationPlan: content.implementationPlan.trim() !== '',
+      hasRollbackPlan: content.rollbackPlan !== null,
+      backupConfirmed: content.rollbackPlan?.backupConfirmed === true,
+      hasTestPlan: content.testPlan.trim() !== '',
+      hasTestEvidence: content.testEvidence !== null,
+      testEnvironment: content.testEvidence?.environment ?? '',
+      links: BigInt(content.links.length),
+      linkKinds: content.links.map((l) => l.kind),
+      proposesPolicy: content.proposedPolicy !== null,
+    },
+    // Nulls become '' so rules compare strings instead of guarding against null_type.
+    services: services.map((s) => ({
+      name: s.name,
+      environment: s.environment,
+      internetFacing: s.internetFacing,
+      dataClasses: [...s.dataClasses],
+      securityControl: s.securityControl,
+      criticality: s.criticality,
+      supplier: s.supplier ?? '',
+      doraCriticalFunction: s.doraCriticalFunction,
+      nis2Service: s.nis2Service,
+      dependencies: [...s.dependencies],
+    })),
+    answers,
+  };
+}
+
+export type CompiledRule = (context: CelContext) => unknown;
+
+export type CompileResult =
+  | { ok: true; evaluate: CompiledRule }
+  | {
+      ok: false;
+      message: string;
+      /** 0-based offset into the expression, when CEL knows it. */ offset?: number;
+    };
+
+interface CelError {
+  summary?: string;
+  message?: string;
+  range?: { start: number };
+}
+
+function describe(err: unknown): { message: string; offset?: number } {
+  const e = (err ?? {}) as CelError;
+  const message = e.summary ?? e.message?.split('\n')[0] ?? String(err);
+  return e.range ? { message, offset: e.range.start } : { message };
+}
+
+/** Parses and type-checks a rule; a rule must be a boolean expression (or `dyn`, decided at run time). */
+export function compileRule(source: string): CompileResult {
+  let parsed: ParseResult;
+  try {
+    parsed = env.parse(source);
+  } catch (err) {
+    return { ok: false, ...describe(err) };
+  }
+  const checked = parsed.check();
+  if (!checked.valid) return { ok: false, ...describe(checked.error) };
+  if (checked.type !== 'bool' && checked.type !== 'dyn') {
+    return { ok: false, message: `the expression must be true or false, but it returns ${checked.type}` };
+  }
+  return { ok: true, evaluate: (context) => parsed(context) as unknown };
+}
+
+/** The message of an evaluation error, without the source excerpt the library appends. */
+export function errorMessage(err: unknown): string {
+  return describe(err).message;
+}

@@ -1,0 +1,137 @@
+// Risk assessment: pure, deterministic, and fail-closed. A rule that cannot be evaluated counts as a
+// high-risk match, so a broken or mistyped rule can only ever add ceremony, never remove it.
+import type { Assessment, ChangeContent, RiskReason } from '../domain/change.ts';
+import type { Service } from '../domain/service.ts';
+import { celContext, compileRule, errorMessage, type CompiledRule } from './cel.ts';
+import {
+  RISK_RATINGS,
+  type ApprovalRequirement,
+  type ChangeType,
+  type Policy,
+  type RequiredField,
+  type RiskRating,
+} from './types.ts';
+
+export interface AssessInput {
+  type: ChangeType;
+  content: ChangeContent;
+  services: Service[];
+  policyVersion: number;
+}
+
+const rank = (r: RiskRating): number => RISK_RATINGS.indexOf(r);
+
+export function maxRating(a: RiskRating, b: RiskRating): RiskRating {
+  return rank(a) >= rank(b) ? a : b;
+}
+
+/** True when `rating` does not exceed `max` (e.g. a standard change against its template's maxRisk). */
+export function ratingAtMost(rating: RiskRating, max: RiskRating): boolean {
+  return rank(rating) <= rank(max);
+}
+
+type Compiled = { ok: true; evaluate: CompiledRule } | { ok: false; message: string };
+
+// Compiled once per policy object; policies are immutable once loaded.
+const compiledRules = new WeakMap<Policy, Compiled[]>();
+
+function rulesOf(policy: Policy): Compiled[] {
+  let compiled = compiledRules.get(policy);
+  if (!compiled) {
+    // The loader already rejects rules that do not compile; a hand-built policy may not have gone through
+    // it, and such a rule then fails closed like any other broken rule.
+    compiled = policy.risk.rules.map((rule) => compileRule(rule.when));
+    compiledRules.set(policy, compiled);
+  }
+  return compiled;
+}
+
+function evaluateRules(policy: Policy, input: AssessInput): RiskReason[] {
+  const context = celContext({
+    type: input.type,
+    content: input.content,
+    services: input.services,
+    questionIds: policy.risk.questions.map((q) => q.id),
+  });
+  const compiled = rulesOf(policy);
+  const reasons: RiskReason[] = [];
+  policy.risk.rules.forEach((rule, i) => {
+    const failed = (message: string): void => {
+      reasons.push({
+        rule: rule.id,
+        rating: 'high',
+        reason: `rule ${rule.id} could not be evaluated: ${message}`,
+      });
+    };
+    const c = compiled[i];
+    if (!c || !c.ok) return failed(c ? c.message : 'not compiled');
+    let value: unknown;
+    try {
+      value = c.evaluate(context);
+    } catch (err) {
+      return failed(errorMessage(err));
+    }
+    if (value === true) reasons.push({ rule: rule.id, rating: rule.rating, reason: rule.reason });
+    else if (value !== false) failed(`it returned ${typeof value}, not true or false`);
+  });
+  return reasons;
+}
+
+/** Union of approval lists; for a group in both, the larger count wins (never the sum: one person, one vote). */
+function mergeApprovals(a: ApprovalRequirement[], b: ApprovalRequirement[]): ApprovalRequirement[] {
+  const out = a.map((r) => ({ ...r }));
+  for (const req of b) {
+    const existing = out.find((r) => r.group === req.group);
+    if (existing) existing.count = Math.max(existing.count, req.count);
+    else out.push({ ...req });
+  }
+  return out;
+}
+
+function approvalsFor(
+  policy: Policy,
+  type: ChangeType,
+  rating: RiskRating,
+  content: ChangeContent,
+): ApprovalRequirement[] {
+  let base: ApprovalRequirement[];
+  if (type === 'standard') base = [];
+  else if (type === 'emergency') base = policy.approvals.emergency;
+  else base = policy.approvals.normal[rating];
+  // Replacing the policy is itself a change that needs the policy approvers, whatever its type.
+  return mergeApprovals(base, content.proposedPolicy !== null ? policy.approvals.policy : []);
+}
+
+const blank = (s: string): boolean => s.trim() === '';
+
+const IS_MISSING: Record<RequiredField, (c: ChangeContent) => boolean> = {
+  description: (c) => blank(c.description),
+  reason: (c) => blank(c.reason),
+  implementationPlan: (c) => blank(c.implementationPlan),
+  testPlan: (c) => blank(c.testPlan),
+  securityImpact: (c) => blank(c.securityImpact),
+  services: (c) => c.services.length === 0,
+  rollbackPlan: (c) => c.rollbackPlan === null,
+  backupConfirmed: (c) => c.rollbackPlan === null || !c.rollbackPlan.backupConfirmed,
+  testEvidence: (c) => c.testEvidence === null,
+};
+
+export function missingFields(policy: Policy, rating: RiskRating, content: ChangeContent): RequiredField[] {
+  return policy.requirements[rating].filter((field) => IS_MISSING[field](content));
+}
+
+export function assess(policy: Policy, input: AssessInput): Assessment {
+  const reasons = evaluateRules(policy, input);
+  // The default applies only when nothing matched, so a rule may rate below it (e.g. "dev only ⇒ low").
+  const rating =
+    reasons.length === 0
+      ? policy.risk.default
+      : reasons.reduce<RiskRating>((r, reason) => maxRating(r, reason.rating), 'low');
+  return {
+    rating,
+    reasons,
+    requiredApprovals: approvalsFor(policy, input.type, rating, input.content),
+    missing: missingFields(policy, rating, input.content),
+    policyVersion: input.policyVersion,
+  };
+}

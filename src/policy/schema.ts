@@ -1,0 +1,224 @@
+// Schema of `changeproof.policy.yaml`. Strict everywhere: a misspelt key in a policy is a control that
+// silently does nothing, so it must be an error. Cross-references (groups, questions, ids) are checked in
+// one refinement at the end so each problem carries the path of the node to fix. Nested objects use
+// `prefault` (not `default`) so an omitted section still gets its fields' defaults.
+import { z } from 'zod';
+import { RISK_RATINGS, type Policy } from './types.ts';
+import { compileRule } from './cel.ts';
+
+const UNIT_MINUTES: Record<string, number> = { m: 1, h: 60, d: 24 * 60, w: 7 * 24 * 60 };
+const DURATION = /^(?:\d+[mhdw])+$/;
+
+/** `90m`, `24h`, `5d`, `2w` or combinations such as `1d12h`, to whole minutes; null if malformed. */
+export function parseDuration(text: string): number | null {
+  if (!DURATION.test(text)) return null;
+  let minutes = 0;
+  for (const [, n, unit] of text.matchAll(/(\d+)([mhdw])/g)) minutes += Number(n) * UNIT_MINUTES[unit!]!;
+  return minutes;
+}
+
+const duration = z
+  .string({ error: 'expected a duration such as 90m, 24h, 5d or 2w' })
+  .transform((text, ctx) => {
+    const minutes = parseDuration(text.trim());
+    if (minutes === null || minutes <= 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${text}" is not a duration; write a positive number followed by m, h, d or w (e.g. 90m, 24h, 5d, 2w)`,
+      });
+      return z.NEVER;
+    }
+    return minutes;
+  });
+
+const ID = /^[a-z][a-z0-9_-]*$/;
+const id = z.string().regex(ID, 'use lowercase letters, digits, "-" and "_", starting with a letter');
+// Question ids are read in CEL as `answers.<id>`, so they must be CEL identifiers.
+const questionId = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'use letters, digits and "_" only, so rules can read answers.<id>');
+const text = z.string().trim().min(1, 'must not be empty');
+const rating = z.enum(['low', 'medium', 'high']);
+const positiveInt = z.number().int('must be a whole number').positive('must be at least 1');
+
+// `celOffset` lets the loader point at the character CEL complained about, not just the line.
+// The raw scalar is compiled before trimming so offsets match the YAML source.
+const celExpression = z
+  .string()
+  .check((ctx) => {
+    if (ctx.value.trim() === '') {
+      ctx.issues.push({
+        code: 'custom',
+        input: ctx.value,
+        message: 'must not be empty; write a CEL condition',
+      });
+      return;
+    }
+    const compiled = compileRule(ctx.value);
+    if (compiled.ok) return;
+    ctx.issues.push({
+      code: 'custom',
+      input: ctx.value,
+      message: `invalid CEL: ${compiled.message}`,
+      params: compiled.offset === undefined ? {} : { celOffset: compiled.offset },
+    });
+  })
+  .trim();
+
+const approval = z.strictObject({ group: id, count: positiveInt.default(1) });
+const approvalList = z
+  .array(approval)
+  .min(1, 'list at least one approval; an empty list would approve nothing');
+
+const requiredField = z.enum([
+  'description',
+  'reason',
+  'services',
+  'implementationPlan',
+  'rollbackPlan',
+  'backupConfirmed',
+  'testPlan',
+  'testEvidence',
+  'securityImpact',
+]);
+
+const template = z.strictObject({
+  id,
+  title: text,
+  description: z.string().default(''),
+  services: z.array(z.string().min(1)).default([]),
+  maxRisk: rating.default('low'),
+  defaults: z
+    .strictObject({
+      implementationPlan: z.string().optional(),
+      rollbackPlan: z
+        .strictObject({
+          method: text,
+          expectedMinutes: positiveInt,
+          triggers: text,
+          backupConfirmed: z.boolean().default(false),
+        })
+        .optional(),
+      testPlan: z.string().optional(),
+    })
+    .prefault({}),
+});
+
+const baseSchema = z.strictObject({
+  version: z.literal(1, { error: 'version must be 1 (the only policy format so far)' }),
+  name: text,
+  groups: z.array(z.strictObject({ id, description: z.string().default('') })).min(1),
+  risk: z.strictObject({
+    default: rating.default('low'),
+    questions: z.array(z.strictObject({ id: questionId, text })).default([]),
+    rules: z.array(z.strictObject({ id, when: celExpression, rating, reason: text })).default([]),
+  }),
+  requirements: z
+    .strictObject({
+      low: z.array(requiredField).default([]),
+      medium: z.array(requiredField).default([]),
+      high: z.array(requiredField).default([]),
+    })
+    .prefault({}),
+  approvals: z.strictObject({
+    normal: z.strictObject({ low: approvalList, medium: approvalList, high: approvalList }),
+    emergency: approvalList,
+    policy: approvalList,
+  }),
+  review: z
+    .strictObject({
+      types: z
+        .array(z.enum(['standard', 'normal', 'emergency', 'unauthorized']))
+        .default(['emergency', 'unauthorized']),
+      outcomes: z
+        .array(z.enum(['successful', 'successful_with_issues', 'failed', 'rolled_back', 'cancelled']))
+        .default(['failed', 'rolled_back']),
+      ratings: z.array(rating).default([]),
+    })
+    .prefault({}),
+  deadlines: z
+    .strictObject({
+      emergencyRecord: duration.default(24 * 60),
+      emergencyReview: duration.default(5 * 24 * 60),
+      approvalSla: duration.default(2 * 24 * 60),
+    })
+    .prefault({})
+    .transform((d) => ({
+      emergencyRecordMinutes: d.emergencyRecord,
+      emergencyReviewMinutes: d.emergencyReview,
+      approvalSlaMinutes: d.approvalSla,
+    })),
+  templates: z.array(template).default([]),
+});
+
+type Parsed = z.output<typeof baseSchema>;
+type Ctx = z.RefinementCtx;
+
+function uniqueIds(items: { id: string }[], path: (string | number)[], what: string, ctx: Ctx): void {
+  const seen = new Map<string, number>();
+  items.forEach((item, i) => {
+    const first = seen.get(item.id);
+    if (first === undefined) seen.set(item.id, i);
+    else
+      ctx.addIssue({
+        code: 'custom',
+        path: [...path, i, 'id'],
+        message: `duplicate ${what} id "${item.id}" (already used at ${path.join('.')}[${first}]); ids must be unique`,
+      });
+  });
+}
+
+function knownGroups(list: { group: string }[], path: (string | number)[], groups: string[], ctx: Ctx): void {
+  const seen = new Set<string>();
+  list.forEach((req, i) => {
+    if (!groups.includes(req.group)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [...path, i, 'group'],
+        message: `unknown group "${req.group}"; declare it under groups or use one of: ${groups.join(', ')}`,
+      });
+    } else if (seen.has(req.group)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [...path, i, 'group'],
+        message: `group "${req.group}" is listed twice; put the total in one count`,
+      });
+    }
+    seen.add(req.group);
+  });
+}
+
+/** Question ids a CEL rule reads as `answers.<id>` or `answers["<id>"]`. */
+export function referencedAnswers(when: string): string[] {
+  const ids = [...when.matchAll(/\banswers\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_]*)|\[\s*["']([^"']*)["']\s*\])/g)];
+  return ids.map((m) => m[1] ?? m[2] ?? '');
+}
+
+function crossCheck(p: Parsed, ctx: Ctx): void {
+  uniqueIds(p.groups, ['groups'], 'group', ctx);
+  uniqueIds(p.risk.questions, ['risk', 'questions'], 'question', ctx);
+  uniqueIds(p.risk.rules, ['risk', 'rules'], 'rule', ctx);
+  uniqueIds(p.templates, ['templates'], 'template', ctx);
+  const groups = [...new Set(p.groups.map((g) => g.id))];
+  for (const r of RISK_RATINGS) knownGroups(p.approvals.normal[r], ['approvals', 'normal', r], groups, ctx);
+  knownGroups(p.approvals.emergency, ['approvals', 'emergency'], groups, ctx);
+  knownGroups(p.approvals.policy, ['approvals', 'policy'], groups, ctx);
+  const questions = p.risk.questions.map((q) => q.id);
+  p.risk.rules.forEach((rule, i) => {
+    for (const ref of referencedAnswers(rule.when)) {
+      if (questions.includes(ref)) continue;
+      const known = questions.length ? `one of: ${questions.join(', ')}` : 'none are declared';
+      ctx.addIssue({
+        code: 'custom',
+        path: ['risk', 'rules', i, 'when'],
+        message: `unknown risk question "${ref}"; declare it under risk.questions (${known})`,
+      });
+    }
+  });
+}
+
+export const PolicySchema = baseSchema.superRefine(crossCheck);
+
+// Fails to compile if the schema drifts from the Policy type the rest of the program consumes.
+const _fits: (p: Parsed) => Policy = (p) => p;
+void _fits;

@@ -1,0 +1,97 @@
+// The policy as the rest of the program sees it once the YAML file has been parsed and validated.
+// Durations are whole minutes; ratings are ordered low < medium < high.
+
+export type RiskRating = 'low' | 'medium' | 'high';
+export const RISK_RATINGS: readonly RiskRating[] = ['low', 'medium', 'high'];
+
+export type ChangeType = 'standard' | 'normal' | 'emergency' | 'unauthorized';
+
+/** One line of an approval requirement: `count` distinct people from `group`. */
+export interface ApprovalRequirement {
+  group: string;
+  count: number;
+}
+
+/** Fields a change must carry before it may leave draft (or, for emergencies, before its record is complete). */
+export type RequiredField =
+  | 'description'
+  | 'reason'
+  | 'services'
+  | 'implementationPlan'
+  | 'rollbackPlan'
+  | 'backupConfirmed'
+  | 'testPlan'
+  | 'testEvidence'
+  | 'securityImpact';
+
+export interface RiskQuestion {
+  id: string;
+  text: string;
+}
+
+export interface RiskRule {
+  id: string;
+  /** CEL source, kept for display and for the error messages of `policy check`. */
+  when: string;
+  rating: RiskRating;
+  reason: string;
+}
+
+export interface ChangeTemplate {
+  id: string;
+  title: string;
+  description: string;
+  /** Services the template may be used on; empty means any. */
+  services: string[];
+  maxRisk: RiskRating;
+  /** Defaults copied into the new change. */
+  defaults: {
+    implementationPlan?: string;
+    rollbackPlan?: { method: string; expectedMinutes: number; triggers: string; backupConfirmed: boolean };
+    testPlan?: string;
+  };
+}
+
+export interface Policy {
+  version: 1;
+  name: string;
+  /** Approver groups people can be members of (technical, business, security, cab, duty_manager, …). */
+  groups: { id: string; description: string }[];
+  risk: {
+    default: RiskRating;
+    questions: RiskQuestion[];
+    rules: RiskRule[];
+  };
+  /** Fields required by risk rating, checked on submit and on every later edit. */
+  requirements: Record<RiskRating, RequiredField[]>;
+  /** Approvals needed: normal changes by risk rating, emergency authorization, and policy replacement. */
+  approvals: {
+    normal: Record<RiskRating, ApprovalRequirement[]>;
+    emergency: ApprovalRequirement[];
+    policy: ApprovalRequirement[];
+  };
+  /** Reviews required before close: for these types, outcomes and ratings. */
+  review: {
+    types: ChangeType[];
+    outcomes: Outcome[];
+    ratings: RiskRating[];
+  };
+  deadlines: {
+    /** Emergency change: full record owed within this many minutes of its authorization. */
+    emergencyRecordMinutes: number;
+    /** Emergency change: post-implementation review owed within this many minutes of implementation start. */
+    emergencyReviewMinutes: number;
+    /** How long an approval may stay pending before it counts as late. */
+    approvalSlaMinutes: number;
+  };
+  templates: ChangeTemplate[];
+}
+
+export type Outcome = 'successful' | 'successful_with_issues' | 'failed' | 'rolled_back' | 'cancelled';
+export const OUTCOMES: readonly Outcome[] = [
+  'successful',
+  'successful_with_issues',
+  'failed',
+  'rolled_back',
+  'cancelled',
+];

@@ -1,0 +1,106 @@
+// Builds the Fastify application: contracts as validators and serializers, the OpenAPI 3.1 document, the
+// rendered docs at /docs, authentication and the feature routes under /api/v1.
+import fastifySwagger from '@fastify/swagger';
+import scalar from '@scalar/fastify-api-reference';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Container } from '../container.ts';
+import { registerAuth } from './auth.ts';
+import { registerErrorHandling } from './errors.ts';
+import { changesRoutes } from './routes/changes.routes.ts';
+import { identityRoutes } from './routes/identity.routes.ts';
+import { policyRoutes } from './routes/policy.routes.ts';
+import { servicesRoutes } from './routes/services.routes.ts';
+
+export const VERSION = '0.1.0';
+
+export interface AppOptions {
+  logger?: FastifyServerOptions['logger'];
+  bodyLimit?: number;
+}
+
+export async function buildApp(c: Container, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+  });
+  // Actions such as POST /changes/CHG-1/submit carry no body; clients that still send a JSON content type
+  // with an empty body get the same result as those that send none.
+  const json = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if (body === '') done(null, undefined);
+    else void json(req, body, done);
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(app);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Changeproof API',
+        version: VERSION,
+        description:
+          'Change management with a verifiable ledger. Authenticate with `Authorization: Bearer <token>` (a session from POST /api/v1/auth/login, or an API token). Every mutating request accepts an `Idempotency-Key` header; a retry with the same key returns the first result.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+
+  await app.register(
+    async (api) => {
+      registerAuth(api, c.identity);
+      const r = api.withTypeProvider<ZodTypeProvider>();
+      r.get(
+        '/health',
+        {
+          config: { public: true },
+          schema: {
+            tags: ['meta'],
+            summary: 'Liveness and database reachability',
+            security: [],
+            response: {
+              200: z.object({
+                status: z.literal('ok'),
+                version: z.string(),
+                database: z.enum(['sqlite', 'postgres']),
+              }),
+            },
+          },
+        },
+        async () => {
+          await c.store.db.selectFrom('policies').select('version').limit(1).execute();
+          return { status: 'ok' as const, version: VERSION, database: c.store.engine };
+        },
+      );
+      api.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>
+        app.swagger(),
+      );
+      identityRoutes(api, c);
+      servicesRoutes(api, c);
+      changesRoutes(api, c);
+      policyRoutes(api, c);
+    },
+    { prefix: '/api/v1' },
+  );
+
+  await app.register(scalar, {
+    routePrefix: '/docs',
+    configuration: { title: 'Changeproof API', url: '/api/v1/openapi.json' },
+    logLevel: 'silent',
+  });
+  app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/docs'));
+  await app.ready();
+  return app;
+}

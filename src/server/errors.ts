@@ -1,0 +1,113 @@
+// Maps every failure to `{ error: { code, message, details } }` with the right status, in one place.
+// Unknown errors become a 500 that names no internals; everything a client can fix gets a 4xx saying how.
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { AppError, type ErrorBody, type ErrorCode } from '../contracts/errors.ts';
+import type { Refusal } from '../domain/events.ts';
+
+export const STATUS: Record<ErrorCode, number> = {
+  validation_failed: 400,
+  policy_invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  invalid_transition: 409,
+  refused: 422,
+  idempotency_mismatch: 422,
+  payload_too_large: 413,
+  rate_limited: 429,
+  internal: 500,
+};
+
+const FORBIDDEN_REFUSALS = new Set([
+  'forbidden',
+  'bot_cannot_approve',
+  'token_cannot_approve',
+  'not_an_approver',
+  'not_in_group',
+  'not_the_implementer',
+]);
+
+/** A domain refusal as an HTTP error: segregation-of-duties and permission refusals are 403s. */
+export function refusalError(refusals: Refusal[]): { status: number; body: ErrorBody } {
+  const first = refusals[0] ?? { code: 'refused', message: 'refused' };
+  const forbidden = refusals.some((r) => r.code.startsWith('sod_') || FORBIDDEN_REFUSALS.has(r.code));
+  const transition = refusals.every((r) => r.code === 'invalid_transition');
+  const code: ErrorCode = forbidden ? 'forbidden' : transition ? 'invalid_transition' : 'refused';
+  return {
+    status: STATUS[code],
+    body: {
+      error: {
+        code: first.code,
+        message: refusals.map((r) => r.message).join('; '),
+        details: refusals.map((r) => ({ code: r.code, message: r.message })),
+      },
+    },
+  };
+}
+
+export function errorBody(
+  code: string,
+  message: string,
+  details: ErrorBody['error']['details'] = [],
+): ErrorBody {
+  return { error: { code, message, details } };
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setNotFoundHandler((req, reply) => {
+    void reply
+      .code(404)
+      .send(
+        errorBody('not_found', `no route ${req.method} ${req.url.split('?')[0]}; see /api/v1/openapi.json`),
+      );
+  });
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    if (err instanceof AppError)
+      return reply.code(STATUS[err.code]).send(errorBody(err.code, err.message, err.details));
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const where = err.validationContext ?? 'request';
+      const details = err.validation.map((v) => {
+        const path = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
+        const params = v.params as { issue?: { code?: string; keys?: string[] } };
+        const message =
+          params.issue?.code === 'unrecognized_keys'
+            ? `unknown field(s) ${params.issue.keys?.join(', ')}; remove them`
+            : (v.message ?? 'invalid');
+        return { path: path ? `${where}.${path}` : where, message };
+      });
+      const summary = details.map((d) => `${d.path}: ${d.message}`).join('; ');
+      return reply
+        .code(400)
+        .send(errorBody('validation_failed', `the ${where} is invalid: ${summary}`, details));
+    }
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+      return reply
+        .code(413)
+        .send(
+          errorBody(
+            'payload_too_large',
+            'the request body is too large; the limit is set by CHANGEPROOF_BODY_LIMIT',
+          ),
+        );
+    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+      return reply.code(415).send(errorBody('validation_failed', 'send the body as application/json'));
+    if (
+      err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ||
+      err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
+      err instanceof SyntaxError
+    )
+      return reply
+        .code(400)
+        .send(errorBody('validation_failed', `the body is not valid JSON: ${err.message}`));
+    if (isResponseSerializationError(err))
+      req.log.error({ err, issues: err.cause.issues }, 'response did not match its contract');
+    else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)
+      return reply.code(err.statusCode).send(errorBody('validation_failed', err.message));
+    else req.log.error({ err }, 'unhandled error');
+    return reply
+      .code(500)
+      .send(errorBody('internal', 'an internal error occurred; the server log has the details'));
+  });
+}

@@ -1,0 +1,185 @@
+// Thin routes for changes: parse with the contract, call the use-case, present the result.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  CancelBody,
+  ChangeEvents,
+  ChangeList,
+  ChangeView,
+  CompleteBody,
+  CreateChangeBody,
+  DecisionBody,
+  EditChangeBody,
+  ListChangesQuery,
+  ReviewBody,
+  ScheduleBody,
+} from '../../contracts/changes.ts';
+import { ChangeIdParam } from '../../contracts/common.ts';
+import { ErrorBody } from '../../contracts/errors.ts';
+import type { Container } from '../../container.ts';
+import { requireScope } from '../auth.ts';
+import { mutate } from '../idempotency.ts';
+import { presentChange } from '../present.ts';
+
+const errors = {
+  400: ErrorBody,
+  401: ErrorBody,
+  403: ErrorBody,
+  404: ErrorBody,
+  409: ErrorBody,
+  422: ErrorBody,
+};
+const tags = ['changes'];
+
+export function changesRoutes(app: FastifyInstance, c: Container): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const now = () => c.deps.now();
+
+  r.post(
+    '/changes',
+    {
+      schema: {
+        tags,
+        summary: 'Raise a change',
+        body: CreateChangeBody,
+        response: { 201: ChangeView, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const a = requireScope(req, 'changes:write');
+      return mutate(c.store, req, reply, async () =>
+        presentChange(await c.changes.create(a, req.body), (await c.policies.active()).policy, now(), 201),
+      );
+    },
+  );
+
+  r.get(
+    '/changes',
+    {
+      schema: {
+        tags,
+        summary: 'List and filter changes, newest first',
+        querystring: ListChangesQuery,
+        response: { 200: ChangeList, ...errors },
+      },
+    },
+    async (req) => {
+      requireScope(req, 'changes:read');
+      return c.changes.read.list(req.query, now().toISOString());
+    },
+  );
+
+  r.get(
+    '/changes/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Read one change',
+        params: ChangeIdParam,
+        response: { 200: ChangeView, ...errors },
+      },
+    },
+    async (req) => {
+      requireScope(req, 'changes:read');
+      return presentChange(await c.changes.get(req.params.id), (await c.policies.active()).policy, now())
+        .body as ChangeView;
+    },
+  );
+
+  r.get(
+    '/changes/:id/events',
+    {
+      schema: {
+        tags,
+        summary: "The change's full history from the ledger",
+        params: ChangeIdParam,
+        response: { 200: ChangeEvents, ...errors },
+      },
+    },
+    async (req) => {
+      requireScope(req, 'changes:read');
+      return {
+        items: (await c.changes.events(req.params.id)) as unknown as z.infer<typeof ChangeEvents>['items'],
+      };
+    },
+  );
+
+  r.patch(
+    '/changes/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Edit a change; after approval this withdraws the approvals',
+        params: ChangeIdParam,
+        body: EditChangeBody,
+        response: { 200: ChangeView, ...errors },
+      },
+    },
+    async (req, reply) => command(req, reply, req.params.id, { type: 'edit', fields: req.body }),
+  );
+
+  type Cmd = Parameters<Container['changes']['command']>[2];
+  const command = async (req: FastifyRequest, reply: Parameters<typeof mutate>[2], id: string, cmd: Cmd) => {
+    const a = requireScope(req, 'changes:write');
+    return mutate(c.store, req, reply, async () =>
+      presentChange(await c.changes.command(a, id, cmd), (await c.policies.active()).policy, now()),
+    );
+  };
+
+  const action = <B extends z.ZodType>(
+    name: string,
+    summary: string,
+    body: B,
+    toCommand: (b: z.output<B>) => Cmd,
+  ) =>
+    r.post(
+      `/changes/:id/${name}`,
+      // Bodies of actions are optional: no body means the defaults (no comment, no group).
+      {
+        schema: {
+          tags,
+          summary,
+          params: ChangeIdParam,
+          body: z.preprocess((v) => v ?? {}, body),
+          response: { 200: ChangeView, ...errors },
+        },
+      },
+      async (req, reply) => command(req, reply, req.params.id, toCommand(req.body as z.output<B>)),
+    );
+
+  const Empty = z.strictObject({});
+  action('submit', 'Submit for approval: assesses risk and fixes the approvals needed', Empty, () => ({
+    type: 'submit',
+  }));
+  action('approve', 'Approve the current revision', DecisionBody, (b) => ({
+    type: 'approve',
+    group: b.group ?? null,
+    comment: b.comment,
+  }));
+  action('reject', 'Reject the change', DecisionBody, (b) => ({
+    type: 'reject',
+    group: b.group ?? null,
+    comment: b.comment,
+  }));
+  action('schedule', 'Schedule an approved change into a window', ScheduleBody, (b) => ({
+    type: 'schedule',
+    window: b.window,
+  }));
+  action('start', 'Start implementing', Empty, () => ({ type: 'start' }));
+  action('complete', 'Record verification and outcome', CompleteBody, (b) => ({
+    type: 'complete',
+    outcome: b.outcome,
+    notes: b.notes,
+    verification: b.verification,
+  }));
+  action('review', 'Write the post-implementation review', ReviewBody, (b) => ({
+    type: 'review',
+    review: b,
+  }));
+  action('close', 'Close a reviewed change', Empty, () => ({ type: 'close' }));
+  action('cancel', 'Cancel a change that has not started', CancelBody, (b) => ({
+    type: 'cancel',
+    reason: b.reason,
+  }));
+}

@@ -1,0 +1,80 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { ErrorBody } from '../../contracts/errors.ts';
+import {
+  CreateServiceBody,
+  ServiceList,
+  ServiceNameParam,
+  ServiceView,
+  UpdateServiceBody,
+} from '../../contracts/services.ts';
+import type { Container } from '../../container.ts';
+import { requireScope } from '../auth.ts';
+import { mutate } from '../idempotency.ts';
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
+const tags = ['services'];
+
+export function servicesRoutes(app: FastifyInstance, c: Container): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.post(
+    '/services',
+    {
+      schema: {
+        tags,
+        summary: 'Register a service',
+        body: CreateServiceBody,
+        response: { 201: ServiceView, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const a = requireScope(req, 'services:write');
+      return mutate(c.store, req, reply, async () => ({
+        status: 201,
+        body: await c.services.register(a, req.body),
+      }));
+    },
+  );
+  r.get(
+    '/services',
+    { schema: { tags, summary: 'The service catalogue', response: { 200: ServiceList, ...errors } } },
+    async (req) => {
+      requireScope(req, 'services:read');
+      return { items: await c.services.list() };
+    },
+  );
+  r.get(
+    '/services/:name',
+    {
+      schema: {
+        tags,
+        summary: 'One service',
+        params: ServiceNameParam,
+        response: { 200: ServiceView, ...errors },
+      },
+    },
+    async (req) => {
+      requireScope(req, 'services:read');
+      return c.services.get(req.params.name);
+    },
+  );
+  r.patch(
+    '/services/:name',
+    {
+      schema: {
+        tags,
+        summary: "Change a service's attributes",
+        params: ServiceNameParam,
+        body: UpdateServiceBody,
+        response: { 200: ServiceView, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const a = requireScope(req, 'services:write');
+      return mutate(c.store, req, reply, async () => ({
+        status: 200,
+        body: await c.services.update(a, req.params.name, req.body),
+      }));
+    },
+  );
+}

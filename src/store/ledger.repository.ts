@@ -1,0 +1,91 @@
+// Appends events to the ledger inside the caller's write transaction. The sequence is gapless because
+// writers are serialised (see Store.write) and a rolled-back transaction takes its numbers with it.
+import { randomUUID } from 'node:crypto';
+import type { Actor } from '../domain/actor.ts';
+import type { DomainEvent, RecordedEvent } from '../domain/events.ts';
+import { canonicalJson } from '../ledger/canonical.ts';
+import { leafHash } from '../ledger/hash.ts';
+import type { Store } from './database.ts';
+import type { LedgerEntryTable } from './schema.ts';
+
+export interface PendingEvent {
+  subject: string;
+  event: DomainEvent;
+}
+
+export class LedgerRepository {
+  private readonly store: Store;
+
+  constructor(store: Store) {
+    this.store = store;
+  }
+
+  async size(): Promise<number> {
+    const row = await this.store.db
+      .selectFrom('ledger_entries')
+      .select((eb) => eb.fn.max('seq').as('max'))
+      .executeTakeFirst();
+    return row?.max === null || row?.max === undefined ? 0 : Number(row.max) + 1;
+  }
+
+  async append(actor: Actor, at: string, pending: PendingEvent[]): Promise<RecordedEvent[]> {
+    if (!this.store.inTransaction) throw new Error('ledger appends must run inside Store.write');
+    let seq = await this.size();
+    const recorded: RecordedEvent[] = [];
+    const rows: LedgerEntryTable[] = [];
+    for (const { subject, event } of pending) {
+      const entry = {
+        v: 1,
+        seq,
+        id: randomUUID(),
+        type: event.type,
+        subject,
+        at,
+        actor: { id: actor.id, kind: actor.kind },
+        data: event.data,
+      } as RecordedEvent;
+      const canonical = canonicalJson(entry);
+      rows.push({
+        seq,
+        event_id: entry.id,
+        type: entry.type,
+        subject,
+        actor: actor.id,
+        recorded_at: at,
+        canonical,
+        leaf_hash: leafHash(Buffer.from(canonical, 'utf8')).toString('hex'),
+      });
+      recorded.push(entry);
+      seq += 1;
+    }
+    if (rows.length > 0) await this.store.db.insertInto('ledger_entries').values(rows).execute();
+    return recorded;
+  }
+
+  /** Events about one subject in order, e.g. a change's history. */
+  async bySubject(subject: string): Promise<RecordedEvent[]> {
+    const rows = await this.store.db
+      .selectFrom('ledger_entries')
+      .select('canonical')
+      .where('subject', '=', subject)
+      .orderBy('seq')
+      .execute();
+    return rows.map((r) => JSON.parse(r.canonical) as RecordedEvent);
+  }
+
+  async *all(batch = 1000): AsyncGenerator<RecordedEvent> {
+    let from = 0;
+    for (;;) {
+      const rows = await this.store.db
+        .selectFrom('ledger_entries')
+        .select('canonical')
+        .where('seq', '>=', from)
+        .orderBy('seq')
+        .limit(batch)
+        .execute();
+      for (const r of rows) yield JSON.parse(r.canonical) as RecordedEvent;
+      if (rows.length < batch) return;
+      from += batch;
+    }
+  }
+}

@@ -1,0 +1,190 @@
+// Applies recorded events to the projection tables. It is the only code that writes them, both live (in the
+// use-case's transaction) and when `verify --rebuild` replays the ledger into fresh tables.
+import type { Change } from '../domain/change.ts';
+import { evolveChange } from '../domain/change-evolve.ts';
+import type {
+  ChangeEvent,
+  DomainEvent,
+  IdentityEvent,
+  RecordedEvent,
+  ServiceEvent,
+} from '../domain/events.ts';
+import type { Service } from '../domain/service.ts';
+import type { Store } from './database.ts';
+import type { ChangeTable } from './schema.ts';
+
+type Of<E extends DomainEvent, T extends E['type']> = Extract<E, { type: T }>['data'];
+
+export function changeRow(change: Change): ChangeTable {
+  return {
+    id: change.id,
+    number: change.number,
+    type: change.type,
+    state: change.state,
+    risk_rating: change.assessment?.rating ?? null,
+    title: change.title,
+    requester: change.requester,
+    implementer: change.implementer,
+    window_start: change.window?.start ?? null,
+    window_end: change.window?.end ?? null,
+    record_due_at: change.recordDueAt,
+    record_completed_at: change.recordCompletedAt,
+    review_due_at: change.reviewDueAt,
+    reviewed: change.review ? 1 : 0,
+    search: `${change.id} ${change.title} ${change.description}`.toLowerCase(),
+    created_at: change.createdAt,
+    updated_at: change.updatedAt,
+    doc: JSON.stringify(change),
+  };
+}
+
+export function serviceRow(service: Service) {
+  return {
+    name: service.name,
+    environment: service.environment,
+    criticality: service.criticality,
+    internet_facing: service.internetFacing ? 1 : 0,
+    security_control: service.securityControl ? 1 : 0,
+    created_at: service.createdAt,
+    updated_at: service.updatedAt,
+    doc: JSON.stringify(service),
+  };
+}
+
+export class Projector {
+  private readonly store: Store;
+
+  constructor(store: Store) {
+    this.store = store;
+  }
+
+  async apply(event: RecordedEvent): Promise<void> {
+    const family = event.type.slice(0, event.type.indexOf('.'));
+    if (family === 'change') return this.applyChange(event as RecordedEvent<ChangeEvent>);
+    if (family === 'service') return this.applyService(event as RecordedEvent<ServiceEvent>);
+    if (family === 'user' || family === 'token')
+      return this.applyIdentity(event as RecordedEvent<IdentityEvent>);
+    if (event.type === 'policy.activated') {
+      const d = event.data as Of<DomainEvent, 'policy.activated'>;
+      await this.store.db
+        .insertInto('policies')
+        .values({
+          version: d.version,
+          name: d.name,
+          sha256: d.sha256,
+          source: d.source,
+          activated_at: event.at,
+          activated_by: event.actor.id,
+          change_id: d.changeId,
+        })
+        .execute();
+      return;
+    }
+    throw new Error(`no projection for event type ${event.type}`);
+  }
+
+  private async applyChange(event: RecordedEvent<ChangeEvent>): Promise<void> {
+    if (event.type === 'change.command_refused') return;
+    const db = this.store.db;
+    const row = await db
+      .selectFrom('changes')
+      .select('doc')
+      .where('id', '=', event.subject)
+      .executeTakeFirst();
+    const before = row ? (JSON.parse(row.doc) as Change) : null;
+    const after = evolveChange(before, event);
+    const values = changeRow(after);
+    if (before) await db.updateTable('changes').set(values).where('id', '=', after.id).execute();
+    else await db.insertInto('changes').values(values).execute();
+    if (!before || before.services.join('\n') !== after.services.join('\n')) {
+      await db.deleteFrom('change_services').where('change_id', '=', after.id).execute();
+      const services = [...new Set(after.services)];
+      if (services.length > 0)
+        await db
+          .insertInto('change_services')
+          .values(services.map((service) => ({ change_id: after.id, service, number: after.number })))
+          .execute();
+    }
+  }
+
+  private async applyService(event: RecordedEvent<ServiceEvent>): Promise<void> {
+    const db = this.store.db;
+    if (event.type === 'service.registered') {
+      const d = event.data as Of<ServiceEvent, 'service.registered'>;
+      const service: Service = { ...d.attributes, name: d.name, createdAt: event.at, updatedAt: event.at };
+      await db.insertInto('services').values(serviceRow(service)).execute();
+      return;
+    }
+    const d = event.data as Of<ServiceEvent, 'service.updated'>;
+    const name = event.subject.slice('service:'.length);
+    const row = await db
+      .selectFrom('services')
+      .select('doc')
+      .where('name', '=', name)
+      .executeTakeFirstOrThrow();
+    const service: Service = { ...(JSON.parse(row.doc) as Service), ...d.fields, updatedAt: event.at };
+    await db.updateTable('services').set(serviceRow(service)).where('name', '=', name).execute();
+  }
+
+  private async applyIdentity(event: RecordedEvent<IdentityEvent>): Promise<void> {
+    const db = this.store.db;
+    const e = { type: event.type, data: event.data } as IdentityEvent;
+    switch (e.type) {
+      case 'user.created':
+        await db
+          .insertInto('users')
+          .values({
+            username: e.data.username,
+            display_name: e.data.displayName,
+            email: e.data.email,
+            kind: e.data.kind,
+            roles: JSON.stringify(e.data.roles),
+            groups: JSON.stringify(e.data.groups),
+            active: e.data.active ? 1 : 0,
+            created_at: event.at,
+            updated_at: event.at,
+          })
+          .execute();
+        return;
+      case 'user.updated': {
+        const f = e.data.fields;
+        await db
+          .updateTable('users')
+          .set({
+            ...(f.displayName !== undefined && { display_name: f.displayName }),
+            ...(f.email !== undefined && { email: f.email }),
+            ...(f.roles !== undefined && { roles: JSON.stringify(f.roles) }),
+            ...(f.groups !== undefined && { groups: JSON.stringify(f.groups) }),
+            ...(f.active !== undefined && { active: f.active ? 1 : 0 }),
+            updated_at: event.at,
+          })
+          .where('username', '=', event.subject.slice('user:'.length))
+          .execute();
+        return;
+      }
+      case 'user.password_set':
+        return;
+      case 'token.created':
+        await db
+          .insertInto('api_tokens')
+          .values({
+            id: e.data.tokenId,
+            owner: e.data.owner,
+            name: e.data.name,
+            scopes: JSON.stringify(e.data.scopes),
+            created_at: event.at,
+            expires_at: e.data.expiresAt,
+            revoked_at: null,
+          })
+          .execute();
+        return;
+      case 'token.revoked':
+        await db
+          .updateTable('api_tokens')
+          .set({ revoked_at: event.at })
+          .where('id', '=', e.data.tokenId)
+          .execute();
+        return;
+    }
+  }
+}

@@ -1,0 +1,146 @@
+// Table types as Kysely sees them. Timestamps are ISO 8601 text and booleans are 0/1 integers so that the
+// schema, the queries and the stored bytes are identical on SQLite and PostgreSQL.
+
+export interface LedgerEntryTable {
+  seq: number;
+  event_id: string;
+  type: string;
+  subject: string;
+  actor: string;
+  recorded_at: string;
+  canonical: string;
+  leaf_hash: string;
+}
+
+export interface OutboxTable {
+  event_seq: number;
+  event_id: string;
+  type: string;
+  subject: string;
+  payload: string;
+  created_at: string;
+  attempts: number;
+  next_attempt_at: string;
+  delivered_at: string | null;
+  last_error: string | null;
+}
+
+export interface IdempotencyTable {
+  actor: string;
+  key: string;
+  method: string;
+  path: string;
+  request_hash: string;
+  status_code: number;
+  response: string;
+  created_at: string;
+}
+
+export interface ChangeTable {
+  id: string;
+  number: number;
+  type: string;
+  state: string;
+  risk_rating: string | null;
+  title: string;
+  requester: string;
+  implementer: string | null;
+  window_start: string | null;
+  window_end: string | null;
+  record_due_at: string | null;
+  record_completed_at: string | null;
+  review_due_at: string | null;
+  reviewed: number;
+  search: string;
+  created_at: string;
+  updated_at: string;
+  doc: string;
+}
+
+export interface ChangeServiceTable {
+  change_id: string;
+  service: string;
+  number: number;
+}
+
+export interface ServiceTable {
+  name: string;
+  environment: string;
+  criticality: string;
+  internet_facing: number;
+  security_control: number;
+  created_at: string;
+  updated_at: string;
+  doc: string;
+}
+
+export interface UserTable {
+  username: string;
+  display_name: string;
+  email: string | null;
+  kind: string;
+  roles: string;
+  groups: string;
+  active: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Secrets, kept out of the ledger and the projection: password hashes (Argon2id) and API token hashes. */
+export interface CredentialTable {
+  kind: 'password' | 'token';
+  subject: string;
+  secret_hash: string;
+  updated_at: string;
+}
+
+export interface ApiTokenTable {
+  id: string;
+  owner: string;
+  name: string;
+  scopes: string;
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface SessionTable {
+  id_hash: string;
+  username: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface PolicyTable {
+  version: number;
+  name: string;
+  sha256: string;
+  source: string;
+  activated_at: string;
+  activated_by: string;
+  change_id: string | null;
+}
+
+export interface DB {
+  ledger_entries: LedgerEntryTable;
+  outbox: OutboxTable;
+  idempotency_keys: IdempotencyTable;
+  changes: ChangeTable;
+  change_services: ChangeServiceTable;
+  services: ServiceTable;
+  users: UserTable;
+  credentials: CredentialTable;
+  api_tokens: ApiTokenTable;
+  sessions: SessionTable;
+  policies: PolicyTable;
+}
+
+/** Projection tables: rebuilt from the ledger by `verify --rebuild`. The others hold secrets or operations. */
+export const PROJECTION_TABLES = [
+  'changes',
+  'change_services',
+  'services',
+  'users',
+  'api_tokens',
+  'policies',
+] as const;
