@@ -1,0 +1,63 @@
+// Test databases: SQLite always (a real file in a temp dir, WAL and all), PostgreSQL when TEST_DATABASE_URL
+// is set — each test store gets a database of its own, dropped afterwards.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { openStore, type Engine, type Store } from '../../src/store/database.ts';
+
+export const PG_URL = process.env.TEST_DATABASE_URL;
+let noticePrinted = false;
+
+/** The engines to run a suite on. */
+export function engines(): Engine[] {
+  if (!PG_URL && !noticePrinted) {
+    noticePrinted = true;
+    process.stdout.write(
+      '# notice: TEST_DATABASE_URL is not set; PostgreSQL tests are skipped (SQLite only)\n',
+    );
+  }
+  return PG_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+}
+
+export interface TestStore {
+  store: Store;
+  cleanup: () => Promise<void>;
+}
+
+let counter = 0;
+
+export async function freshStore(engine: Engine): Promise<TestStore> {
+  if (engine === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'changeproof-test-'));
+    const store = openStore({ dataDir: dir });
+    await store.migrate();
+    return {
+      store,
+      cleanup: async () => {
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  if (!PG_URL) throw new Error('TEST_DATABASE_URL is not set');
+  const name = `changeproof_test_${process.pid}_${Date.now()}_${counter++}`;
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(PG_URL);
+  url.pathname = `/${name}`;
+  const store = openStore({ databaseUrl: url.toString(), dataDir: '' });
+  await store.migrate();
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      const c = new pg.Client({ connectionString: PG_URL });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
