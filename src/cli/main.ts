@@ -1,7 +1,9 @@
 // The `changeproof` command line. Server and local commands run in-process; everything else is a client of
 // the HTTP API configured by CHANGEPROOF_URL and CHANGEPROOF_TOKEN.
+// Heavy modules (the server, the policy engine) load inside the commands that need them, so a client
+// command starts in a fraction of a second.
 import { Command, CommanderError } from 'commander';
-import { VERSION } from '../server/app.ts';
+import pkg from '../../package.json' with { type: 'json' };
 import { serverCommands } from './commands/server.ts';
 import { policyCheckCommand } from './commands/policy-check.ts';
 import { registerClientCommands } from './commands/index.ts';
@@ -9,7 +11,7 @@ import { CliError, EXIT_USAGE } from './exit.ts';
 
 const program = new Command('changeproof')
   .description('Change management with a verifiable ledger')
-  .version(VERSION)
+  .version(pkg.version)
   .exitOverride()
   .showHelpAfterError();
 

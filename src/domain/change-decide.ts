@@ -84,7 +84,7 @@ function decideEdit(
     change.type === 'emergency' && ['approved', 'implementing', 'review'].includes(change.state);
   const editable: ChangeState[] = ['draft', 'awaiting_approval', 'approved', 'scheduled'];
   if (!emergencyRecord && !editable.includes(change.state))
-    return refuse('not_editable', `${change.id} is ${change.state} and can no longer be edited`);
+    return refuse('invalid_transition', `${change.id} is ${change.state} and can no longer be edited`);
   const content = { ...contentOf(change), ...cmd.fields };
   const hash = revisionHash(content);
   if (hash === change.revisionHash) return refuse('no_change', 'the edit changes nothing');

@@ -1,6 +1,14 @@
 // C2SP signed-note (c2sp.org/signed-note) with Ed25519 keys, byte-compatible with golang.org/x/mod/sumdb/note:
 // the same key strings, the same signature lines, the same rules for opening a note.
-import { type KeyObject, createHash, createPrivateKey, createPublicKey, randomBytes, sign, verify } from 'node:crypto';
+import {
+  type KeyObject,
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  randomBytes,
+  sign,
+  verify,
+} from 'node:crypto';
 import { decodeBase64, encodeBase64 } from './base64.ts';
 
 export type NoteErrorCode =
@@ -99,9 +107,10 @@ export function ed25519VerifierKey(name: string, publicKey: Uint8Array): string 
 
 /** Splits name+hex8+base64 and checks what the two key string kinds share. */
 function parseKeyString(text: string): { name: string; id: number; key: Buffer } {
-  const [name = '', idHex = '', encoded = '', ...extra] = text.split('+');
+  // Cut at the first two plus signs only: standard base64 uses '+' too.
+  const [, name = '', idHex = '', encoded = ''] = /^([^+]*)\+([^+]*)\+(.*)$/s.exec(text) ?? [];
   const key = decodeBase64(encoded);
-  if (extra.length > 0 || !isValidKeyName(name) || !/^[0-9a-f]{8}$/i.test(idHex) || !key || key.length === 0) {
+  if (!isValidKeyName(name) || !/^[0-9a-f]{8}$/i.test(idHex) || !key || key.length === 0) {
     throw new NoteError('malformed-key', 'malformed key string');
   }
   if (key[0] !== ED25519) throw new NoteError('unknown-algorithm', `unknown signature type ${key[0]}`);
@@ -116,12 +125,18 @@ export function parseVerifierKey(vkey: string): Verifier {
   return ed25519Verifier(name, key.subarray(1));
 }
 
+function ed25519FromSeed(seed: Uint8Array): { privateKey: KeyObject; publicKey: Buffer } {
+  const der = Buffer.concat([PKCS8_ED25519, seed]);
+  const privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+  const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
+  return { privateKey, publicKey: spki.subarray(SPKI_ED25519.length) };
+}
+
 /** Parses a signer key string `PRIVATE+KEY+name+hex(key id)+base64(0x01 || seed)`. */
 export function parseSignerKey(skey: string): Signer {
   if (!skey.startsWith('PRIVATE+KEY+')) throw new NoteError('malformed-key', 'malformed signer key string');
   const { name, id, key } = parseKeyString(skey.slice('PRIVATE+KEY+'.length));
-  const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519, key.subarray(1)]), format: 'der', type: 'pkcs8' });
-  const publicKey = createPublicKey(privateKey).export({ format: 'der', type: 'spki' }).subarray(SPKI_ED25519.length);
+  const { privateKey, publicKey } = ed25519FromSeed(key.subarray(1));
   // The id names the public key, so it can only be checked once the public key is derived from the seed.
   if (id !== keyId(name, Buffer.concat([Buffer.of(ED25519), publicKey]))) {
     throw new NoteError('key-id-mismatch', 'the key id does not match the key');
@@ -135,13 +150,18 @@ export function generateEd25519Key(name: string): { signerKey: string; verifierK
 }
 
 /** The key strings for a given 32-byte Ed25519 seed (RFC 8032 private key). */
-export function ed25519KeyFromSeed(name: string, seed: Uint8Array): { signerKey: string; verifierKey: string } {
+export function ed25519KeyFromSeed(
+  name: string,
+  seed: Uint8Array,
+): { signerKey: string; verifierKey: string } {
   if (seed.length !== 32) throw new NoteError('malformed-key', 'an Ed25519 seed is 32 bytes');
-  const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519, seed]), format: 'der', type: 'pkcs8' });
-  const publicKey = createPublicKey(privateKey).export({ format: 'der', type: 'spki' }).subarray(SPKI_ED25519.length);
+  const { publicKey } = ed25519FromSeed(seed);
   const verifierKey = ed25519VerifierKey(name, publicKey);
   const id = verifierKey.split('+')[1]!;
-  return { signerKey: `PRIVATE+KEY+${name}+${id}+${encodeBase64(Buffer.concat([Buffer.of(ED25519), seed]))}`, verifierKey };
+  return {
+    signerKey: `PRIVATE+KEY+${name}+${id}+${encodeBase64(Buffer.concat([Buffer.of(ED25519), seed]))}`,
+    verifierKey,
+  };
 }
 
 /** Valid Unicode without ASCII control characters other than newline, as every note must be. */
@@ -151,7 +171,9 @@ export function isNoteText(text: string): boolean {
 }
 
 function assertNoteCharacters(text: string): void {
-  if (!isNoteText(text)) throw new NoteError('malformed-note', 'a note must be UTF-8 text without control characters');
+  if (!isNoteText(text)) {
+    throw new NoteError('malformed-note', 'a note must be UTF-8 text without control characters');
+  }
 }
 
 function signatureLine(signature: NoteSignature): string {
@@ -162,15 +184,24 @@ function signatureLine(signature: NoteSignature): string {
  * Signs `text` (which must end in a newline) with every signer. Signatures in `keep` (say, a log's own
  * signature when a witness cosigns) stay, first, unless a signer replaces them.
  */
-export function signNote(text: string, signers: readonly Signer[], keep: readonly NoteSignature[] = []): string {
+export function signNote(
+  text: string,
+  signers: readonly Signer[],
+  keep: readonly NoteSignature[] = [],
+): string {
   if (!text.endsWith('\n')) throw new NoteError('malformed-note', 'the note text must end in a newline');
   assertNoteCharacters(text);
   const message = Buffer.from(text, 'utf8');
   const fresh = signers.map((signer): NoteSignature => {
-    if (!isValidKeyName(signer.name)) throw new NoteError('invalid-signer', `invalid key name ${signer.name}`);
+    if (!isValidKeyName(signer.name))
+      throw new NoteError('invalid-signer', `invalid key name ${signer.name}`);
     const id = Buffer.alloc(4);
     id.writeUInt32BE(signer.keyId);
-    return { name: signer.name, keyId: signer.keyId, base64: encodeBase64(Buffer.concat([id, signer.sign(message)])) };
+    return {
+      name: signer.name,
+      keyId: signer.keyId,
+      base64: encodeBase64(Buffer.concat([id, signer.sign(message)])),
+    };
   });
   const replaced = new Set(fresh.map((s) => `${s.name}+${s.keyId}`));
   const kept = keep.filter((s) => !replaced.has(`${s.name}+${s.keyId}`));
@@ -243,6 +274,7 @@ export function openNote(note: Uint8Array | string, verifiers: readonly Verifier
     }
     verified.push(signature);
   }
-  if (verified.length === 0) throw new NoteError('unverified', 'note has no verifiable signatures', unverified);
+  if (verified.length === 0)
+    throw new NoteError('unverified', 'note has no verifiable signatures', unverified);
   return { text, verified, unverified };
 }

@@ -70,7 +70,7 @@ export function rootFromInclusionProof(
   assertHashes(leafHash, proof);
   let fn = index;
   let sn = size - 1;
-  let r = Buffer.from(leafHash);
+  let r: Buffer = Buffer.from(leafHash);
   for (const p of proof) {
     if (sn === 0) throw new ProofError('proof-too-long', `the inclusion proof has more than ${size} levels`);
     if (isOdd(fn) || fn === sn) {
@@ -155,8 +155,8 @@ function chainConsistency(start: number, end: number, size: number, proof: Proof
   let sn = Math.floor((size - 1) / 2 ** level);
   const [seed, ...rest] = path;
   if (seed === undefined) throw new ProofError('proof-empty', 'the consistency proof is empty');
-  let fr = Buffer.from(seed);
-  let sr = Buffer.from(seed);
+  let fr: Buffer = Buffer.from(seed);
+  let sr: Buffer = Buffer.from(seed);
   for (const c of rest) {
     if (sn === 0) throw new ProofError('proof-too-long', 'the consistency proof has nodes above the root');
     if (isOdd(fn) || fn === sn) {

@@ -70,10 +70,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
       const where = err.validationContext ?? 'request';
       const details = err.validation.map((v) => {
         const path = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
-        const params = v.params as { issue?: { code?: string; keys?: string[] } };
+        // The zod type provider puts the issue code in `keyword` and the rest of the issue in `params`.
+        const keys = (v.params as { keys?: string[] }).keys;
         const message =
-          params.issue?.code === 'unrecognized_keys'
-            ? `unknown field(s) ${params.issue.keys?.join(', ')}; remove them`
+          v.keyword === 'unrecognized_keys' && keys
+            ? `unknown field(s) ${keys.join(', ')}; remove them`
             : (v.message ?? 'invalid');
         return { path: path ? `${where}.${path}` : where, message };
       });

@@ -18,6 +18,15 @@ pg.types.setTypeParser(20, (value) => Number(value));
 /** Arbitrary constant: the advisory lock every PostgreSQL write transaction holds, one writer at a time. */
 const WRITE_LOCK_KEY = 8320;
 
+/** Most writes one transaction (one fsync) carries; bounds the latency a batch adds to its last member. */
+const MAX_BATCH = 64;
+
+interface QueuedWrite {
+  fn: () => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
 export interface StoreOptions {
   databaseUrl?: string | undefined;
   dataDir: string;
@@ -50,16 +59,65 @@ export class Store {
    * Runs `fn` in the write transaction, joining the one already open. Writers are serialised (SQLite has one
    * connection; PostgreSQL takes an advisory lock first), so a use-case reads state that cannot change
    * before it commits, and ledger sequence numbers are allocated without gaps or forks.
+   *
+   * Group commit: writes that arrive while a transaction is running are queued and run together in the
+   * next one, each inside its own savepoint, so one failing use-case rolls back only itself. The batch
+   * commits once (one fsync) and only then is any caller answered, so nothing is acknowledged before it is
+   * durable. This is what lets a synchronous=FULL database keep up with many concurrent clients.
    */
   async write<T>(fn: () => Promise<T>): Promise<T> {
     if (this.current.getStore()) return fn();
-    return this.kysely.transaction().execute(async (trx) =>
-      this.current.run(trx, async () => {
-        if (this.engine === 'postgres')
-          await sql`select pg_advisory_xact_lock(${WRITE_LOCK_KEY})`.execute(trx);
-        return fn();
-      }),
-    );
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.draining) void this.drain();
+    });
+  }
+
+  private readonly queue: QueuedWrite[] = [];
+  private draining = false;
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, MAX_BATCH);
+        const results: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+        try {
+          await this.kysely.transaction().execute(async (trx) => {
+            if (this.engine === 'postgres')
+              await sql`select pg_advisory_xact_lock(${WRITE_LOCK_KEY})`.execute(trx);
+            for (const item of batch) results.push(await this.runInSavepoint(trx, item.fn));
+          });
+        } catch (error) {
+          // The commit itself failed: nothing in the batch happened.
+          for (const item of batch) item.reject(error);
+          continue;
+        }
+        batch.forEach((item, i) => {
+          const r = results[i]!;
+          if (r.ok) item.resolve(r.value);
+          else item.reject(r.error);
+        });
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async runInSavepoint(
+    trx: Transaction<DB>,
+    fn: () => Promise<unknown>,
+  ): Promise<{ ok: true; value: unknown } | { ok: false; error: unknown }> {
+    await sql`savepoint write_unit`.execute(trx);
+    try {
+      const value = await this.current.run(trx, fn);
+      await sql`release savepoint write_unit`.execute(trx);
+      return { ok: true, value };
+    } catch (error) {
+      await sql`rollback to savepoint write_unit`.execute(trx);
+      await sql`release savepoint write_unit`.execute(trx);
+      return { ok: false, error };
+    }
   }
 
   async migrate(): Promise<void> {

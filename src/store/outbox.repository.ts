@@ -10,6 +10,7 @@ export interface OutboxMessage {
   subject: string;
   payload: RecordedEvent;
   attempts: number;
+  nextAttemptAt: string;
 }
 
 export class OutboxRepository {
@@ -40,12 +41,12 @@ export class OutboxRepository {
       .execute();
   }
 
-  async due(now: string, limit: number): Promise<OutboxMessage[]> {
+  /** The oldest undelivered rows, in ledger order, whether or not they are due yet. */
+  async undelivered(limit: number): Promise<OutboxMessage[]> {
     const rows = await this.store.db
       .selectFrom('outbox')
       .selectAll()
       .where('delivered_at', 'is', null)
-      .where('next_attempt_at', '<=', now)
       .orderBy('event_seq')
       .limit(limit)
       .execute();
@@ -56,6 +57,7 @@ export class OutboxRepository {
       subject: r.subject,
       payload: JSON.parse(r.payload) as RecordedEvent,
       attempts: r.attempts,
+      nextAttemptAt: r.next_attempt_at,
     }));
   }
 

@@ -1,7 +1,6 @@
 // `changeproof policy check FILE`: lints a policy file locally, no server needed.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { formatPolicyErrors, parsePolicy } from '../../policy/load.ts';
 import { CliError, EXIT_REFUSED, EXIT_USAGE } from '../exit.ts';
 
 export function policyCheckCommand(policy: Command): void {
@@ -9,7 +8,9 @@ export function policyCheckCommand(policy: Command): void {
     .command('check <file>')
     .description('Validate a policy file: schema, references and CEL expressions, with line numbers')
     .option('--json', 'machine output')
-    .action((file: string, opts: { json?: boolean }) => {
+    .action(async (file: string, opts: { json?: boolean }) => {
+      // Loaded on use: the policy engine (CEL, YAML) is not needed by other commands.
+      const { formatPolicyErrors, parsePolicy } = await import('../../policy/load.ts');
       let text: string;
       try {
         text = readFileSync(file, 'utf8');

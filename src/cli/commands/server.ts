@@ -1,9 +1,13 @@
 // Local commands that run the server or prepare its database: start/serve, init, migrate.
 import type { Command } from 'commander';
-import { loadConfig } from '../../config.ts';
-import { createContainer } from '../../container.ts';
-import { initialise, openConfiguredStore, startServer } from '../../server/start.ts';
 import { CliError, EXIT_REFUSED } from '../exit.ts';
+
+// Loaded on use: the server stack takes a second to import and client commands never need it.
+const load = async () => ({
+  ...(await import('../../config.ts')),
+  ...(await import('../../container.ts')),
+  ...(await import('../../server/start.ts')),
+});
 
 function printAdmin(admin: { username: string; password: string; token: string }): void {
   const line = '─'.repeat(72);
@@ -21,6 +25,7 @@ export function serverCommands(program: Command): void {
       .description('Run the server (creates the database, example policy and first admin on first run)')
       .option('--policy <file>', 'policy file for a new instance (default: the shipped example)')
       .action(async (opts: { policy?: string }) => {
+        const { loadConfig, startServer } = await load();
         const config = loadConfig();
         if (opts.policy) config.policyFile = opts.policy;
         const server = await startServer(config);
@@ -46,6 +51,7 @@ export function serverCommands(program: Command): void {
     .option('--policy <file>', 'policy file to start with (default: the shipped example)')
     .option('--json', 'machine output')
     .action(async (opts: { policy?: string; json?: boolean }) => {
+      const { loadConfig, openConfiguredStore, initialise, createContainer } = await load();
       const config = loadConfig();
       const store = openConfiguredStore(config);
       try {
@@ -69,6 +75,7 @@ export function serverCommands(program: Command): void {
     .command('migrate')
     .description('Bring the database schema up to date (the server also does this on start)')
     .action(async () => {
+      const { loadConfig, openConfiguredStore } = await load();
       const store = openConfiguredStore(loadConfig());
       try {
         await store.migrate();

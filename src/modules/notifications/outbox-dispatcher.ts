@@ -31,8 +31,10 @@ export class OutboxDispatcher {
   private async drainOnce(): Promise<number> {
     let delivered = 0;
     for (;;) {
-      const due = await this.outbox.due(this.now().toISOString(), BATCH);
-      for (const message of due) {
+      const batch = await this.outbox.undelivered(BATCH);
+      for (const message of batch) {
+        // Later events wait behind one that is backing off, so subscribers see the ledger's order.
+        if (message.nextAttemptAt > this.now().toISOString()) return delivered;
         try {
           for (const subscriber of this.subscribers) await subscriber(message.payload);
           await this.outbox.markDelivered(message.seq, this.now().toISOString());
@@ -46,11 +48,10 @@ export class OutboxDispatcher {
             String(err),
             new Date(this.now().getTime() + delay).toISOString(),
           );
-          // Later events wait for this one so subscribers see the ledger's order.
           return delivered;
         }
       }
-      if (due.length < BATCH) return delivered;
+      if (batch.length < BATCH) return delivered;
     }
   }
 

@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('ledger_entries')
-    .addColumn('seq', 'bigint', (c) => c.primaryKey())
+    .addColumn('seq', 'bigint', (c) => c.primaryKey().notNull())
     .addColumn('event_id', 'text', (c) => c.notNull().unique())
     .addColumn('type', 'text', (c) => c.notNull())
     .addColumn('subject', 'text', (c) => c.notNull())
@@ -23,7 +23,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('outbox')
-    .addColumn('event_seq', 'bigint', (c) => c.primaryKey())
+    .addColumn('event_seq', 'bigint', (c) => c.primaryKey().notNull())
     .addColumn('event_id', 'text', (c) => c.notNull())
     .addColumn('type', 'text', (c) => c.notNull())
     .addColumn('subject', 'text', (c) => c.notNull())
@@ -55,7 +55,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('changes')
-    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('id', 'text', (c) => c.primaryKey().notNull())
     .addColumn('number', 'integer', (c) => c.notNull().unique())
     .addColumn('type', 'text', (c) => c.notNull())
     .addColumn('state', 'text', (c) => c.notNull())
@@ -93,7 +93,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('services')
-    .addColumn('name', 'text', (c) => c.primaryKey())
+    .addColumn('name', 'text', (c) => c.primaryKey().notNull())
     .addColumn('environment', 'text', (c) => c.notNull())
     .addColumn('criticality', 'text', (c) => c.notNull())
     .addColumn('internet_facing', 'integer', (c) => c.notNull())
@@ -105,7 +105,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('users')
-    .addColumn('username', 'text', (c) => c.primaryKey())
+    .addColumn('username', 'text', (c) => c.primaryKey().notNull())
     .addColumn('display_name', 'text', (c) => c.notNull())
     .addColumn('email', 'text')
     .addColumn('kind', 'text', (c) => c.notNull())
@@ -132,7 +132,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('api_tokens')
-    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('id', 'text', (c) => c.primaryKey().notNull())
     .addColumn('owner', 'text', (c) => c.notNull())
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('scopes', 'text', (c) => c.notNull())
@@ -144,7 +144,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('sessions')
-    .addColumn('id_hash', 'text', (c) => c.primaryKey())
+    .addColumn('id_hash', 'text', (c) => c.primaryKey().notNull())
     .addColumn('username', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('expires_at', 'text', (c) => c.notNull())
@@ -152,7 +152,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('policies')
-    .addColumn('version', 'integer', (c) => c.primaryKey())
+    .addColumn('version', 'integer', (c) => c.primaryKey().notNull())
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('sha256', 'text', (c) => c.notNull())
     .addColumn('source', 'text', (c) => c.notNull())

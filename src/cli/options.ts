@@ -1,0 +1,183 @@
+// Option parsing shared by the client commands: choice lists taken from the contracts' types, repeatable
+// options, `name=value` pairs, JSON files, and the per-command context (client + output mode).
+import { readFileSync } from 'node:fs';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import type { z } from 'zod';
+import type { ChangeStateEnum, ChangeTypeEnum } from '../contracts/changes.ts';
+import type { RoleEnum, Scope } from '../contracts/identity.ts';
+import { ApiClient, DEFAULT_URL, type ChangeView, type ServiceView } from './client.ts';
+import { CliError, EXIT_USAGE } from './exit.ts';
+
+// Exhaustive by construction: a Record over a contract's union stops type-checking when the contract changes,
+// and the CLI does not load zod at run time just for these lists.
+const keys = <K extends string>(r: Record<K, true>) => Object.keys(r) as K[];
+export const STATES = keys<z.infer<typeof ChangeStateEnum>>({
+  draft: true,
+  awaiting_approval: true,
+  approved: true,
+  scheduled: true,
+  implementing: true,
+  review: true,
+  closed: true,
+  rejected: true,
+  cancelled: true,
+});
+export const CHANGE_TYPES = keys<z.infer<typeof ChangeTypeEnum>>({
+  standard: true,
+  normal: true,
+  emergency: true,
+  unauthorized: true,
+});
+export const RISKS = keys<NonNullable<ChangeView['riskRating']>>({ low: true, medium: true, high: true });
+export const OUTCOMES = keys<NonNullable<ChangeView['outcome']>>({
+  successful: true,
+  successful_with_issues: true,
+  failed: true,
+  rolled_back: true,
+  cancelled: true,
+});
+export const LINK_KINDS = keys<ChangeView['links'][number]['kind']>({
+  pull_request: true,
+  commit: true,
+  ticket: true,
+  vulnerability: true,
+  incident: true,
+  risk: true,
+  document: true,
+});
+export const ENVIRONMENTS = keys<ServiceView['environment']>({ dev: true, test: true, staging: true, prod: true });
+export const CRITICALITIES = keys<ServiceView['criticality']>({
+  low: true,
+  medium: true,
+  high: true,
+  critical: true,
+});
+export const ROLES = keys<z.infer<typeof RoleEnum>>({
+  admin: true,
+  change_manager: true,
+  requester: true,
+  implementer: true,
+  approver: true,
+  auditor: true,
+  viewer: true,
+});
+export const SCOPES = keys<Scope>({
+  'changes:read': true,
+  'changes:write': true,
+  'changes:approve': true,
+  'services:read': true,
+  'services:write': true,
+  'users:admin': true,
+  'policy:read': true,
+  'policy:write': true,
+});
+
+function check(value: string, choices: readonly string[] | undefined): string {
+  if (choices && !choices.includes(value))
+    throw new InvalidArgumentError(`"${value}" is not one of ${choices.join(', ')}`);
+  return value;
+}
+
+/** An option with a fixed set of values, listed in the help. */
+export function choice(flags: string, description: string, choices: readonly string[]): Option {
+  return new Option(flags, description).choices(choices);
+}
+
+/** A repeatable option; each use may also hold a comma-separated list. Undefined when never given. */
+export function many(choices?: readonly string[]) {
+  return (value: string, previous: string[] | undefined): string[] => [
+    ...(previous ?? []),
+    ...value
+      .split(',')
+      .map((v) => v.trim())
+      .filter((v) => v !== '')
+      .map((v) => check(v, choices)),
+  ];
+}
+
+export function integer(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`"${value}" is not a whole number`);
+  return Number(value);
+}
+
+/** `name=pass`, `name=fail` or `name=fail:what was seen`, for `changes complete --check`. */
+export function verificationCheck(value: string, previous: unknown[] | undefined) {
+  const m = /^([^=]+)=(pass|fail)(?::(.*))?$/.exec(value);
+  if (!m) throw new InvalidArgumentError(`"${value}" should look like smoke-test=pass or db=fail:reason`);
+  const item = { name: m[1]!.trim(), passed: m[2] === 'pass', ...(m[3] ? { detail: m[3] } : {}) };
+  return [...(previous ?? []), item];
+}
+
+/** `id=yes|no` answers to the policy's risk questions. */
+export function riskAnswer(value: string, previous: Record<string, boolean> | undefined) {
+  const m = /^([^=]+)=(yes|no|true|false)$/.exec(value);
+  if (!m) throw new InvalidArgumentError(`"${value}" should look like personalData=yes`);
+  return { ...previous, [m[1]!.trim()]: m[2] === 'yes' || m[2] === 'true' };
+}
+
+/** `kind:ref`, e.g. `pull_request:https://github.com/acme/api/pull/7` or `ticket:OPS-12`. */
+export function link(value: string, previous: { kind: string; ref: string }[] | undefined) {
+  const i = value.indexOf(':');
+  const kind = value.slice(0, i);
+  if (i < 1 || !LINK_KINDS.includes(kind as never))
+    throw new InvalidArgumentError(`"${value}" should be KIND:REF with KIND one of ${LINK_KINDS.join(', ')}`);
+  return [...(previous ?? []), { kind, ref: value.slice(i + 1) }];
+}
+
+/** A JSON object from a file (`-` reads standard input). */
+export function readJsonObject(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch (err) {
+    throw new CliError(`cannot read ${file}: ${(err as Error).message}`, EXIT_USAGE);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new CliError(`${file} is not valid JSON: ${(err as Error).message}`, EXIT_USAGE);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new CliError(`${file} must hold a JSON object`, EXIT_USAGE);
+  return value as Record<string, unknown>;
+}
+
+/** Drops undefined fields so that only what the user gave is sent. */
+export function given<T extends Record<string, unknown>>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export interface Ctx {
+  client: ApiClient;
+  json: boolean;
+}
+
+/** The client for this invocation, from --url/--token or CHANGEPROOF_URL/CHANGEPROOF_TOKEN. */
+export function ctx(cmd: Command): Ctx {
+  const o = cmd.optsWithGlobals<{ url?: string; token?: string; json?: boolean }>();
+  return {
+    client: new ApiClient({ url: o.url || DEFAULT_URL, token: o.token || null }),
+    json: o.json === true,
+  };
+}
+
+/** A client command: every one takes --json. */
+export function clientCommand(parent: Command, nameAndArgs: string, description: string): Command {
+  return parent
+    .command(nameAndArgs)
+    .description(description)
+    .option('--json', 'print the raw API JSON on stdout (errors too) instead of text');
+}
+
+export function globalOptions(program: Command): void {
+  program
+    .addOption(
+      new Option('--url <url>', 'server to talk to').env('CHANGEPROOF_URL').default(DEFAULT_URL),
+    )
+    .addOption(
+      new Option('--token <token>', 'API or session token (see `changeproof login`)').env(
+        'CHANGEPROOF_TOKEN',
+      ),
+    );
+}

@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { sql } from 'kysely';
+import { engines, freshStore, PG_URL } from '../support/db.ts';
+import type { Store } from '../../src/store/database.ts';
+
+async function columns(store: Store): Promise<string[]> {
+  const tables = (await store.kysely.introspection.getTables())
+    .filter((t) => !t.name.startsWith('kysely_'))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  return tables.flatMap((t) =>
+    t.columns.map((c) => `${t.name}.${c.name} ${c.isNullable ? 'null' : 'not null'}`).sort(),
+  );
+}
+
+describe('schema', () => {
+  it('migrates to the same tables and columns on every engine, and migrating twice is a no-op', async () => {
+    const seen: string[][] = [];
+    for (const engine of engines()) {
+      const s = await freshStore(engine);
+      try {
+        await s.store.migrate();
+        seen.push(await columns(s.store));
+      } finally {
+        await s.cleanup();
+      }
+    }
+    assert.ok(seen[0]!.length > 40, 'the schema has its tables');
+    if (PG_URL) assert.deepEqual(seen[1], seen[0]);
+  });
+
+  it('runs SQLite in WAL mode with synchronous=FULL', async () => {
+    const s = await freshStore('sqlite');
+    try {
+      const mode = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(s.store.kysely);
+      const sync = await sql<{ synchronous: number }>`pragma synchronous`.execute(s.store.kysely);
+      assert.equal(mode.rows[0]?.journal_mode, 'wal');
+      assert.equal(sync.rows[0]?.synchronous, 2);
+    } finally {
+      await s.cleanup();
+    }
+  });
+});

@@ -1,0 +1,104 @@
+// Small helpers for the HTTP suites: error assertions, database snapshots (to prove that a failed request
+// wrote nothing, or exactly one refusal), and shortcuts for raising and moving changes.
+import assert from 'node:assert/strict';
+import type { LightMyRequestResponse } from 'fastify';
+import { sql } from 'kysely';
+import type { TestApp } from './app.ts';
+
+export interface ErrorJson {
+  error: { code: string; message: string; details: { code?: string; path?: string; message: string }[] };
+}
+
+export interface LedgerEventJson {
+  seq: number;
+  type: string;
+  subject: string;
+  actor: { id: string; kind: string };
+  data: Record<string, unknown>;
+}
+
+/** Asserts an error response with the given status (and code, if given); returns the error body. */
+export function expectError(
+  res: LightMyRequestResponse,
+  status: number,
+  code?: string | RegExp,
+): ErrorJson['error'] {
+  assert.equal(res.statusCode, status, res.body);
+  const body = res.json<ErrorJson>();
+  assert.ok(body.error, `no error envelope: ${res.body}`);
+  assert.equal(typeof body.error.message, 'string');
+  assert.ok(body.error.message.length > 0, 'an error says what to fix');
+  if (typeof code === 'string') assert.equal(body.error.code, code, res.body);
+  else if (code) assert.match(body.error.code, code, res.body);
+  return body.error;
+}
+
+/** Asserts a 2xx status and returns the parsed body. */
+export function ok<T = Record<string, unknown>>(res: LightMyRequestResponse, status = 200): T {
+  assert.equal(res.statusCode, status, res.body);
+  return res.json<T>();
+}
+
+export async function ledgerSize(t: TestApp): Promise<number> {
+  const { rows } = await sql<{ n: number | string }>`select count(*) as n from ledger_entries`.execute(
+    t.c.store.db,
+  );
+  return Number(rows[0]!.n);
+}
+
+/** Ledger size plus every change row as stored, to compare before and after a request. */
+export async function snapshot(t: TestApp): Promise<{ ledger: number; changes: string }> {
+  const rows = await t.c.store.db.selectFrom('changes').selectAll().orderBy('number').execute();
+  return { ledger: await ledgerSize(t), changes: JSON.stringify(rows) };
+}
+
+/** The ledger entries recorded since `since` (a ledger size taken earlier). */
+export async function ledgerSince(t: TestApp, since: number): Promise<LedgerEventJson[]> {
+  const rows = await t.c.store.db
+    .selectFrom('ledger_entries')
+    .select('canonical')
+    .where('seq', '>', since)
+    .orderBy('seq')
+    .execute();
+  return rows.map((r) => JSON.parse(r.canonical) as LedgerEventJson);
+}
+
+export async function events(t: TestApp, id: string): Promise<LedgerEventJson[]> {
+  return ok<{ items: LedgerEventJson[] }>(await t.req('audrey', 'GET', `/api/v1/changes/${id}/events`))
+    .items;
+}
+
+export interface ChangeJson {
+  id: string;
+  number: number;
+  type: string;
+  state: string;
+  riskRating: string | null;
+  requester: string;
+  [key: string]: unknown;
+}
+
+/** Raises a change as `as` and returns it; fails the test unless it was created. */
+export async function raise(t: TestApp, as: string, body: Record<string, unknown>): Promise<ChangeJson> {
+  return ok<ChangeJson>(await t.req(as, 'POST', '/api/v1/changes', body), 201);
+}
+
+/** Runs an action that must succeed and returns the change as it now is. */
+export async function act(
+  t: TestApp,
+  as: string,
+  id: string,
+  action: string,
+  body?: unknown,
+): Promise<ChangeJson> {
+  return ok<ChangeJson>(await t.req(as, 'POST', `/api/v1/changes/${id}/${action}`, body));
+}
+
+export async function getChange(t: TestApp, id: string, as = 'audrey'): Promise<ChangeJson> {
+  return ok<ChangeJson>(await t.req(as, 'GET', `/api/v1/changes/${id}`));
+}
+
+/** Bearer header for a raw secret (a session, a fresh token, or a bogus one). */
+export const bearer = (secret: string): Record<string, string> => ({ authorization: `Bearer ${secret}` });
+
+export const hoursLater = (d: Date, hours: number): Date => new Date(d.getTime() + hours * 3_600_000);
