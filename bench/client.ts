@@ -94,13 +94,21 @@ async function lifecycle(job: LifecycleJob, i: number): Promise<void> {
   const now = Date.now();
   const steps: [string, string, string, unknown, string][] = [
     ['submit', 'submit', t.requester, {}, 'awaiting_approval'],
-    ['approve', 'approve', t.technical, { comment: 'Pool size fits the database limits.' }, 'awaiting_approval'],
+    [
+      'approve',
+      'approve',
+      t.technical,
+      { comment: 'Pool size fits the database limits.' },
+      'awaiting_approval',
+    ],
     ['approve', 'approve', t.business, { comment: 'Fine outside the batch window.' }, 'approved'],
     [
       'schedule',
       'schedule',
       t.requester,
-      { window: { start: new Date(now - 60_000).toISOString(), end: new Date(now + 3_600_000).toISOString() } },
+      {
+        window: { start: new Date(now - 60_000).toISOString(), end: new Date(now + 3_600_000).toISOString() },
+      },
       'scheduled',
     ],
     ['start', 'start', t.implementer, {}, 'implementing'],

@@ -29,7 +29,9 @@ export async function lifecycleBench(opts: { root: string; lifecycles: number; c
     // Measured first, on an idle disk, in the same directory the server's database will live in.
     console.log(`raw single-row commits (WAL, synchronous=FULL) in ${dataDir} for ~3 s …`);
     const raw = rawCommitRate(dataDir);
-    console.log(`  ${raw.commits} commits in ${raw.seconds.toFixed(2)} s = ${raw.perSecond.toFixed(0)} commits/s`);
+    console.log(
+      `  ${raw.commits} commits in ${raw.seconds.toFixed(2)} s = ${raw.perSecond.toFixed(0)} commits/s`,
+    );
 
     const server = await startServer(
       loadConfig({ CHANGEPROOF_DATA: dataDir, CHANGEPROOF_PORT: '0', CHANGEPROOF_HOST: '127.0.0.1' }),
@@ -53,7 +55,12 @@ export async function lifecycleBench(opts: { root: string; lifecycles: number; c
         lifecycles: opts.lifecycles,
         concurrency: opts.concurrency,
         service: SERVICE,
-        tokens: { requester: tokens.rita!, technical: tokens.tom!, business: tokens.betty!, implementer: tokens.ivan! },
+        tokens: {
+          requester: tokens.rita!,
+          technical: tokens.tom!,
+          business: tokens.betty!,
+          implementer: tokens.ivan!,
+        },
       });
       const closed = await c.store.db
         .selectFrom('changes')

@@ -19,7 +19,8 @@ const { values, positionals } = parseArgs({
 });
 const names = positionals.length > 0 ? positionals : ['lifecycle', 'list'];
 for (const name of names)
-  if (name !== 'lifecycle' && name !== 'list') throw new Error(`unknown benchmark ${name}: lifecycle or list`);
+  if (name !== 'lifecycle' && name !== 'list')
+    throw new Error(`unknown benchmark ${name}: lifecycle or list`);
 
 // Under the repository (git-ignored), so the figures are for the disk the server would really use.
 const root = join(fileURLToPath(new URL('..', import.meta.url)), '.bench');

@@ -52,12 +52,12 @@ export async function snapshot(t: TestApp): Promise<{ ledger: number; changes: s
   return { ledger: await ledgerSize(t), changes: JSON.stringify(rows) };
 }
 
-/** The ledger entries recorded since `since` (a ledger size taken earlier). */
+/** The ledger entries recorded since `since` (a ledger size taken earlier; sequences start at 0). */
 export async function ledgerSince(t: TestApp, since: number): Promise<LedgerEventJson[]> {
   const rows = await t.c.store.db
     .selectFrom('ledger_entries')
     .select('canonical')
-    .where('seq', '>', since)
+    .where('seq', '>=', since)
     .orderBy('seq')
     .execute();
   return rows.map((r) => JSON.parse(r.canonical) as LedgerEventJson);

@@ -97,6 +97,8 @@ export class IdentityService {
     if (actor !== SYSTEM_ACTOR && !this.isAdmin(actor)) throw adminOnly('create users');
     if (body.kind === 'bot' && body.password)
       throw new AppError('validation_failed', 'bots sign in with API tokens only; omit the password');
+    // Argon2 takes tens of milliseconds: hash before entering the write transaction, which serialises writers.
+    const passwordHash = body.password ? await hashPassword(body.password) : null;
     return this.deps.store.write(async () => {
       if (await this.repo.user(body.username))
         throw new AppError('conflict', `a user named ${body.username} already exists`);
@@ -119,8 +121,8 @@ export class IdentityService {
           },
         },
       ];
-      if (body.password) {
-        await this.repo.setSecret('password', body.username, await hashPassword(body.password), at);
+      if (passwordHash) {
+        await this.repo.setSecret('password', body.username, passwordHash, at);
         events.push({ subject, event: { type: 'user.password_set', data: {} } });
       }
       await this.deps.recorder.record(actor, at, events);
@@ -135,6 +137,7 @@ export class IdentityService {
       throw adminOnly("change another user's profile or roles");
     if (self && fields.active === false)
       throw new AppError('forbidden', 'you cannot disable your own account');
+    const passwordHash = password ? await hashPassword(password) : null;
     return this.deps.store.write(async () => {
       const user = await this.repo.user(username);
       if (!user) throw userNotFound(username);
@@ -144,8 +147,8 @@ export class IdentityService {
       const events: { subject: string; event: IdentityEvent }[] = [];
       if (Object.keys(fields).length > 0)
         events.push({ subject, event: { type: 'user.updated', data: { fields } } });
-      if (password) {
-        await this.repo.setSecret('password', username, await hashPassword(password), at);
+      if (passwordHash) {
+        await this.repo.setSecret('password', username, passwordHash, at);
         events.push({ subject, event: { type: 'user.password_set', data: {} } });
       }
       await this.deps.recorder.record(actor, at, events);
