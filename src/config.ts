@@ -16,6 +16,7 @@ const Env = z.object({
     .min(1024)
     .max(64 * 1024 * 1024)
     .default(1024 * 1024),
+  CHANGEPROOF_DEMO: z.enum(['0', '1', 'true', 'false']).default('0'),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL')
@@ -30,6 +31,8 @@ export interface Config {
   logLevel: z.infer<typeof Env>['CHANGEPROOF_LOG_LEVEL'];
   bodyLimit: number;
   databaseUrl: string | undefined;
+  /** Seed a fresh instance with demo services, people and changes. */
+  demo: boolean;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -47,5 +50,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.CHANGEPROOF_LOG_LEVEL,
     bodyLimit: e.CHANGEPROOF_BODY_LIMIT,
     databaseUrl: e.DATABASE_URL,
+    demo: e.CHANGEPROOF_DEMO === '1' || e.CHANGEPROOF_DEMO === 'true',
   };
 }

@@ -36,7 +36,7 @@ export async function buildApp(c: Container, options: AppOptions = {}): Promise<
   const json = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
     if (body === '') done(null, undefined);
-    else void json(req, body, done);
+    else void json(req, body as string, done);
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -7,6 +7,7 @@ import { SYSTEM_ACTOR } from '../domain/actor.ts';
 import { OutboxDispatcher } from '../modules/notifications/outbox-dispatcher.ts';
 import { openStore, type Store } from '../store/database.ts';
 import { buildApp } from './app.ts';
+import { seedDemo } from './demo.ts';
 
 export interface InitResult {
   created: boolean;
@@ -15,10 +16,11 @@ export interface InitResult {
 }
 
 /** Creates the schema, the first policy version and the first admin, each only if missing. */
-export async function initialise(c: Container, policyFile?: string): Promise<InitResult> {
+export async function initialise(c: Container, policyFile?: string, demo = false): Promise<InitResult> {
   await c.store.migrate();
   const policyVersion = await c.policies.ensureInitial(SYSTEM_ACTOR, policyFile);
   const admin = await c.identity.bootstrap();
+  if (admin && demo) await seedDemo(c);
   return { created: admin !== null || policyVersion !== null, admin, policyVersion };
 }
 
@@ -40,7 +42,7 @@ export async function startServer(
 ): Promise<RunningServer> {
   const store = openConfiguredStore(config);
   const container = createContainer(store, options.now);
-  const init = await initialise(container, config.policyFile);
+  const init = await initialise(container, config.policyFile, config.demo);
   const app = await buildApp(container, {
     logger: options.log === false ? false : { level: config.logLevel },
     bodyLimit: config.bodyLimit,

@@ -30,6 +30,10 @@ export function serverCommands(program: Command): void {
         if (opts.policy) config.policyFile = opts.policy;
         const server = await startServer(config);
         if (server.init.admin) printAdmin(server.init.admin);
+        if (server.init.admin && config.demo)
+          process.stdout.write(
+            `Demo data added: users alice, sam, tom, betty, dora and ivan, password "${DEMO_PASSWORD}".\n`,
+          );
         const where = config.databaseUrl ? 'PostgreSQL' : `SQLite in ${config.dataDir}`;
         process.stdout.write(
           `Changeproof listening on ${server.url} (${where}); API docs at ${server.url}/docs\n`,
