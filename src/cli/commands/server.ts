@@ -7,6 +7,7 @@ const load = async () => ({
   ...(await import('../../config.ts')),
   ...(await import('../../container.ts')),
   ...(await import('../../server/start.ts')),
+  ...(await import('../../server/demo.ts')),
 });
 
 function printAdmin(admin: { username: string; password: string; token: string }): void {
@@ -25,7 +26,7 @@ export function serverCommands(program: Command): void {
       .description('Run the server (creates the database, example policy and first admin on first run)')
       .option('--policy <file>', 'policy file for a new instance (default: the shipped example)')
       .action(async (opts: { policy?: string }) => {
-        const { loadConfig, startServer } = await load();
+        const { loadConfig, startServer, DEMO_PASSWORD } = await load();
         const config = loadConfig();
         if (opts.policy) config.policyFile = opts.policy;
         const server = await startServer(config);
