@@ -92,7 +92,9 @@ function decideEdit(
     const refusals = templateRefusals(change.template, content.services, cmd.assessment, ctx.policy);
     if (refusals.length > 0) return { ok: false, refusals };
   }
-  if (change.state !== 'draft' && change.type === 'normal' && cmd.assessment.missing.length > 0)
+  // Once submitted (normal) or once its record is complete (emergency), a change may not shed required fields.
+  const recordKept = change.type === 'normal' || change.recordCompletedAt !== null;
+  if (change.state !== 'draft' && recordKept && cmd.assessment.missing.length > 0)
     return refuse(
       'missing_fields',
       `${cmd.assessment.rating} risk requires: ${cmd.assessment.missing.join(', ')}`,
@@ -121,7 +123,10 @@ function decideEdit(
         revisionHash: change.revisionHash,
       },
     });
-  if (emergencyRecord && change.recordCompletedAt === null && cmd.assessment.missing.length === 0)
+  // The record may be completed while still awaiting authorization, not only after it.
+  const owesRecord =
+    change.type === 'emergency' && change.state !== 'draft' && change.recordCompletedAt === null;
+  if (owesRecord && cmd.assessment.missing.length === 0)
     events.push({ type: 'change.record_completed', data: {} });
   return { ok: true, events };
 }

@@ -93,12 +93,32 @@ describe('emergency changes', () => {
     });
   }
 
-  it('an emergency edit before authorization withdraws approvals like any other', () => {
-    let c = create({ type: 'emergency', content: hotfix() });
+  it('a record completed while awaiting authorization counts as complete', () => {
+    let c = submitted();
+    c = step(
+      c,
+      cmd.edit(c, {
+        testPlan: 'Replay.',
+        rollbackPlan: { method: 'Redeploy', expectedMinutes: 5, triggers: 'Errors', backupConfirmed: true },
+        testEvidence: { environment: 'staging', results: 'fixed' },
+      }),
+      cast.alice,
+      at(2),
+    );
+    assert.equal(c.recordCompletedAt, at(2));
+    c = step(c, cmd.approve(), cast.dora, at(3));
+    c = step(c, cmd.start(), cast.ivan, at(10));
+    c = step(c, cmd.complete(), cast.ivan, at(20));
+    c = step(c, cmd.review(), cast.ivan, at(30));
+    assert.equal(step(c, cmd.close(), cast.alice, at(40)).state, 'closed');
+  });
+
+  it('a completed record cannot be emptied again', () => {
+    let c = create({ type: 'emergency', content: content({ services: ['web'] }) });
     c = step(c, cmd.submit(c), cast.alice);
-    const edited = step(c, cmd.edit(c, { title: 'Sharper title' }), cast.alice);
-    assert.equal(edited.state, 'awaiting_approval');
-    assert.equal(edited.recordCompletedAt, null);
+    c = step(c, cmd.approve(), cast.dora);
+    assert.notEqual(c.recordCompletedAt, null);
+    assert.deepEqual(codes(attempt(c, cmd.edit(c, { testEvidence: null }), cast.alice)), ['missing_fields']);
   });
 
   it('cannot close while the record is incomplete or the review missing; lists both', () => {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { engines } from '../support/db.ts';
-import { bearer, expectError, hoursLater, ok } from '../support/http.ts';
+import { bearer, expectError, hoursLater, noServerErrors, ok } from '../support/http.ts';
 
 const PUBLIC = new Set(['GET /api/v1/health', 'POST /api/v1/auth/login']);
 const PARAMS: Record<string, string> = { id: 'CHG-1', name: 'payments-api', username: 'alice', version: '1' };
@@ -19,7 +19,7 @@ for (const engine of engines()) {
   describe(`authentication and tokens over HTTP (${engine})`, () => {
     let t: TestApp;
     before(async () => {
-      t = await startTestApp(engine);
+      t = noServerErrors(await startTestApp(engine));
     });
     after(() => t.close());
 
@@ -56,10 +56,15 @@ for (const engine of engines()) {
 
     it('logs in with the right password and gives the same answer for a wrong one or an unknown user', async () => {
       const good = ok<{ token: string; user: { username: string } }>(
-        await t.req(null, 'POST', '/api/v1/auth/login', { username: 'alice', password: 'alice-password-123' }),
+        await t.req(null, 'POST', '/api/v1/auth/login', {
+          username: 'alice',
+          password: 'alice-password-123',
+        }),
       );
       assert.equal(good.user.username, 'alice');
-      const me = ok<{ username: string }>(await t.req(null, 'GET', '/api/v1/auth/me', undefined, bearer(good.token)));
+      const me = ok<{ username: string }>(
+        await t.req(null, 'GET', '/api/v1/auth/me', undefined, bearer(good.token)),
+      );
       assert.equal(me.username, 'alice');
 
       const wrong = expectError(
@@ -68,7 +73,10 @@ for (const engine of engines()) {
         'unauthenticated',
       );
       const unknown = expectError(
-        await t.req(null, 'POST', '/api/v1/auth/login', { username: 'mallory', password: 'not-her-password' }),
+        await t.req(null, 'POST', '/api/v1/auth/login', {
+          username: 'mallory',
+          password: 'not-her-password',
+        }),
         401,
         'unauthenticated',
       );
@@ -85,8 +93,15 @@ for (const engine of engines()) {
         await t.req(null, 'POST', '/api/v1/auth/login', { username: 'bob', password: 'bob-password-123' }),
       );
       ok(await t.req(null, 'GET', '/api/v1/changes', undefined, bearer(token)));
-      assert.equal((await t.req(null, 'POST', '/api/v1/auth/logout', undefined, bearer(token))).statusCode, 204);
-      expectError(await t.req(null, 'GET', '/api/v1/auth/me', undefined, bearer(token)), 401, 'unauthenticated');
+      assert.equal(
+        (await t.req(null, 'POST', '/api/v1/auth/logout', undefined, bearer(token))).statusCode,
+        204,
+      );
+      expectError(
+        await t.req(null, 'GET', '/api/v1/auth/me', undefined, bearer(token)),
+        401,
+        'unauthenticated',
+      );
     });
 
     it('refuses a session once it expires', async () => {
@@ -109,7 +124,11 @@ for (const engine of engines()) {
         await t.req('alice', 'POST', `/api/v1/tokens/${tok.id}/revoke`),
       );
       assert.ok(revoked.revokedAt);
-      expectError(await t.req(null, 'GET', '/api/v1/changes', undefined, bearer(tok.token)), 401, 'unauthenticated');
+      expectError(
+        await t.req(null, 'GET', '/api/v1/changes', undefined, bearer(tok.token)),
+        401,
+        'unauthenticated',
+      );
       // Someone else's token is not theirs to revoke (and not even visible).
       const bobs = ok<Created>(await newToken('bob', { name: 'ci', scopes: ['changes:read'] }), 201);
       expectError(await t.req('alice', 'POST', `/api/v1/tokens/${bobs.id}/revoke`), 404);
@@ -142,11 +161,16 @@ for (const engine of engines()) {
     });
 
     it("refuses a disabled user's tokens and password", async () => {
-      const u = ok<{ active: boolean }>(await t.req('admin', 'PATCH', '/api/v1/users/audrey', { active: false }));
+      const u = ok<{ active: boolean }>(
+        await t.req('admin', 'PATCH', '/api/v1/users/audrey', { active: false }),
+      );
       assert.equal(u.active, false);
       expectError(await t.req('audrey', 'GET', '/api/v1/changes'), 401, 'unauthenticated');
       expectError(
-        await t.req(null, 'POST', '/api/v1/auth/login', { username: 'audrey', password: 'audrey-password-123' }),
+        await t.req(null, 'POST', '/api/v1/auth/login', {
+          username: 'audrey',
+          password: 'audrey-password-123',
+        }),
         401,
       );
       ok(await t.req('admin', 'PATCH', '/api/v1/users/audrey', { active: true }));
@@ -161,7 +185,11 @@ for (const engine of engines()) {
         403,
         'forbidden',
       );
-      expectError(await t.req(null, 'GET', '/api/v1/services', undefined, bearer(ro.token)), 403, 'forbidden');
+      expectError(
+        await t.req(null, 'GET', '/api/v1/services', undefined, bearer(ro.token)),
+        403,
+        'forbidden',
+      );
       const escalate = expectError(
         await newToken('alice', { name: 'more', scopes: ['changes:read', 'changes:write'] }, ro.token),
         403,
@@ -196,9 +224,13 @@ for (const engine of engines()) {
       assert.equal(cred.secret_hash.includes(tok.token.slice(4)), false);
       const rows = await t.c.store.db.selectFrom('api_tokens').selectAll().execute();
       for (const row of rows)
-        for (const value of Object.values(row)) assert.notEqual(value, tok.token, 'plaintext token in api_tokens');
+        for (const value of Object.values(row))
+          assert.notEqual(value, tok.token, 'plaintext token in api_tokens');
       const ledger = await t.c.store.db.selectFrom('ledger_entries').select('canonical').execute();
-      assert.ok(ledger.every((r) => !r.canonical.includes(tok.token)), 'plaintext token in the ledger');
+      assert.ok(
+        ledger.every((r) => !r.canonical.includes(tok.token)),
+        'plaintext token in the ledger',
+      );
       // Passwords are hashed too.
       const pw = await t.c.store.db
         .selectFrom('credentials')

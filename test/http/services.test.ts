@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { engines } from '../support/db.ts';
-import { expectError, ledgerSize, ok } from '../support/http.ts';
+import { expectError, ledgerSize, noServerErrors, ok } from '../support/http.ts';
 
 interface Service {
   name: string;
@@ -28,7 +28,7 @@ for (const engine of engines()) {
   describe(`services over HTTP (${engine})`, () => {
     let t: TestApp;
     before(async () => {
-      t = await startTestApp(engine);
+      t = noServerErrors(await startTestApp(engine));
     });
     after(() => t.close());
 
@@ -86,7 +86,10 @@ for (const engine of engines()) {
         'conflict',
       );
       assert.equal(await ledgerSize(t), before);
-      assert.equal(ok<Service>(await t.req('alice', 'GET', '/api/v1/services/billing-db')).environment, 'prod');
+      assert.equal(
+        ok<Service>(await t.req('alice', 'GET', '/api/v1/services/billing-db')).environment,
+        'prod',
+      );
     });
 
     it('refuses an unknown dependency with 400 naming it', async () => {
@@ -139,7 +142,11 @@ for (const engine of engines()) {
 
     it('answers 404 for an unknown service', async () => {
       expectError(await t.req('alice', 'GET', '/api/v1/services/nope'), 404, 'not_found');
-      expectError(await t.req('admin', 'PATCH', '/api/v1/services/nope', { criticality: 'low' }), 404, 'not_found');
+      expectError(
+        await t.req('admin', 'PATCH', '/api/v1/services/nope', { criticality: 'low' }),
+        404,
+        'not_found',
+      );
       expectError(await t.req('alice', 'GET', '/api/v1/services/Not_A_Name'), 400, 'validation_failed');
     });
 

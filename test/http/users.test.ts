@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { engines } from '../support/db.ts';
-import { expectError, ledgerSize, ok } from '../support/http.ts';
+import { expectError, ledgerSize, noServerErrors, ok } from '../support/http.ts';
 
 interface User {
   username: string;
@@ -19,35 +19,30 @@ for (const engine of engines()) {
   describe(`users over HTTP (${engine})`, () => {
     let t: TestApp;
     before(async () => {
-      t = await startTestApp(engine);
+      t = noServerErrors(await startTestApp(engine));
     });
     after(() => t.close());
 
     it('lets an admin create a person who can then sign in', async () => {
       const u = ok<User>(
-        await t.req(
-          'admin',
-          'POST',
-          '/api/v1/users',
-          {
-            username: 'nina',
-            email: 'nina@example.test',
-            roles: ['requester'],
-            groups: ['business'],
-            password: 'a-long-enough-password',
-          },
-        ),
+        await t.req('admin', 'POST', '/api/v1/users', {
+          username: 'nina',
+          email: 'nina@example.test',
+          roles: ['requester'],
+          groups: ['business'],
+          password: 'a-long-enough-password',
+        }),
         201,
       );
-      assert.deepEqual([u.username, u.kind, u.roles, u.groups, u.active], [
-        'nina',
-        'human',
-        ['requester'],
-        ['business'],
-        true,
-      ]);
+      assert.deepEqual(
+        [u.username, u.kind, u.roles, u.groups, u.active],
+        ['nina', 'human', ['requester'], ['business'], true],
+      );
       const login = ok<{ user: User }>(
-        await t.req(null, 'POST', '/api/v1/auth/login', { username: 'nina', password: 'a-long-enough-password' }),
+        await t.req(null, 'POST', '/api/v1/auth/login', {
+          username: 'nina',
+          password: 'a-long-enough-password',
+        }),
       );
       assert.equal(login.user.username, 'nina');
       assert.equal(ok<User>(await t.req('admin', 'GET', '/api/v1/users/nina')).email, 'nina@example.test');
@@ -55,7 +50,11 @@ for (const engine of engines()) {
 
     it('lets an admin create a bot without a password, and refuses a bot with one', async () => {
       const bot = ok<User>(
-        await t.req('admin', 'POST', '/api/v1/users', { username: 'deploy-bot', kind: 'bot', roles: ['implementer'] }),
+        await t.req('admin', 'POST', '/api/v1/users', {
+          username: 'deploy-bot',
+          kind: 'bot',
+          roles: ['implementer'],
+        }),
         201,
       );
       assert.equal(bot.kind, 'bot');
@@ -95,7 +94,10 @@ for (const engine of engines()) {
       expectError(await t.req('sam', 'PATCH', '/api/v1/users/sam', { groups: ['security', 'cab'] }), 403);
       assert.equal(await ledgerSize(t), before);
       assert.equal(ok<User>(await t.req('alice', 'GET', '/api/v1/users/alice')).username, 'alice');
-      assert.deepEqual(ok<User>(await t.req('admin', 'GET', '/api/v1/users/bob')).roles, ['requester', 'implementer']);
+      assert.deepEqual(ok<User>(await t.req('admin', 'GET', '/api/v1/users/bob')).roles, [
+        'requester',
+        'implementer',
+      ]);
     });
 
     it('refuses a duplicate username with 409', async () => {
@@ -106,7 +108,10 @@ for (const engine of engines()) {
     it('updates roles and groups and records the change', async () => {
       const before = await ledgerSize(t);
       const u = ok<User>(
-        await t.req('admin', 'PATCH', '/api/v1/users/betty', { roles: ['approver', 'requester'], groups: ['business', 'cab'] }),
+        await t.req('admin', 'PATCH', '/api/v1/users/betty', {
+          roles: ['approver', 'requester'],
+          groups: ['business', 'cab'],
+        }),
       );
       assert.deepEqual(u.roles, ['approver', 'requester']);
       assert.deepEqual(u.groups, ['business', 'cab']);
@@ -114,17 +119,28 @@ for (const engine of engines()) {
       const listed = ok<{ items: User[] }>(await t.req('admin', 'GET', '/api/v1/users')).items;
       assert.deepEqual(listed.find((x) => x.username === 'betty')?.groups, ['business', 'cab']);
       expectError(await t.req('admin', 'PATCH', '/api/v1/users/nobody', { groups: [] }), 404, 'not_found');
-      expectError(await t.req('admin', 'PATCH', '/api/v1/users/betty', { roles: ['superuser'] }), 400, 'validation_failed');
+      expectError(
+        await t.req('admin', 'PATCH', '/api/v1/users/betty', { roles: ['superuser'] }),
+        400,
+        'validation_failed',
+      );
       expectError(await t.req('admin', 'PATCH', '/api/v1/users/betty', {}), 400, 'validation_failed');
     });
 
     it('enforces the password rules with a path to the field', async () => {
       const created = expectError(
-        await t.req('admin', 'POST', '/api/v1/users', { username: 'shorty', roles: ['viewer'], password: 'short' }),
+        await t.req('admin', 'POST', '/api/v1/users', {
+          username: 'shorty',
+          roles: ['viewer'],
+          password: 'short',
+        }),
         400,
         'validation_failed',
       );
-      assert.ok(created.details.some((d) => d.path === 'body.password'), JSON.stringify(created));
+      assert.ok(
+        created.details.some((d) => d.path === 'body.password'),
+        JSON.stringify(created),
+      );
       assert.match(created.message, /12 characters/);
       const changed = expectError(
         await t.req('alice', 'PATCH', '/api/v1/users/alice', { password: 'elevenchars' }),
@@ -136,7 +152,10 @@ for (const engine of engines()) {
       ok(await t.req('alice', 'PATCH', '/api/v1/users/alice', { password: 'twelve-chars' }));
       ok(await t.req(null, 'POST', '/api/v1/auth/login', { username: 'alice', password: 'twelve-chars' }));
       expectError(
-        await t.req(null, 'POST', '/api/v1/auth/login', { username: 'alice', password: 'alice-password-123' }),
+        await t.req(null, 'POST', '/api/v1/auth/login', {
+          username: 'alice',
+          password: 'alice-password-123',
+        }),
         401,
       );
     });

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { registerServices, startTestApp, type TestApp } from '../support/app.ts';
 import { engines } from '../support/db.ts';
-import { act, expectError, ledgerSince, raise, snapshot } from '../support/http.ts';
+import { act, expectError, ledgerSince, noServerErrors, raise, snapshot } from '../support/http.ts';
 
 const LOW = { description: 'Nightly batch tweak', reason: 'Faster reports', services: ['reports-batch'] };
 
@@ -16,7 +16,7 @@ for (const engine of engines()) {
     let draft: string;
     let approved: string;
     before(async () => {
-      t = await startTestApp(engine);
+      t = noServerErrors(await startTestApp(engine));
       await registerServices(t);
       draft = (await raise(t, 'alice', { title: 'A draft', ...LOW })).id;
       approved = (await raise(t, 'alice', { title: 'An approved one', ...LOW })).id;
@@ -53,14 +53,21 @@ for (const engine of engines()) {
         'validation_failed',
       );
       assert.match(nested.message, /extra/);
-      assert.ok(nested.details.some((d) => d.path === 'body.rollbackPlan'), JSON.stringify(nested));
+      assert.ok(
+        nested.details.some((d) => d.path === 'body.rollbackPlan'),
+        JSON.stringify(nested),
+      );
       const action = await writesNothing(
         () => t.req('tom', 'POST', `/api/v1/changes/${draft}/approve`, { comment: 'ok', vote: 'yes' }),
         400,
         'validation_failed',
       );
       assert.match(action.message, /vote/);
-      const query = await writesNothing(() => t.req('alice', 'GET', '/api/v1/changes?colour=red'), 400, 'validation_failed');
+      const query = await writesNothing(
+        () => t.req('alice', 'GET', '/api/v1/changes?colour=red'),
+        400,
+        'validation_failed',
+      );
       assert.match(query.message, /colour/);
     });
 
@@ -80,13 +87,36 @@ for (const engine of engines()) {
         ],
       ];
       for (const [body, path] of cases) {
-        const err = await writesNothing(() => t.req('alice', 'POST', '/api/v1/changes', body), 400, 'validation_failed');
-        assert.ok(err.details.some((d) => d.path === path), `${path} in ${JSON.stringify(err)}`);
+        const err = await writesNothing(
+          () => t.req('alice', 'POST', '/api/v1/changes', body),
+          400,
+          'validation_failed',
+        );
+        assert.ok(
+          err.details.some((d) => d.path === path),
+          `${path} in ${JSON.stringify(err)}`,
+        );
       }
-      await writesNothing(() => t.req('alice', 'GET', '/api/v1/changes?limit=many'), 400, 'validation_failed');
-      await writesNothing(() => t.req('alice', 'GET', '/api/v1/changes?state=lost'), 400, 'validation_failed');
-      await writesNothing(() => t.req('alice', 'GET', '/api/v1/changes?from=yesterday'), 400, 'validation_failed');
-      await writesNothing(() => t.req('alice', 'PATCH', `/api/v1/changes/${draft}`, {}), 400, 'validation_failed');
+      await writesNothing(
+        () => t.req('alice', 'GET', '/api/v1/changes?limit=many'),
+        400,
+        'validation_failed',
+      );
+      await writesNothing(
+        () => t.req('alice', 'GET', '/api/v1/changes?state=lost'),
+        400,
+        'validation_failed',
+      );
+      await writesNothing(
+        () => t.req('alice', 'GET', '/api/v1/changes?from=yesterday'),
+        400,
+        'validation_failed',
+      );
+      await writesNothing(
+        () => t.req('alice', 'PATCH', `/api/v1/changes/${draft}`, {}),
+        400,
+        'validation_failed',
+      );
     });
 
     it('rejects a window that ends before it starts', async () => {
@@ -96,7 +126,10 @@ for (const engine of engines()) {
         400,
         'validation_failed',
       );
-      assert.ok(err.details.some((d) => d.path === 'body.window.end'), JSON.stringify(err));
+      assert.ok(
+        err.details.some((d) => d.path === 'body.window.end'),
+        JSON.stringify(err),
+      );
       assert.match(err.message, /end after it starts/);
       await writesNothing(
         () =>
@@ -122,14 +155,22 @@ for (const engine of engines()) {
 
     it('rejects an oversized body with 413', async () => {
       const big = { title: 'Too big', description: 'x'.repeat(1024 * 1024 + 10) };
-      const err = await writesNothing(() => t.req('alice', 'POST', '/api/v1/changes', big), 413, 'payload_too_large');
+      const err = await writesNothing(
+        () => t.req('alice', 'POST', '/api/v1/changes', big),
+        413,
+        'payload_too_large',
+      );
       assert.match(err.message, /too large/);
     });
 
     it('rejects invalid JSON with 400', async () => {
       const json = { 'content-type': 'application/json' };
       for (const raw of ['{"title": "unterminated', '{title: "no quotes"}', 'nul'])
-        await writesNothing(() => t.req('alice', 'POST', '/api/v1/changes', raw, json), 400, 'validation_failed');
+        await writesNothing(
+          () => t.req('alice', 'POST', '/api/v1/changes', raw, json),
+          400,
+          'validation_failed',
+        );
       await writesNothing(
         () => t.req('alice', 'PATCH', `/api/v1/changes/${draft}`, '[1,', json),
         400,
@@ -166,7 +207,11 @@ for (const engine of engines()) {
         ['tina', approved, 'approve', undefined],
       ] as const) {
         const before = await snapshot(t);
-        const err = expectError(await t.req(as, 'POST', `/api/v1/changes/${id}/${action}`, body), 409, 'invalid_transition');
+        const err = expectError(
+          await t.req(as, 'POST', `/api/v1/changes/${id}/${action}`, body),
+          409,
+          'invalid_transition',
+        );
         assert.match(err.message, new RegExp(`${id} is (draft|approved)`));
         assert.equal((await snapshot(t)).changes, before.changes, `${action} changed the change`);
         const written = await ledgerSince(t, before.ledger);
@@ -179,7 +224,8 @@ for (const engine of engines()) {
 
     it('rejects an empty or malformed Idempotency-Key', async () => {
       await writesNothing(
-        () => t.req('alice', 'POST', '/api/v1/changes', { title: 'Keyed' }, { 'idempotency-key': 'has spaces' }),
+        () =>
+          t.req('alice', 'POST', '/api/v1/changes', { title: 'Keyed' }, { 'idempotency-key': 'has spaces' }),
         400,
         'validation_failed',
       );

@@ -17,6 +17,20 @@ export interface LedgerEventJson {
   data: Record<string, unknown>;
 }
 
+/**
+ * Makes every request of `t` fail the test on a 5xx: whatever a client sends, the answer is a 4xx that says
+ * what to fix or a success. Call once after startTestApp.
+ */
+export function noServerErrors(t: TestApp): TestApp {
+  const send = t.req;
+  t.req = async (...args) => {
+    const res = await send(...args);
+    assert.ok(res.statusCode < 500, `${args[1]} ${args[2]} answered ${res.statusCode}: ${res.body}`);
+    return res;
+  };
+  return t;
+}
+
 /** Asserts an error response with the given status (and code, if given); returns the error body. */
 export function expectError(
   res: LightMyRequestResponse,
@@ -64,8 +78,7 @@ export async function ledgerSince(t: TestApp, since: number): Promise<LedgerEven
 }
 
 export async function events(t: TestApp, id: string): Promise<LedgerEventJson[]> {
-  return ok<{ items: LedgerEventJson[] }>(await t.req('audrey', 'GET', `/api/v1/changes/${id}/events`))
-    .items;
+  return ok<{ items: LedgerEventJson[] }>(await t.req('audrey', 'GET', `/api/v1/changes/${id}/events`)).items;
 }
 
 export interface ChangeJson {

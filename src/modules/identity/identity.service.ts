@@ -156,11 +156,19 @@ export class IdentityService {
     });
   }
 
-  async listUsers(): Promise<UserView[]> {
+  /** Admins, change managers and auditors see everyone (roles are evidence); others see themselves. */
+  private canSeeUsers(actor: Actor): boolean {
+    return actor.roles.some((r) => r === 'admin' || r === 'change_manager' || r === 'auditor');
+  }
+
+  async listUsers(actor: Actor): Promise<UserView[]> {
+    if (!this.canSeeUsers(actor))
+      throw new AppError('forbidden', 'listing users needs the admin, change_manager or auditor role');
     return this.repo.users();
   }
 
-  async getUser(username: string): Promise<UserView> {
+  async getUser(actor: Actor, username: string): Promise<UserView> {
+    if (actor.id !== username && !this.canSeeUsers(actor)) throw userNotFound(username);
     const user = await this.repo.user(username);
     if (!user) throw userNotFound(username);
     return user;
