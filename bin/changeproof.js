@@ -5,11 +5,15 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import module from 'node:module';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const main = join(root, 'src', 'cli', 'main.ts');
 const major = Number(process.versions.node.split('.')[0]);
+// Caching compiled, type-stripped modules makes the CLI start several times faster after its first run.
 if (major >= 24) {
+  module.enableCompileCache();
   await import(main);
 } else {
   const node = join(root, 'node_modules', 'node', 'bin', 'node');
@@ -18,6 +22,7 @@ if (major >= 24) {
     process.exit(2);
   }
   const args = ['--disable-warning=ExperimentalWarning', main, ...process.argv.slice(2)];
-  const result = spawnSync(node, args, { stdio: 'inherit' });
+  const env = { NODE_COMPILE_CACHE: join(tmpdir(), 'node-compile-cache'), ...process.env };
+  const result = spawnSync(node, args, { stdio: 'inherit', env });
   process.exit(result.status ?? 2);
 }

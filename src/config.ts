@@ -16,6 +16,14 @@ const Env = z.object({
     .min(1024)
     .max(64 * 1024 * 1024)
     .default(1024 * 1024),
+  CHANGEPROOF_LEDGER_KEY_FILE: z.string().min(1).optional(),
+  CHANGEPROOF_LOG_ORIGIN: z
+    .string()
+    .regex(
+      /^[^\s+]+$/,
+      'CHANGEPROOF_LOG_ORIGIN is a name without spaces or "+", e.g. changeproof.example.com/prod',
+    )
+    .optional(),
   CHANGEPROOF_DEMO: z.enum(['0', '1', 'true', 'false']).default('0'),
   DATABASE_URL: z
     .string()
@@ -31,6 +39,10 @@ export interface Config {
   logLevel: z.infer<typeof Env>['CHANGEPROOF_LOG_LEVEL'];
   bodyLimit: number;
   databaseUrl: string | undefined;
+  /** The ledger's signing key file (created at init when missing). */
+  ledgerKeyFile: string;
+  /** Origin (and key name) of a new log. */
+  logOrigin: string | undefined;
   /** Seed a fresh instance with demo services, people and changes. */
   demo: boolean;
 }
@@ -50,6 +62,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.CHANGEPROOF_LOG_LEVEL,
     bodyLimit: e.CHANGEPROOF_BODY_LIMIT,
     databaseUrl: e.DATABASE_URL,
+    ledgerKeyFile: resolve(e.CHANGEPROOF_LEDGER_KEY_FILE ?? `${e.CHANGEPROOF_DATA}/ledger.key`),
+    logOrigin: e.CHANGEPROOF_LOG_ORIGIN,
     demo: e.CHANGEPROOF_DEMO === '1' || e.CHANGEPROOF_DEMO === 'true',
   };
 }

@@ -4,8 +4,16 @@ import { ChangesService } from './modules/changes/changes.service.ts';
 import { PolicyService } from './modules/policy/policy.service.ts';
 import { ServicesService } from './modules/services/services.service.ts';
 import type { Deps } from './modules/deps.ts';
+import { CheckpointService } from './modules/ledger/checkpoints.service.ts';
+import type { LedgerKey } from './modules/ledger/ledger-key.ts';
+import type { SignedState } from './modules/ledger/signed-state.ts';
 import type { Store } from './store/database.ts';
 import { Recorder } from './store/recorder.ts';
+
+export interface LedgerSetup {
+  key: LedgerKey;
+  state: SignedState;
+}
 
 export interface Container {
   deps: Deps;
@@ -14,9 +22,14 @@ export interface Container {
   services: ServicesService;
   policies: PolicyService;
   changes: ChangesService;
+  checkpoints: CheckpointService;
 }
 
-export function createContainer(store: Store, now: () => Date = () => new Date()): Container {
+export function createContainer(
+  store: Store,
+  ledger: LedgerSetup,
+  now: () => Date = () => new Date(),
+): Container {
   const deps: Deps = { store, recorder: new Recorder(store), now };
   const services = new ServicesService(deps);
   const policies = new PolicyService(deps);
@@ -27,5 +40,6 @@ export function createContainer(store: Store, now: () => Date = () => new Date()
     services,
     policies,
     changes: new ChangesService(deps, policies, services),
+    checkpoints: new CheckpointService(deps, ledger.key, ledger.state),
   };
 }

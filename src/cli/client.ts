@@ -23,7 +23,11 @@ export type UserView = Out<typeof Identity.UserView>;
 export type TokenView = Out<typeof Identity.TokenView>;
 export type PolicyVersionView = Out<typeof Policy.PolicyVersionView>;
 export type ChangeContent = In<typeof Changes.ContentInput>;
-export type ListQuery = Partial<Omit<In<typeof Changes.ListChangesQuery>, 'state'>> & { state?: string[] };
+export type CreateChangeInput = In<typeof Changes.CreateChangeBody>;
+export type ListQuery = Omit<In<typeof Changes.ListChangesQuery>, 'state' | 'limit'> & {
+  state?: Out<typeof Changes.ChangeStateEnum>[];
+  limit?: number;
+};
 
 export interface ClientConfig {
   url: string;
@@ -144,6 +148,7 @@ export class ApiClient {
 
   login = (body: In<typeof Identity.LoginBody>) =>
     this.request<Out<typeof Identity.LoginResponse>>('POST', '/auth/login', { body, auth: false });
+  logout = () => this.post<null>('/auth/logout');
   me = () => this.get<UserView>('/auth/me');
 
   services = {
@@ -158,7 +163,7 @@ export class ApiClient {
     list: (query: ListQuery) => this.get<ChangeList>('/changes', query),
     get: (id: string) => this.get<ChangeView>(`/changes/${enc(id)}`),
     events: (id: string) => this.get<ChangeEvents>(`/changes/${enc(id)}/events`),
-    create: (body: In<typeof Changes.CreateChangeBody>) => this.post<ChangeView>('/changes', body),
+    create: (body: CreateChangeInput) => this.post<ChangeView>('/changes', body),
     edit: (id: string, body: In<typeof Changes.EditChangeBody>) =>
       this.patch<ChangeView>(`/changes/${enc(id)}`, body),
     /** submit, approve, reject, schedule, start, complete, review, close or cancel. */

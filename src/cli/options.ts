@@ -45,7 +45,12 @@ export const LINK_KINDS = keys<ChangeView['links'][number]['kind']>({
   risk: true,
   document: true,
 });
-export const ENVIRONMENTS = keys<ServiceView['environment']>({ dev: true, test: true, staging: true, prod: true });
+export const ENVIRONMENTS = keys<ServiceView['environment']>({
+  dev: true,
+  test: true,
+  staging: true,
+  prod: true,
+});
 export const CRITICALITIES = keys<ServiceView['criticality']>({
   low: true,
   medium: true,
@@ -116,10 +121,11 @@ export function riskAnswer(value: string, previous: Record<string, boolean> | un
 }
 
 /** `kind:ref`, e.g. `pull_request:https://github.com/acme/api/pull/7` or `ticket:OPS-12`. */
-export function link(value: string, previous: { kind: string; ref: string }[] | undefined) {
+type Link = ChangeView['links'][number];
+export function link(value: string, previous: Link[] | undefined): Link[] {
   const i = value.indexOf(':');
-  const kind = value.slice(0, i);
-  if (i < 1 || !LINK_KINDS.includes(kind as never))
+  const kind = value.slice(0, i) as Link['kind'];
+  if (i < 1 || !LINK_KINDS.includes(kind))
     throw new InvalidArgumentError(`"${value}" should be KIND:REF with KIND one of ${LINK_KINDS.join(', ')}`);
   return [...(previous ?? []), { kind, ref: value.slice(i + 1) }];
 }
@@ -155,26 +161,20 @@ export interface Ctx {
 
 /** The client for this invocation, from --url/--token or CHANGEPROOF_URL/CHANGEPROOF_TOKEN. */
 export function ctx(cmd: Command): Ctx {
-  const o = cmd.optsWithGlobals<{ url?: string; token?: string; json?: boolean }>();
+  const o = cmd.opts<{ url?: string; token?: string; json?: boolean }>();
   return {
     client: new ApiClient({ url: o.url || DEFAULT_URL, token: o.token || null }),
     json: o.json === true,
   };
 }
 
-/** A client command: every one takes --json. */
+/** A client command: every one takes --json, --url and --token. */
 export function clientCommand(parent: Command, nameAndArgs: string, description: string): Command {
   return parent
     .command(nameAndArgs)
     .description(description)
-    .option('--json', 'print the raw API JSON on stdout (errors too) instead of text');
-}
-
-export function globalOptions(program: Command): void {
-  program
-    .addOption(
-      new Option('--url <url>', 'server to talk to').env('CHANGEPROOF_URL').default(DEFAULT_URL),
-    )
+    .option('--json', 'print the raw API JSON on stdout (errors too) instead of text')
+    .addOption(new Option('--url <url>', 'server to talk to').env('CHANGEPROOF_URL').default(DEFAULT_URL))
     .addOption(
       new Option('--token <token>', 'API or session token (see `changeproof login`)').env(
         'CHANGEPROOF_TOKEN',

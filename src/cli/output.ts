@@ -40,11 +40,15 @@ export function changeBlock(c: ChangeView): string {
   const out: string[] = [`${c.id}  ${c.title}`];
   const field = (label: string, value: string) => out.push(`  ${`${label}:`.padEnd(14)}${value}`);
   field('state', `${c.state} (${c.type} change, revision ${c.revision})`);
-  field('requester', `${c.requester}${c.lastEditor !== c.requester ? ` · last edited by ${c.lastEditor}` : ''}`);
+  field(
+    'requester',
+    `${c.requester}${c.lastEditor !== c.requester ? ` · last edited by ${c.lastEditor}` : ''}`,
+  );
   field('implementer', c.implementer ?? '-');
   field('services', list(c.services));
   if (c.template) field('template', c.template);
-  if (c.proposedPolicy !== null) field('proposes', 'a new policy version (activates when this change starts)');
+  if (c.proposedPolicy !== null)
+    field('proposes', 'a new policy version (activates when this change starts)');
 
   const a = c.assessment;
   field('risk', c.riskRating ?? 'not assessed yet (assessed on submit)');
@@ -90,7 +94,10 @@ export function changeBlock(c: ChangeView): string {
   } else if (c.reviewRequired && !['closed', 'cancelled', 'rejected'].includes(c.state))
     field('review', 'required before close');
   if (c.cancelReason) field('cancelled', c.cancelReason);
-  field('created', `${when(c.createdAt)} · updated ${when(c.updatedAt)}${c.closedAt ? ` · closed ${when(c.closedAt)}` : ''}`);
+  field(
+    'created',
+    `${when(c.createdAt)} · updated ${when(c.updatedAt)}${c.closedAt ? ` · closed ${when(c.closedAt)}` : ''}`,
+  );
   return out.join('\n');
 }
 

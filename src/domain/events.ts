@@ -83,7 +83,13 @@ export type PolicyEvent = {
   data: { version: number; name: string; sha256: string; source: string; changeId: string | null };
 };
 
-export type DomainEvent = ChangeEvent | ServiceEvent | IdentityEvent | PolicyEvent;
+/** The log's own signing key: the first one at init, then every rotation. */
+export type LedgerEvent = {
+  type: 'ledger.key_activated';
+  data: { origin: string; verifierKey: string; keyId: string; previousKeyId: string | null };
+};
+
+export type DomainEvent = ChangeEvent | ServiceEvent | IdentityEvent | PolicyEvent | LedgerEvent;
 export type EventType = DomainEvent['type'];
 
 /** An event as the ledger holds it: the domain event plus who, when and what it is about. */

@@ -148,6 +148,16 @@ const baseSchema = z.strictObject({
       emergencyReviewMinutes: d.emergencyReview,
       approvalSlaMinutes: d.approvalSla,
     })),
+  ledger: z
+    .strictObject({
+      checkpointEvery: duration.default(1),
+      checkpointIdle: duration.default(60),
+    })
+    .prefault({})
+    .transform((l) => ({
+      checkpointEveryMinutes: l.checkpointEvery,
+      checkpointIdleMinutes: l.checkpointIdle,
+    })),
   templates: z.array(template).default([]),
 });
 

@@ -84,6 +84,11 @@ export interface Policy {
     /** How long an approval may stay pending before it counts as late. */
     approvalSlaMinutes: number;
   };
+  /** Signed checkpoints: how often while entries arrive, and at least how often when idle. */
+  ledger: {
+    checkpointEveryMinutes: number;
+    checkpointIdleMinutes: number;
+  };
   templates: ChangeTemplate[];
 }
 

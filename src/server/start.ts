@@ -6,6 +6,11 @@ import { createContainer, type Container } from '../container.ts';
 import { SYSTEM_ACTOR } from '../domain/actor.ts';
 import { OutboxDispatcher } from '../modules/notifications/outbox-dispatcher.ts';
 import { openStore, type Store } from '../store/database.ts';
+import { CheckpointScheduler } from '../modules/ledger/checkpoint-scheduler.ts';
+import { loadOrCreateLedgerKey } from '../modules/ledger/ledger-key.ts';
+import { fileSignedState } from '../modules/ledger/signed-state.ts';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { buildApp } from './app.ts';
 import { seedDemo } from './demo.ts';
 
@@ -15,17 +20,30 @@ export interface InitResult {
   policyVersion: number | null;
 }
 
-/** Creates the schema, the first policy version and the first admin, each only if missing. */
+/**
+ * Creates the schema, records the log's signing key, the first policy version and the first admin, each
+ * only if missing, and signs the first checkpoint of a new log.
+ */
 export async function initialise(c: Container, policyFile?: string, demo = false): Promise<InitResult> {
   await c.store.migrate();
+  await c.checkpoints.ensureKey();
   const policyVersion = await c.policies.ensureInitial(SYSTEM_ACTOR, policyFile);
   const admin = await c.identity.bootstrap();
   if (admin && demo) await seedDemo(c);
+  if (!(await c.checkpoints.latest())) await c.checkpoints.issue('schedule');
   return { created: admin !== null || policyVersion !== null, admin, policyVersion };
 }
 
 export function openConfiguredStore(config: Config): Store {
   return openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+}
+
+/** The store plus the log's key (created on first use) and the record of what this server signed. */
+export function openContainer(config: Config, now?: () => Date): Container {
+  const store = openConfiguredStore(config);
+  const { key } = loadOrCreateLedgerKey(config.ledgerKeyFile, config.logOrigin);
+  const state = fileSignedState(join(config.dataDir, 'ledger.state'));
+  return createContainer(store, { key, state }, now);
 }
 
 export interface RunningServer {
@@ -40,8 +58,9 @@ export async function startServer(
   config: Config,
   options: { log?: boolean; now?: () => Date } = {},
 ): Promise<RunningServer> {
-  const store = openConfiguredStore(config);
-  const container = createContainer(store, options.now);
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const container = openContainer(config, options.now);
+  const { store } = container;
   const init = await initialise(container, config.policyFile, config.demo);
   const app = await buildApp(container, {
     logger: options.log === false ? false : { level: config.logLevel },
@@ -51,8 +70,12 @@ export async function startServer(
     async (event) =>
       app.log.debug({ seq: event.seq, type: event.type, subject: event.subject }, 'event published'),
   ]);
+  const scheduler = new CheckpointScheduler(container.checkpoints, container.policies, (err) =>
+    app.log.error({ err }, 'checkpoint not issued'),
+  );
   await app.listen({ host: config.host, port: config.port });
   dispatcher.start();
+  scheduler.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
@@ -60,6 +83,11 @@ export async function startServer(
   const close = () =>
     (closing ??= (async () => {
       await app.close();
+      await scheduler.stop();
+      // A checkpoint at shutdown: the next start continues from exactly what was signed.
+      await container.checkpoints
+        .issue('shutdown')
+        .catch((err: unknown) => app.log.error({ err }, 'no shutdown checkpoint'));
       await dispatcher.stop();
       await store.close();
     })());

@@ -6,7 +6,12 @@ import type { DomainEvent, RecordedEvent } from '../domain/events.ts';
 import { canonicalJson } from '../ledger/canonical.ts';
 import { leafHash } from '../ledger/hash.ts';
 import type { Store } from './database.ts';
+import { LedgerTreeRepository } from './ledger-tree.repository.ts';
+import { AppError } from '../contracts/errors.ts';
 import type { LedgerEntryTable } from './schema.ts';
+
+/** tlog-tiles entry bundles prefix each entry with a 16-bit length. */
+export const MAX_ENTRY_BYTES = 0xffff;
 
 export interface PendingEvent {
   subject: string;
@@ -15,9 +20,11 @@ export interface PendingEvent {
 
 export class LedgerRepository {
   private readonly store: Store;
+  readonly tree: LedgerTreeRepository;
 
   constructor(store: Store) {
     this.store = store;
+    this.tree = new LedgerTreeRepository(store);
   }
 
   async size(): Promise<number> {
@@ -30,7 +37,9 @@ export class LedgerRepository {
 
   async append(actor: Actor, at: string, pending: PendingEvent[]): Promise<RecordedEvent[]> {
     if (!this.store.inTransaction) throw new Error('ledger appends must run inside Store.write');
-    let seq = await this.size();
+    const start = await this.size();
+    let seq = start;
+    const leaves: Buffer[] = [];
     const recorded: RecordedEvent[] = [];
     const rows: LedgerEntryTable[] = [];
     for (const { subject, event } of pending) {
@@ -45,6 +54,14 @@ export class LedgerRepository {
         data: event.data,
       } as RecordedEvent;
       const canonical = canonicalJson(entry);
+      const bytes = Buffer.from(canonical, 'utf8');
+      if (bytes.length > MAX_ENTRY_BYTES)
+        throw new AppError(
+          'validation_failed',
+          `this ${entry.type} event would be ${bytes.length} bytes; the ledger's limit is ${MAX_ENTRY_BYTES}. Shorten the longest fields.`,
+        );
+      const leaf = leafHash(bytes);
+      leaves.push(leaf);
       rows.push({
         seq,
         event_id: entry.id,
@@ -53,12 +70,13 @@ export class LedgerRepository {
         actor: actor.id,
         recorded_at: at,
         canonical,
-        leaf_hash: leafHash(Buffer.from(canonical, 'utf8')).toString('hex'),
+        leaf_hash: leaf.toString('hex'),
       });
       recorded.push(entry);
       seq += 1;
     }
     if (rows.length > 0) await this.store.db.insertInto('ledger_entries').values(rows).execute();
+    await this.tree.append(start, leaves);
     return recorded;
   }
 

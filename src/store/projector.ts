@@ -80,6 +80,19 @@ export class Projector {
         .execute();
       return;
     }
+    if (event.type === 'ledger.key_activated') {
+      const d = event.data as Of<DomainEvent, 'ledger.key_activated'>;
+      for (const [key, value] of [
+        ['origin', d.origin],
+        ['verifier_key', d.verifierKey],
+      ] as const)
+        await this.store.db
+          .insertInto('ledger_meta')
+          .values({ key, value })
+          .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+          .execute();
+      return;
+    }
     throw new Error(`no projection for event type ${event.type}`);
   }
 

@@ -121,7 +121,41 @@ export interface PolicyTable {
   change_id: string | null;
 }
 
+export interface LedgerNodeTable {
+  level: number;
+  idx: number;
+  hash: string;
+}
+
+export interface LedgerCheckpointTable {
+  id: number;
+  size: number;
+  root_hash: string;
+  note: string;
+  key_id: string;
+  issued_at: string;
+  reason: string;
+}
+
+export interface LedgerCosignatureTable {
+  checkpoint_id: number;
+  witness: string;
+  key_id: string;
+  signed_at: number;
+  line: string;
+  received_at: string;
+}
+
+export interface LedgerMetaTable {
+  key: string;
+  value: string;
+}
+
 export interface DB {
+  ledger_nodes: LedgerNodeTable;
+  ledger_checkpoints: LedgerCheckpointTable;
+  ledger_cosignatures: LedgerCosignatureTable;
+  ledger_meta: LedgerMetaTable;
   ledger_entries: LedgerEntryTable;
   outbox: OutboxTable;
   idempotency_keys: IdempotencyTable;

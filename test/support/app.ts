@@ -9,6 +9,14 @@ import { buildApp } from '../../src/server/app.ts';
 import { initialise } from '../../src/server/start.ts';
 import type { Engine } from '../../src/store/database.ts';
 import { freshStore } from './db.ts';
+import { generateEd25519Key } from '../../src/ledger/note.ts';
+import { parseLedgerKey } from '../../src/modules/ledger/ledger-key.ts';
+import { memorySignedState } from '../../src/modules/ledger/signed-state.ts';
+
+/** A fresh in-memory signing key and signed-state record for a test log. */
+export function testLedger(origin = 'changeproof.test/log') {
+  return { key: parseLedgerKey(generateEd25519Key(origin).signerKey, null), state: memorySignedState() };
+}
 
 export const CAST: { username: string; roles: Role[]; groups: string[]; kind?: 'human' | 'bot' }[] = [
   { username: 'alice', roles: ['requester'], groups: [] },
@@ -44,7 +52,7 @@ export interface TestApp {
 export async function startTestApp(engine: Engine = 'sqlite'): Promise<TestApp> {
   const { store, cleanup } = await freshStore(engine);
   const clock = { now: new Date('2026-11-25T10:00:00.000Z') };
-  const c = createContainer(store, () => clock.now);
+  const c = createContainer(store, testLedger(), () => clock.now);
   const init = await initialise(c);
   const app = await buildApp(c);
   const tokens: Record<string, string> = { admin: init.admin!.token };

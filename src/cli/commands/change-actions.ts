@@ -93,8 +93,7 @@ export function changeActions(changes: Command): void {
     (a.options ?? ((c: Command) => c))(cmd).action(
       async (id: string, o: Record<string, unknown>, self: Command) => {
         const c = ctx(self);
-        const { json: _json, ...opts } = o;
-        emit(c, await c.client.changes.action(id, a.name, a.body ? a.body(opts) : undefined), changeBlock);
+        emit(c, await c.client.changes.action(id, a.name, a.body ? a.body(o) : undefined), changeBlock);
       },
     );
   }

@@ -1,6 +1,6 @@
 // `changeproof changes …`: raise, list, read and edit changes. The lifecycle actions are in change-actions.ts.
 import type { Command } from 'commander';
-import type { ChangeContent, ChangeList, ListQuery } from '../client.ts';
+import type { ChangeContent, ChangeList, ChangeView, CreateChangeInput, ListQuery } from '../client.ts';
 import {
   choice,
   clientCommand,
@@ -31,7 +31,7 @@ interface ContentOpts {
   testPlan?: string;
   implementer?: string;
   answer?: Record<string, boolean>;
-  link?: { kind: string; ref: string }[];
+  link?: ChangeView['links'];
   file?: string;
 }
 
@@ -103,9 +103,12 @@ export function changesCommands(program: Command): void {
     .addHelpText(
       'after',
       `
-Lifecycle (normal): draft → submit → awaiting_approval → approve (quorum) → approved → schedule →
-scheduled → start → implementing → complete → review → review → close → closed. Emergency changes
-may start once the duty manager authorizes them and owe their record and review afterwards.
+Lifecycle of a normal change, with the actions in brackets:
+  draft [submit] awaiting_approval [approve, until the policy's quorum] approved [schedule] scheduled
+  [start] implementing [complete] review [review: the post-implementation review, where owed] [close] closed
+  [reject] rejected; [cancel] cancelled (any time before it starts)
+Emergency changes may start once a duty manager approves them; they owe their full record and their
+review afterwards, and show as OVERDUE past the policy's deadlines.
 
 Examples:
   changeproof changes create --title "TLS 1.3 only" --service payments-api --file change.json
@@ -120,14 +123,17 @@ Examples:
     .option('--template <id>', 'standard changes: the policy template to use')
     .option('--start <time>', 'standard changes: window start, e.g. 2026-12-01T22:00:00Z')
     .option('--end <time>', 'standard changes: window end')
-    .action(async (o: ContentOpts & { type?: string; template?: string; start?: string; end?: string }, cmd) => {
-      const c = ctx(cmd);
-      const body = { ...content(o), ...given({ type: o.type, template: o.template }) } as Parameters<
-        typeof c.client.changes.create
-      >[0];
-      if (o.start || o.end) body.window = { start: o.start ?? '', end: o.end ?? '' };
-      emit(c, await c.client.changes.create(body), changeBlock);
-    });
+    .action(
+      async (
+        o: ContentOpts & Pick<CreateChangeInput, 'type' | 'template'> & { start?: string; end?: string },
+        cmd: Command,
+      ) => {
+        const c = ctx(cmd);
+        const body = { ...content(o), ...given({ type: o.type, template: o.template }) } as CreateChangeInput;
+        if (o.start || o.end) body.window = { start: o.start ?? '', end: o.end ?? '' };
+        emit(c, await c.client.changes.create(body), changeBlock);
+      },
+    );
 
   clientCommand(changes, 'list', 'List changes, newest first, with filters')
     .option('--state <state>', `only these states (repeatable): ${STATES.join(', ')}`, many(STATES))
@@ -143,28 +149,46 @@ Examples:
     .option('--limit <n>', 'page size (1-200, default 50)', integer)
     .option('--cursor <cursor>', 'continue after a previous page')
     .option('--all', 'follow the cursors and print every matching change')
-    .action(async (o: Omit<ListQuery, 'overdue'> & { overdue?: boolean; all?: boolean }, cmd) => {
-      const c = ctx(cmd);
-      const { all, overdue, ...rest } = o;
-      const query: ListQuery = { ...given(rest), overdue: overdue === undefined ? undefined : String(overdue) } as ListQuery;
-      let page = await c.client.changes.list(query);
-      if (all) {
-        const items = [...page.items];
-        while (page.nextCursor) {
-          page = await c.client.changes.list({ ...query, cursor: page.nextCursor });
-          items.push(...page.items);
+    .action(
+      async (
+        o: Omit<ListQuery, 'overdue'> & { overdue?: boolean; all?: boolean; json?: boolean },
+        cmd: Command,
+      ) => {
+        const c = ctx(cmd);
+        const query: ListQuery = given({
+          state: o.state,
+          type: o.type,
+          risk: o.risk,
+          service: o.service,
+          requester: o.requester,
+          from: o.from,
+          to: o.to,
+          q: o.q,
+          overdue: o.overdue === undefined ? undefined : o.overdue ? ('true' as const) : ('false' as const),
+          limit: o.limit,
+          cursor: o.cursor,
+        });
+        let page = await c.client.changes.list(query);
+        if (o.all) {
+          const items = [...page.items];
+          while (page.nextCursor) {
+            page = await c.client.changes.list({ ...query, cursor: page.nextCursor });
+            items.push(...page.items);
+          }
+          page = { items, nextCursor: null };
         }
-        page = { items, nextCursor: null };
-      }
-      emit(c, page, changesTable);
-    });
+        emit(c, page, changesTable);
+      },
+    );
 
-  clientCommand(changes, 'show <id>', 'One change: state, risk and reasons, approvals, window, deadlines').action(
-    async (id: string, _o, cmd: Command) => {
-      const c = ctx(cmd);
-      emit(c, await c.client.changes.get(id), changeBlock);
-    },
-  );
+  clientCommand(
+    changes,
+    'show <id>',
+    'One change: state, risk and reasons, approvals, window, deadlines',
+  ).action(async (id: string, _o, cmd: Command) => {
+    const c = ctx(cmd);
+    emit(c, await c.client.changes.get(id), changeBlock);
+  });
 
   clientCommand(changes, 'events <id>', "The change's full history from the ledger").action(
     async (id: string, _o, cmd: Command) => {
@@ -197,10 +221,21 @@ Examples:
   changeActions(changes);
 }
 
-/** Scalar event fields as `key=value`, enough to read the history at a glance. */
-function details(data: Record<string, unknown>): string {
-  return Object.entries(data)
-    .filter(([, v]) => v !== null && v !== '' && ['string', 'number', 'boolean'].includes(typeof v))
-    .map(([k, v]) => `${k}=${String(v)}`)
-    .join(' ');
+/** An event's data on one line: scalars, lists, refusal messages and one level of nesting (risk, window). */
+function details(data: Record<string, unknown>, prefix = ''): string {
+  const parts: string[] = [];
+  const nested: string[] = [];
+  for (const [key, v] of Object.entries(data)) {
+    const k = prefix + key;
+    if (v === null || v === '' || v === undefined) continue;
+    if (typeof v === 'string') parts.push(`${k}=${/^[0-9a-f]{64}$/.test(v) ? v.slice(0, 12) : v}`);
+    else if (typeof v === 'number' || typeof v === 'boolean') parts.push(`${k}=${String(v)}`);
+    else if (Array.isArray(v)) {
+      const texts = v.map((x) =>
+        typeof x === 'string' ? x : ((x as { message?: string; name?: string }).message ?? ''),
+      );
+      if (texts.some(Boolean)) parts.push(`${k}=${texts.filter(Boolean).join('; ')}`);
+    } else if (!prefix && typeof v === 'object') nested.push(details(v as Record<string, unknown>, `${k}.`));
+  }
+  return [...parts, ...nested].filter(Boolean).join(' ');
 }

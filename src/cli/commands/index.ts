@@ -1,4 +1,26 @@
-// Client commands (talk to a running server over HTTP).
+// Client commands: everything here talks to a running server over HTTP (see ../client.ts).
 import type { Command } from 'commander';
+import { changesCommands } from './changes.ts';
+import { loginCommands } from './login.ts';
+import { policyCommands } from './policy.ts';
+import { servicesCommands } from './services.ts';
+import { tokensCommands } from './tokens.ts';
+import { usersCommands } from './users.ts';
 
-export function registerClientCommands(_program: Command, _policy: Command): void {}
+export function registerClientCommands(program: Command, policy: Command): void {
+  // Options belong to the command they follow, so `policy show --version 2` is not the program's --version.
+  program.enablePositionalOptions();
+  program.addHelpText(
+    'after',
+    `
+Client commands talk to a server: --url or CHANGEPROOF_URL (default http://127.0.0.1:8320) and --token or
+CHANGEPROOF_TOKEN (an API token, or a session from \`changeproof login\`). --json prints the API's JSON.
+Exit codes: 0 ok, 1 refused, denied or failed check, 2 usage or connection error.`,
+  );
+  loginCommands(program);
+  servicesCommands(program);
+  changesCommands(program);
+  usersCommands(program);
+  tokensCommands(program);
+  policyCommands(policy);
+}

@@ -56,17 +56,23 @@ export function serverCommands(program: Command): void {
     .option('--policy <file>', 'policy file to start with (default: the shipped example)')
     .option('--json', 'machine output')
     .action(async (opts: { policy?: string; json?: boolean }) => {
-      const { loadConfig, openConfiguredStore, initialise, createContainer } = await load();
+      const { loadConfig, openContainer, initialise } = await load();
       const config = loadConfig();
-      const store = openConfiguredStore(config);
+      const container = openContainer(config);
+      const { store } = container;
       try {
-        const result = await initialise(createContainer(store), opts.policy ?? config.policyFile);
+        const result = await initialise(container, opts.policy ?? config.policyFile);
         if (!result.admin)
           throw new CliError('already initialised: an admin exists; nothing was changed', EXIT_REFUSED);
         const out = {
           database: config.databaseUrl ? 'postgres' : 'sqlite',
           dataDir: config.dataDir,
           policyVersion: result.policyVersion,
+          ledger: {
+            origin: container.checkpoints.origin,
+            verifierKey: container.checkpoints.verifierKey,
+            keyFile: config.ledgerKeyFile,
+          },
           admin: result.admin,
         };
         if (opts.json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);

@@ -1,0 +1,103 @@
+// `changeproof users …` (admins): accounts, roles and approver groups.
+import type { Command } from 'commander';
+import type { UserView } from '../client.ts';
+import { clientCommand, ctx, given, many, ROLES } from '../options.ts';
+import { emit, table } from '../output.ts';
+
+interface UserOpts {
+  role?: UserView['roles'];
+  group?: string[];
+  password?: string;
+  displayName?: string;
+  email?: string;
+  bot?: boolean;
+  active?: boolean;
+}
+
+function userBlock(u: UserView): string {
+  return [
+    `${u.username} (${u.displayName})${u.active ? '' : ' — disabled'}`,
+    `  kind:    ${u.kind}`,
+    `  roles:   ${u.roles.join(', ')}`,
+    `  groups:  ${u.groups.join(', ') || '-'}`,
+    `  email:   ${u.email ?? '-'}`,
+  ].join('\n');
+}
+
+const profile = (cmd: Command) =>
+  cmd
+    .option('--role <role>', `role (repeatable or comma-separated): ${ROLES.join(', ')}`, many(ROLES))
+    .option(
+      '--group <group>',
+      'approver group, e.g. security, technical (repeatable or comma-separated)',
+      many(),
+    )
+    .option('--password <password>', 'password, at least 12 characters')
+    .option('--display-name <name>', 'full name')
+    .option('--email <address>', 'email address');
+
+export function usersCommands(program: Command): void {
+  const users = program
+    .command('users')
+    .description('Manage users, their roles and approver groups (admin)')
+    .addHelpText(
+      'after',
+      `
+Example:
+  changeproof users add sam --role approver --group security --password 'a long passphrase'
+  changeproof users add ci --bot --role implementer   # bots use API tokens: changeproof tokens create`,
+    );
+
+  clientCommand(users, 'list', 'All users').action(async (_o, cmd: Command) => {
+    const c = ctx(cmd);
+    emit(c, await c.client.users.list(), (l) =>
+      table(
+        ['USERNAME', 'KIND', 'ACTIVE', 'ROLES', 'GROUPS', 'NAME'],
+        l.items.map((u) => [
+          u.username,
+          u.kind,
+          u.active ? 'yes' : 'no',
+          u.roles.join(','),
+          u.groups.join(',') || '-',
+          u.displayName,
+        ]),
+      ),
+    );
+  });
+
+  profile(clientCommand(users, 'add <username>', 'Create a user or bot'))
+    .option('--bot', 'a bot account: signs in with API tokens only, approves nothing')
+    .action(async (username: string, o: UserOpts, cmd: Command) => {
+      const c = ctx(cmd);
+      const body = {
+        username,
+        roles: o.role ?? [],
+        ...given({
+          groups: o.group,
+          password: o.password,
+          displayName: o.displayName,
+          email: o.email,
+          kind: o.bot ? ('bot' as const) : undefined,
+        }),
+      };
+      emit(c, await c.client.users.create(body), userBlock);
+    });
+
+  profile(
+    clientCommand(users, 'update <username>', 'Change roles, groups, profile or password (only those given)'),
+  )
+    .option('--disable', 'disable the account (its sessions and tokens stop working)')
+    .option('--enable', 'enable the account again')
+    .action(async (username: string, o: UserOpts & { disable?: boolean; enable?: boolean }, cmd: Command) => {
+      const c = ctx(cmd);
+      const body = given({
+        roles: o.role,
+        groups: o.group,
+        password: o.password,
+        displayName: o.displayName,
+        email: o.email,
+        active: o.disable ? false : o.enable ? true : undefined,
+      });
+      emit(c, await c.client.users.update(username, body), userBlock);
+    });
+}

@@ -1,0 +1,239 @@
+// Signed checkpoints over the ledger's Merkle tree (C2SP tlog-checkpoint in a C2SP signed note, Ed25519).
+// Before signing, the service proves to itself that the tree extends every checkpoint it signed before —
+// the latest in the database and the one in its own state file — so it never signs a fork or a rollback.
+import { AppError } from '../../contracts/errors.ts';
+import { SYSTEM_ACTOR, type Actor } from '../../domain/actor.ts';
+import { formatCheckpoint } from '../../ledger/checkpoint.ts';
+import { signNote } from '../../ledger/note.ts';
+import type { LedgerCheckpointTable } from '../../store/schema.ts';
+import { LedgerRepository } from '../../store/ledger.repository.ts';
+import { iso, type Deps } from '../deps.ts';
+import type { LedgerKey } from './ledger-key.ts';
+import type { SignedState } from './signed-state.ts';
+
+export type CheckpointReason = 'schedule' | 'idle' | 'demand' | 'shutdown' | 'key-rotation';
+
+export interface CheckpointView {
+  id: number;
+  size: number;
+  rootHash: string;
+  keyId: string;
+  issuedAt: string;
+  reason: string;
+  /** The signed note, with any witness cosignature lines after the log's own signature. */
+  note: string;
+  cosignatures: { witness: string; keyId: string; signedAt: number }[];
+}
+
+export class CheckpointService {
+  private readonly deps: Deps;
+  private readonly ledger: LedgerRepository;
+  private readonly state: SignedState;
+  private key: LedgerKey;
+
+  constructor(deps: Deps, key: LedgerKey, state: SignedState) {
+    this.deps = deps;
+    this.key = key;
+    this.state = state;
+    this.ledger = new LedgerRepository(deps.store);
+  }
+
+  get verifierKey(): string {
+    return this.key.verifierKey;
+  }
+
+  get origin(): string {
+    return this.key.origin;
+  }
+
+  /** Records this key as the log's key on a new log; refuses a key that is not the log's. */
+  async ensureKey(): Promise<void> {
+    await this.deps.store.write(async () => {
+      const meta = await this.meta();
+      if (meta.verifier_key === this.key.verifierKey) return;
+      if (meta.verifier_key)
+        throw new Error(
+          `this ledger is signed by ${meta.verifier_key} but the server was given ${this.key.verifierKey}; ` +
+            "start it with the log's key (CHANGEPROOF_LEDGER_KEY_FILE) or rotate with `changeproof ledger rotate-key`",
+        );
+      await this.deps.recorder.record(SYSTEM_ACTOR, iso(this.deps.now()), [
+        {
+          subject: 'ledger',
+          event: {
+            type: 'ledger.key_activated',
+            data: {
+              origin: this.key.origin,
+              verifierKey: this.key.verifierKey,
+              keyId: this.key.keyId,
+              previousKeyId: null,
+            },
+          },
+        },
+      ]);
+    });
+  }
+
+  /** Switches to `next` (already written to disk by the caller), logs it, and signs a checkpoint with it. */
+  async rotate(actor: Actor, next: LedgerKey): Promise<CheckpointView> {
+    if (next.origin !== this.key.origin)
+      throw new AppError('validation_failed', "a rotated key keeps the log's origin");
+    await this.deps.store.write(async () => {
+      const previous = this.key;
+      await this.deps.recorder.record(actor, iso(this.deps.now()), [
+        {
+          subject: 'ledger',
+          event: {
+            type: 'ledger.key_activated',
+            data: {
+              origin: next.origin,
+              verifierKey: next.verifierKey,
+              keyId: next.keyId,
+              previousKeyId: previous.keyId,
+            },
+          },
+        },
+      ]);
+      this.key = next;
+    });
+    return this.issue('key-rotation');
+  }
+
+  private async meta(): Promise<Record<string, string>> {
+    const rows = await this.deps.store.db.selectFrom('ledger_meta').selectAll().execute();
+    return Object.fromEntries(rows.map((r) => [r.key, r.value]));
+  }
+
+  /** Signs a checkpoint of the tree as it is now; the state file is updated once the checkpoint is committed. */
+  async issue(reason: CheckpointReason): Promise<CheckpointView> {
+    if (this.deps.store.inTransaction)
+      throw new Error('issue checkpoints outside other writes: they must see committed entries');
+    const view = await this.deps.store.write(async () => {
+      const size = await this.ledger.size();
+      const root = await this.ledger.tree.root(size);
+      const latest = await this.latestRow();
+      await this.assertExtends(
+        latest ? { size: Number(latest.size), rootHash: latest.root_hash } : null,
+        'the latest checkpoint in the database',
+      );
+      const head = this.state.read();
+      if (head && head.origin === this.key.origin)
+        await this.assertExtends(head, 'the last checkpoint this server signed');
+      const at = this.deps.now();
+      const body = formatCheckpoint({
+        origin: this.key.origin,
+        size,
+        rootHash: root,
+        extensions: [`time ${Math.floor(at.getTime() / 1000)}`],
+      });
+      const note = signNote(body, [this.key.signer]);
+      const id = Number(latest?.id ?? 0) + 1;
+      await this.deps.store.db
+        .insertInto('ledger_checkpoints')
+        .values({
+          id,
+          size,
+          root_hash: root.toString('base64'),
+          note,
+          key_id: this.key.keyId,
+          issued_at: iso(at),
+          reason,
+        })
+        .execute();
+      return this.view((await this.row(id))!);
+    });
+    this.state.write({ origin: this.key.origin, size: view.size, rootHash: view.rootHash });
+    return view;
+  }
+
+  /** Refuses to go on unless the current tree contains `signed` as a prefix. */
+  private async assertExtends(
+    signed: { size: number; rootHash: string } | null,
+    what: string,
+  ): Promise<void> {
+    if (!signed) return;
+    const size = await this.ledger.size();
+    if (signed.size > size)
+      throw new AppError(
+        'internal',
+        `refusing to sign: the ledger has ${size} entries but ${what} covers ${signed.size}; the database was rolled back`,
+      );
+    const root = (await this.ledger.tree.root(signed.size)).toString('base64');
+    if (root !== signed.rootHash)
+      throw new AppError(
+        'internal',
+        `refusing to sign: the first ${signed.size} entries no longer match ${what}; the ledger was altered`,
+      );
+  }
+
+  /** Whether a scheduled checkpoint is due: new entries and the interval passed, or the idle interval passed. */
+  async due(intervalMinutes: number, idleMinutes: number): Promise<CheckpointReason | null> {
+    const latest = await this.latestRow();
+    if (!latest) return 'schedule';
+    const age = this.deps.now().getTime() - Date.parse(latest.issued_at);
+    if (age >= idleMinutes * 60_000) return 'idle';
+    if (age >= intervalMinutes * 60_000 && (await this.ledger.size()) > Number(latest.size))
+      return 'schedule';
+    return null;
+  }
+
+  private async latestRow(): Promise<LedgerCheckpointTable | undefined> {
+    return this.deps.store.db
+      .selectFrom('ledger_checkpoints')
+      .selectAll()
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+  }
+
+  private async row(id: number): Promise<LedgerCheckpointTable | undefined> {
+    return this.deps.store.db
+      .selectFrom('ledger_checkpoints')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+  }
+
+  private async view(row: LedgerCheckpointTable): Promise<CheckpointView> {
+    const cosignatures = await this.deps.store.db
+      .selectFrom('ledger_cosignatures')
+      .selectAll()
+      .where('checkpoint_id', '=', row.id)
+      .orderBy('witness')
+      .execute();
+    return {
+      id: Number(row.id),
+      size: Number(row.size),
+      rootHash: row.root_hash,
+      keyId: row.key_id,
+      issuedAt: row.issued_at,
+      reason: row.reason,
+      note: row.note + cosignatures.map((c) => c.line).join(''),
+      cosignatures: cosignatures.map((c) => ({
+        witness: c.witness,
+        keyId: c.key_id,
+        signedAt: Number(c.signed_at),
+      })),
+    };
+  }
+
+  async latest(): Promise<CheckpointView | null> {
+    const row = await this.latestRow();
+    return row ? this.view(row) : null;
+  }
+
+  async get(id: number): Promise<CheckpointView> {
+    const row = await this.row(id);
+    if (!row) throw new AppError('not_found', `no checkpoint ${id}`);
+    return this.view(row);
+  }
+
+  async list(limit: number, beforeId?: number): Promise<CheckpointView[]> {
+    let q = this.deps.store.db
+      .selectFrom('ledger_checkpoints')
+      .selectAll()
+      .orderBy('id', 'desc')
+      .limit(limit);
+    if (beforeId !== undefined) q = q.where('id', '<', beforeId);
+    return Promise.all((await q.execute()).map((r) => this.view(r)));
+  }
+}
