@@ -6,6 +6,7 @@ import { ServicesService } from './modules/services/services.service.ts';
 import type { Deps } from './modules/deps.ts';
 import { CheckpointService } from './modules/ledger/checkpoints.service.ts';
 import type { LedgerKey } from './modules/ledger/ledger-key.ts';
+import { LedgerReadModel } from './modules/ledger/ledger.read-model.ts';
 import type { SignedState } from './modules/ledger/signed-state.ts';
 import type { Store } from './store/database.ts';
 import { Recorder } from './store/recorder.ts';
@@ -13,6 +14,8 @@ import { Recorder } from './store/recorder.ts';
 export interface LedgerSetup {
   key: LedgerKey;
   state: SignedState;
+  /** Witness verifier keys whose cosignatures are accepted. */
+  witnesses?: string[];
 }
 
 export interface Container {
@@ -23,6 +26,7 @@ export interface Container {
   policies: PolicyService;
   changes: ChangesService;
   checkpoints: CheckpointService;
+  ledger: LedgerReadModel;
 }
 
 export function createContainer(
@@ -40,6 +44,7 @@ export function createContainer(
     services,
     policies,
     changes: new ChangesService(deps, policies, services),
-    checkpoints: new CheckpointService(deps, ledger.key, ledger.state),
+    checkpoints: new CheckpointService(deps, ledger.key, ledger.state, ledger.witnesses ?? []),
+    ledger: new LedgerReadModel(store),
   };
 }

@@ -17,6 +17,7 @@ import { registerErrorHandling } from './errors.ts';
 import { changesRoutes } from './routes/changes.routes.ts';
 import { identityRoutes } from './routes/identity.routes.ts';
 import { policyRoutes } from './routes/policy.routes.ts';
+import { ledgerRoutes } from './routes/ledger.routes.ts';
 import { servicesRoutes } from './routes/services.routes.ts';
 
 export const VERSION = '0.1.0';
@@ -91,6 +92,7 @@ export async function buildApp(c: Container, options: AppOptions = {}): Promise<
       servicesRoutes(api, c);
       changesRoutes(api, c);
       policyRoutes(api, c);
+      ledgerRoutes(api, c);
     },
     { prefix: '/api/v1' },
   );

@@ -30,9 +30,11 @@ export class CheckpointService {
   private readonly ledger: LedgerRepository;
   private readonly state: SignedState;
   private key: LedgerKey;
+  readonly witnessKeys: string[];
 
-  constructor(deps: Deps, key: LedgerKey, state: SignedState) {
+  constructor(deps: Deps, key: LedgerKey, state: SignedState, witnessKeys: string[]) {
     this.deps = deps;
+    this.witnessKeys = witnessKeys;
     this.key = key;
     this.state = state;
     this.ledger = new LedgerRepository(deps.store);
@@ -218,6 +220,18 @@ export class CheckpointService {
 
   async latest(): Promise<CheckpointView | null> {
     const row = await this.latestRow();
+    return row ? this.view(row) : null;
+  }
+
+  /** The most recent checkpoint of exactly this size, if one was signed. */
+  async bySize(size: number): Promise<CheckpointView | null> {
+    const row = await this.deps.store.db
+      .selectFrom('ledger_checkpoints')
+      .selectAll()
+      .where('size', '=', size)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
     return row ? this.view(row) : null;
   }
 

@@ -1,0 +1,139 @@
+// The ledger for auditors and tools: signed checkpoints, entries, inclusion and consistency proofs. There is
+// no route that edits or deletes an entry.
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { AppError } from '../../contracts/errors.ts';
+import { ErrorBody } from '../../contracts/errors.ts';
+import {
+  CheckpointList,
+  CheckpointView,
+  ConsistencyQuery,
+  ConsistencyView,
+  EntriesQuery,
+  EntriesView,
+  InclusionQuery,
+  InclusionView,
+  LedgerKeyView,
+} from '../../contracts/ledger.ts';
+import type { Container } from '../../container.ts';
+import { actor, requireScope } from '../auth.ts';
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
+const tags = ['ledger'];
+
+export function ledgerRoutes(app: FastifyInstance, c: Container): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const latest = async () => {
+    const cp = await c.checkpoints.latest();
+    if (!cp) throw new AppError('not_found', 'no checkpoint has been signed yet');
+    return cp;
+  };
+
+  r.get(
+    '/ledger/key',
+    {
+      schema: {
+        tags,
+        summary: "The log's origin and verifier key",
+        response: { 200: LedgerKeyView, ...errors },
+      },
+    },
+    async (req) => {
+      requireScope(req, 'changes:read');
+      return {
+        origin: c.checkpoints.origin,
+        verifierKey: c.checkpoints.verifierKey,
+        witnesses: c.checkpoints.witnessKeys,
+      };
+    },
+  );
+  r.get(
+    '/ledger/checkpoint',
+    {
+      schema: { tags, summary: 'The latest signed checkpoint', response: { 200: CheckpointView, ...errors } },
+    },
+    async (req) => {
+      requireScope(req, 'changes:read');
+      return latest();
+    },
+  );
+  r.get(
+    '/ledger/checkpoints',
+    {
+      schema: {
+        tags,
+        summary: 'Signed checkpoints, newest first',
+        querystring: EntriesQuery.pick({ limit: true }),
+        response: { 200: CheckpointList, ...errors },
+      },
+    },
+    async (req) => {
+      requireScope(req, 'changes:read');
+      return { items: await c.checkpoints.list(req.query.limit) };
+    },
+  );
+  r.post(
+    '/ledger/checkpoints',
+    { schema: { tags, summary: 'Sign a checkpoint now', response: { 201: CheckpointView, ...errors } } },
+    async (req, reply) => {
+      const a = requireScope(req, 'changes:write');
+      if (!a.roles.some((role) => role === 'admin' || role === 'change_manager' || role === 'auditor'))
+        throw new AppError(
+          'forbidden',
+          'asking for a checkpoint needs the admin, change_manager or auditor role',
+        );
+      return reply.code(201).send(await c.checkpoints.issue('demand'));
+    },
+  );
+  r.get(
+    '/ledger/entries',
+    {
+      schema: {
+        tags,
+        summary: 'Entries by index range, as the exact bytes that were hashed',
+        querystring: EntriesQuery,
+        response: { 200: EntriesView, ...errors },
+      },
+    },
+    async (req) => {
+      requireScope(req, 'changes:read');
+      return { items: await c.ledger.entries(req.query.start, req.query.limit), size: await c.ledger.size() };
+    },
+  );
+  r.get(
+    '/ledger/proofs/inclusion',
+    {
+      schema: {
+        tags,
+        summary: 'Inclusion proof of one entry (by index or event id) in a tree size',
+        querystring: InclusionQuery,
+        response: { 200: InclusionView, ...errors },
+      },
+    },
+    async (req) => {
+      requireScope(req, 'changes:read');
+      const { index, eventId } = req.query;
+      if ((index === undefined) === (eventId === undefined))
+        throw new AppError('validation_failed', 'give exactly one of index or eventId');
+      const at = index ?? (await c.ledger.indexOfEvent(eventId!));
+      const size = req.query.size ?? (await latest()).size;
+      return { ...(await c.ledger.inclusion(at, size)), checkpoint: await c.checkpoints.bySize(size) };
+    },
+  );
+  r.get(
+    '/ledger/proofs/consistency',
+    {
+      schema: {
+        tags,
+        summary: 'Consistency proof between two tree sizes',
+        querystring: ConsistencyQuery,
+        response: { 200: ConsistencyView, ...errors },
+      },
+    },
+    async (req) => {
+      actor(req);
+      requireScope(req, 'changes:read');
+      return c.ledger.consistency(req.query.from, req.query.to ?? (await latest()).size);
+    },
+  );
+}
