@@ -1,6 +1,8 @@
-// Applies recorded events to the projection tables. It is the only code that writes them, both live (in the
+// Applies recorded events to the projection tables. Records are stored as canonical JSON so that a replay
+// from the ledger's text gives byte-identical rows. It is the only code that writes them, both live (in the
 // use-case's transaction) and when `verify --rebuild` replays the ledger into fresh tables.
 import type { Change } from '../domain/change.ts';
+import { canonicalJson } from '../ledger/canonical.ts';
 import { evolveChange } from '../domain/change-evolve.ts';
 import type {
   ChangeEvent,
@@ -34,7 +36,7 @@ export function changeRow(change: Change): ChangeTable {
     search: `${change.id} ${change.title} ${change.description}`.toLowerCase(),
     created_at: change.createdAt,
     updated_at: change.updatedAt,
-    doc: JSON.stringify(change),
+    doc: canonicalJson(change),
   };
 }
 
@@ -47,7 +49,7 @@ export function serviceRow(service: Service) {
     security_control: service.securityControl ? 1 : 0,
     created_at: service.createdAt,
     updated_at: service.updatedAt,
-    doc: JSON.stringify(service),
+    doc: canonicalJson(service),
   };
 }
 

@@ -177,4 +177,5 @@ export const PROJECTION_TABLES = [
   'users',
   'api_tokens',
   'policies',
+  'ledger_meta',
 ] as const;
