@@ -24,6 +24,7 @@ const Env = z.object({
       'CHANGEPROOF_LOG_ORIGIN is a name without spaces or "+", e.g. changeproof.example.com/prod',
     )
     .optional(),
+  CHANGEPROOF_WITNESSES: z.string().optional(),
   CHANGEPROOF_DEMO: z.enum(['0', '1', 'true', 'false']).default('0'),
   DATABASE_URL: z
     .string()
@@ -43,6 +44,8 @@ export interface Config {
   ledgerKeyFile: string;
   /** Origin (and key name) of a new log. */
   logOrigin: string | undefined;
+  /** Witness verifier keys (tlog-cosignature/v1) whose cosignatures are accepted. */
+  witnesses: string[];
   /** Seed a fresh instance with demo services, people and changes. */
   demo: boolean;
 }
@@ -64,6 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     ledgerKeyFile: resolve(e.CHANGEPROOF_LEDGER_KEY_FILE ?? `${e.CHANGEPROOF_DATA}/ledger.key`),
     logOrigin: e.CHANGEPROOF_LOG_ORIGIN,
+    witnesses: (e.CHANGEPROOF_WITNESSES ?? '').split(/[\s,]+/).filter(Boolean),
     demo: e.CHANGEPROOF_DEMO === '1' || e.CHANGEPROOF_DEMO === 'true',
   };
 }

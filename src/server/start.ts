@@ -9,6 +9,7 @@ import { openStore, type Store } from '../store/database.ts';
 import { CheckpointScheduler } from '../modules/ledger/checkpoint-scheduler.ts';
 import { loadOrCreateLedgerKey } from '../modules/ledger/ledger-key.ts';
 import { fileSignedState } from '../modules/ledger/signed-state.ts';
+import { parseWitnessVerifierKey } from '../ledger/cosignature.ts';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildApp } from './app.ts';
@@ -40,10 +41,21 @@ export function openConfiguredStore(config: Config): Store {
 
 /** The store plus the log's key (created on first use) and the record of what this server signed. */
 export function openContainer(config: Config, now?: () => Date): Container {
+  // The signed-state file lives here even when the database is PostgreSQL (`init` runs before any start).
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  for (const witness of config.witnesses) {
+    try {
+      parseWitnessVerifierKey(witness);
+    } catch (err) {
+      throw new Error(
+        `CHANGEPROOF_WITNESSES: ${witness} is not a witness verifier key: ${(err as Error).message}`,
+      );
+    }
+  }
   const store = openConfiguredStore(config);
   const { key } = loadOrCreateLedgerKey(config.ledgerKeyFile, config.logOrigin);
   const state = fileSignedState(join(config.dataDir, 'ledger.state'));
-  return createContainer(store, { key, state }, now);
+  return createContainer(store, { key, state, witnesses: config.witnesses }, now);
 }
 
 export interface RunningServer {

@@ -8,7 +8,8 @@ import { signNote } from '../../ledger/note.ts';
 import type { LedgerCheckpointTable } from '../../store/schema.ts';
 import { LedgerRepository } from '../../store/ledger.repository.ts';
 import { iso, type Deps } from '../deps.ts';
-import type { LedgerKey } from './ledger-key.ts';
+import { keyIdHex, type LedgerKey } from './ledger-key.ts';
+import { parseWitnessVerifierKey, verifyCosignature } from '../../ledger/cosignature.ts';
 import type { SignedState } from './signed-state.ts';
 
 export type CheckpointReason = 'schedule' | 'idle' | 'demand' | 'shutdown' | 'key-rotation';
@@ -221,6 +222,45 @@ export class CheckpointService {
   async latest(): Promise<CheckpointView | null> {
     const row = await this.latestRow();
     return row ? this.view(row) : null;
+  }
+
+  /**
+   * Stores a witness's C2SP tlog-cosignature/v1 line for checkpoint `id`, if it verifies against one of the
+   * witness keys the operator listed. Cosignatures are evidence about checkpoints, not ledger events.
+   */
+  async addCosignature(id: number, line: string): Promise<CheckpointView> {
+    const witnesses = this.witnessKeys.map((k) => parseWitnessVerifierKey(k));
+    if (witnesses.length === 0)
+      throw new AppError('forbidden', 'no witnesses are configured (CHANGEPROOF_WITNESSES)');
+    const row = await this.row(id);
+    if (!row) throw new AppError('not_found', `no checkpoint ${id}`);
+    const body = row.note.slice(0, row.note.lastIndexOf('\n\n') + 1);
+    const text = line.endsWith('\n') ? line : `${line}\n`;
+    const errors: string[] = [];
+    for (const witness of witnesses) {
+      try {
+        const { time } = verifyCosignature(body, text, witness);
+        await this.deps.store.db
+          .insertInto('ledger_cosignatures')
+          .values({
+            checkpoint_id: id,
+            witness: witness.name,
+            key_id: keyIdHex(witness.keyId),
+            signed_at: Number(time),
+            line: text,
+            received_at: iso(this.deps.now()),
+          })
+          .onConflict((oc) => oc.columns(['checkpoint_id', 'witness', 'key_id']).doNothing())
+          .execute();
+        return this.get(id);
+      } catch (err) {
+        errors.push(`${witness.name}: ${(err as Error).message}`);
+      }
+    }
+    throw new AppError(
+      'validation_failed',
+      `the cosignature does not verify against any configured witness: ${errors.join('; ')}`,
+    );
   }
 
   /** The most recent checkpoint of exactly this size, if one was signed. */

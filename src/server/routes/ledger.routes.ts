@@ -2,12 +2,14 @@
 // no route that edits or deletes an entry.
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { AppError } from '../../contracts/errors.ts';
 import { ErrorBody } from '../../contracts/errors.ts';
 import {
   CheckpointList,
   CheckpointView,
   ConsistencyQuery,
+  CosignBody,
   ConsistencyView,
   EntriesQuery,
   EntriesView,
@@ -83,6 +85,22 @@ export function ledgerRoutes(app: FastifyInstance, c: Container): void {
           'asking for a checkpoint needs the admin, change_manager or auditor role',
         );
       return reply.code(201).send(await c.checkpoints.issue('demand'));
+    },
+  );
+  r.post(
+    '/ledger/checkpoints/:id/cosignatures',
+    {
+      schema: {
+        tags,
+        summary: "A witness's tlog-cosignature/v1 on a checkpoint",
+        params: z.object({ id: z.coerce.number().int().min(1) }),
+        body: CosignBody,
+        response: { 200: CheckpointView, ...errors },
+      },
+    },
+    async (req) => {
+      requireScope(req, 'changes:read');
+      return c.checkpoints.addCosignature(req.params.id, req.body.signature);
     },
   );
   r.get(
