@@ -49,6 +49,7 @@ export function openContainer(config: Config, now?: () => Date): Container {
     } catch (err) {
       throw new Error(
         `CHANGEPROOF_WITNESSES: ${witness} is not a witness verifier key: ${(err as Error).message}`,
+        { cause: err },
       );
     }
   }
