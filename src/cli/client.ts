@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type * as Changes from '../contracts/changes.ts';
 import type { ErrorBody } from '../contracts/errors.ts';
 import type * as Identity from '../contracts/identity.ts';
+import type * as Ledger from '../contracts/ledger.ts';
 import type * as Policy from '../contracts/policy.ts';
 import type * as Services from '../contracts/services.ts';
 import { CliError, EXIT_REFUSED, EXIT_USAGE } from './exit.ts';
@@ -183,6 +184,18 @@ export class ApiClient {
     create: (body: In<typeof Identity.CreateTokenBody>) =>
       this.post<Out<typeof Identity.CreatedToken>>('/tokens', body),
     revoke: (id: string) => this.post<TokenView>(`/tokens/${enc(id)}/revoke`),
+  };
+
+  ledger = {
+    key: () => this.get<Out<typeof Ledger.LedgerKeyView>>('/ledger/key'),
+    checkpoint: () => this.get<Out<typeof Ledger.CheckpointView>>('/ledger/checkpoint'),
+    issue: () => this.post<Out<typeof Ledger.CheckpointView>>('/ledger/checkpoints'),
+    entries: (start: number, limit: number) =>
+      this.get<Out<typeof Ledger.EntriesView>>('/ledger/entries', { start, limit }),
+    inclusion: (index: number, size: number) =>
+      this.get<Out<typeof Ledger.InclusionView>>('/ledger/proofs/inclusion', { index, size }),
+    cosign: (id: number, signature: string) =>
+      this.post<Out<typeof Ledger.CheckpointView>>(`/ledger/checkpoints/${id}/cosignatures`, { signature }),
   };
 
   policy = {

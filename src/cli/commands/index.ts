@@ -6,6 +6,8 @@ import { policyCommands } from './policy.ts';
 import { servicesCommands } from './services.ts';
 import { tokensCommands } from './tokens.ts';
 import { usersCommands } from './users.ts';
+import { ledgerCommands } from './ledger.ts';
+import { verifyCommand } from './verify.ts';
 
 export function registerClientCommands(program: Command, policy: Command): void {
   // Options belong to the command they follow, so `policy show --version 2` is not the program's --version.
@@ -23,4 +25,6 @@ Exit codes: 0 ok, 1 refused, denied or failed check, 2 usage or connection error
   usersCommands(program);
   tokensCommands(program);
   policyCommands(policy);
+  ledgerCommands(program);
+  verifyCommand(program);
 }
