@@ -4,12 +4,11 @@
 // creation dates spread over two years.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createContainer } from '../src/container.ts';
+import { loadConfig } from '../src/config.ts';
 import type { Change } from '../src/domain/change.ts';
 import { reviewRequired } from '../src/domain/change-decide.ts';
 import { Refused } from '../src/modules/changes/changes.service.ts';
-import { initialise } from '../src/server/start.ts';
-import { openStore } from '../src/store/database.ts';
+import { initialise, openContainer } from '../src/server/start.ts';
 import { actorOf, createUsers, registerServices, type BenchUser } from './seed.ts';
 
 const BATCH = 1000;
@@ -105,8 +104,9 @@ export async function generateChanges(dataDir: string, count: number): Promise<L
     return Object.keys(w)[0] as T;
   };
   let clock = START;
-  const store = openStore({ dataDir });
-  const c = createContainer(store, () => new Date(clock));
+  // Opened as the server opens it (same database, ledger key and signed state), so it starts on it later.
+  const c = openContainer(loadConfig({ CHANGEPROOF_DATA: dataDir }), () => new Date(clock));
+  const store = c.store;
   await initialise(c);
   await registerServices(c, SERVICES);
   const all = [...REQUESTERS, ...Object.values(GROUPS).flat(), ...IMPLEMENTERS, AUDITOR];
@@ -232,11 +232,11 @@ export async function generateChanges(dataDir: string, count: number): Promise<L
     });
     const done = Math.min(count, from + BATCH);
     const s = (performance.now() - t0) / 1000;
-    process.stdout.write(
-      `\r  generated ${done}/${count} changes in ${s.toFixed(0)} s (${(done / s).toFixed(0)}/s)   `,
-    );
+    const line = `  generated ${done}/${count} changes in ${s.toFixed(0)} s (${(done / s).toFixed(0)}/s)`;
+    if (process.stdout.isTTY) process.stdout.write(`\r${line}   `);
+    else if (done % (10 * BATCH) === 0 || done === count) console.log(line);
   }
-  process.stdout.write('\n');
+  if (process.stdout.isTTY) process.stdout.write('\n');
   // A long-running server has delivered its old events; without this the dispatcher would be busy
   // delivering hundreds of thousands of them while the list requests are timed.
   store.sqlite!.raw.exec('UPDATE outbox SET delivered_at = created_at WHERE delivered_at IS NULL');

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config.ts';
 import { startServer } from '../src/server/start.ts';
-import { rawCommitRate } from './raw-commits.ts';
+import { rawCommitRate, type RawCommits } from './raw-commits.ts';
 import { createUsers, registerServices } from './seed.ts';
 import { printTable, summarise, verdict, type Summary } from './stats.ts';
 import { runClients } from './worker.ts';
@@ -23,15 +23,20 @@ const USERS = [
   { username: 'ivan', roles: ['implementer' as const], groups: [] },
 ];
 
+function measureRaw(dir: string, when: string): RawCommits {
+  const raw = rawCommitRate(dir);
+  console.log(
+    `raw single-row commits (WAL, synchronous=FULL), ${when}: ${raw.commits} in ${raw.seconds.toFixed(2)} s = ${raw.perSecond.toFixed(0)}/s`,
+  );
+  return raw;
+}
+
 export async function lifecycleBench(opts: { root: string; lifecycles: number; concurrency: number }) {
   const dataDir = mkdtempSync(join(opts.root, 'lifecycle-'));
   try {
-    // Measured first, on an idle disk, in the same directory the server's database will live in.
-    console.log(`raw single-row commits (WAL, synchronous=FULL) in ${dataDir} for ~3 s …`);
-    const raw = rawCommitRate(dataDir);
-    console.log(
-      `  ${raw.commits} commits in ${raw.seconds.toFixed(2)} s = ${raw.perSecond.toFixed(0)} commits/s`,
-    );
+    // Measured on the idle disk before and after the API run, in the directory the server's database
+    // lives in; fsync latency drifts with whatever else the machine does, so both are shown.
+    const before = measureRaw(dataDir, 'before');
 
     const server = await startServer(
       loadConfig({ CHANGEPROOF_DATA: dataDir, CHANGEPROOF_PORT: '0', CHANGEPROOF_HOST: '127.0.0.1' }),
@@ -48,6 +53,8 @@ export async function lifecycleBench(opts: { root: string; lifecycles: number; c
       console.log(
         `${opts.lifecycles} lifecycles, ${opts.concurrency} concurrent clients, 8 write requests each → ${server.url}`,
       );
+      // The server's own thread: CPU it used, so the rest of the wall time is fsync waits and contention.
+      const cpu0 = process.threadCpuUsage();
       const r = await runClients({
         mode: 'lifecycle',
         url: server.url,
@@ -62,6 +69,9 @@ export async function lifecycleBench(opts: { root: string; lifecycles: number; c
           implementer: tokens.ivan!,
         },
       });
+      const cpu = process.threadCpuUsage(cpu0);
+      const after = measureRaw(dataDir, 'after');
+      const raw = { before, after, perSecond: (before.perSecond + after.perSecond) / 2 };
       const closed = await c.store.db
         .selectFrom('changes')
         .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -77,10 +87,16 @@ export async function lifecycleBench(opts: { root: string; lifecycles: number; c
       console.log(`write requests:    ${all.length}`);
       console.log(`wall time:         ${(r.wallMs / 1000).toFixed(2)} s`);
       console.log(`requests/s:        ${rps.toFixed(0)}`);
-      console.log(`errors:            ${r.errors}`);
-      for (const e of r.firstErrors) console.log(`  ${e}`);
+      const cpuMs = (cpu.user + cpu.system) / 1000;
+      const cpuPerRequest = cpuMs / all.length;
+      console.log(
+        `server thread CPU: ${cpuPerRequest.toFixed(2)} ms per request (${((100 * cpuMs) / r.wallMs).toFixed(0)}% of wall time; user ${(cpu.user / 1000).toFixed(0)} ms, system ${(cpu.system / 1000).toFixed(0)} ms)`,
+      );
+      for (const e of r.firstErrors) console.log(`  error: ${e}`);
       printTable([...perType, ['all', overall]]);
-      console.log(`raw commits/s:     ${raw.perSecond.toFixed(0)}`);
+      console.log(
+        `raw commits/s:     ${raw.perSecond.toFixed(0)} (mean of ${before.perSecond.toFixed(0)} before, ${after.perSecond.toFixed(0)} after)`,
+      );
       console.log(
         `throughput ratio:  ${ratio.toFixed(3)} (API writes/s ÷ raw commits/s; target ≥ ${TARGET_RATIO}) ${verdict(ratio >= TARGET_RATIO)}`,
       );
@@ -95,6 +111,7 @@ export async function lifecycleBench(opts: { root: string; lifecycles: number; c
         writeRequests: all.length,
         wallSeconds: r.wallMs / 1000,
         requestsPerSecond: rps,
+        serverCpuMsPerRequest: cpuPerRequest,
         errors: r.errors,
         firstErrors: r.firstErrors,
         latencyMs: { all: overall, ...Object.fromEntries(perType) },

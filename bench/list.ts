@@ -59,7 +59,7 @@ export async function listBench(opts: { root: string; changes: number; repeat: n
     });
     const rows: [string, Summary][] = Object.entries(r.latencies).map(([k, v]) => [k, summarise(v)]);
     printTable(rows);
-    for (const e of r.firstErrors) console.log(`  ${e}`);
+    for (const e of r.firstErrors) console.log(`  error: ${e}`);
     const worst = Math.max(...rows.map(([, s]) => s.p95));
     const pass = worst < TARGET_P95_MS && r.errors === 0;
     console.log(`errors:            ${r.errors}`);

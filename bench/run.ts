@@ -1,18 +1,19 @@
-// `npm run bench [-- lifecycle|list] [--quick] [--n N] [--regen]`: the issue-2 benchmarks. They print
-// figures and write them to .bench/results-<name>.json; they are not tests.
+// The issue-2 benchmarks; they print figures and write them to .bench/results-<name>.json, they are not tests.
+//   npm run bench [-- lifecycle|list] [--quick] [--n LIFECYCLES] [--clients C] [--changes N] [--regen]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { lifecycleBench } from './lifecycle.ts';
 import { listBench } from './list.ts';
-import { machine } from './stats.ts';
+import { load, machine } from './stats.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     quick: { type: 'boolean', default: false },
     n: { type: 'string' },
+    clients: { type: 'string' },
     changes: { type: 'string' },
     regen: { type: 'boolean', default: false },
   },
@@ -36,7 +37,7 @@ for (const name of names) {
       ? await lifecycleBench({
           root,
           lifecycles: Number(values.n ?? (values.quick ? 500 : 10_000)),
-          concurrency: 8,
+          concurrency: Number(values.clients ?? 8),
         })
       : await listBench({
           root,
@@ -44,10 +45,13 @@ for (const name of names) {
           repeat: values.quick ? 50 : 200,
           regen: values.regen,
         });
+  const loadAfter = load();
+  console.log(`load average now: ${loadAfter} (at the start: ${host.loadAverage})`);
   const file = join(root, `results-${name}.json`);
+  const at = new Date().toISOString();
   writeFileSync(
     file,
-    JSON.stringify({ at: new Date().toISOString(), quick: values.quick, machine: host, results }, null, 2),
+    JSON.stringify({ at, quick: values.quick, machine: host, loadAfter, results }, null, 2),
   );
   console.log(`results written to ${file}`);
 }

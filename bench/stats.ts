@@ -1,6 +1,6 @@
 // Small helpers shared by the benchmarks: latency summaries, table printing and a description of the machine.
 import { execFileSync } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 
 export interface Summary {
   n: number;
@@ -50,5 +50,12 @@ export function machine(dataDir: string) {
     platform: `${process.platform} ${process.arch}`,
     dataDir,
     filesystem,
+    loadAverage: load(),
   };
 }
+
+/** Other work on the machine skews every figure; the 1/5/15-minute load averages say how much there was. */
+export const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');

@@ -69,7 +69,13 @@ export class Store {
     if (this.current.getStore()) return fn();
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ fn, resolve: resolve as (value: unknown) => void, reject });
-      if (!this.draining) void this.drain();
+      // Start on the next turn of the event loop, not now: node:sqlite is synchronous, so a transaction
+      // started here would run to its commit before any other request is even read, and every batch
+      // would hold one write. Waiting until the current I/O callbacks are done lets them join.
+      if (!this.draining) {
+        this.draining = true;
+        setImmediate(() => void this.drain());
+      }
     });
   }
 
@@ -77,9 +83,10 @@ export class Store {
   private draining = false;
 
   private async drain(): Promise<void> {
-    this.draining = true;
     try {
-      while (this.queue.length > 0) {
+      for (let first = true; this.queue.length > 0; first = false) {
+        // Between batches, let the event loop send the answers and read the requests that arrived meanwhile.
+        if (!first) await new Promise((resolve) => setImmediate(resolve));
         const batch = this.queue.splice(0, MAX_BATCH);
         const results: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
         try {

@@ -61,20 +61,26 @@ export class OutboxRepository {
     }));
   }
 
-  async markDelivered(seq: number, at: string): Promise<void> {
-    await this.store.db
-      .updateTable('outbox')
-      .set({ delivered_at: at })
-      .where('event_seq', '=', seq)
-      .execute();
+  /** One statement in one (group-committed) transaction: a commit per row would cost an fsync each. */
+  async markDelivered(seqs: number[], at: string): Promise<void> {
+    if (seqs.length === 0) return;
+    await this.store.write(async () => {
+      await this.store.db
+        .updateTable('outbox')
+        .set({ delivered_at: at })
+        .where('event_seq', 'in', seqs)
+        .execute();
+    });
   }
 
   async markFailed(seq: number, attempts: number, error: string, retryAt: string): Promise<void> {
-    await this.store.db
-      .updateTable('outbox')
-      .set({ attempts, last_error: error.slice(0, 1000), next_attempt_at: retryAt })
-      .where('event_seq', '=', seq)
-      .execute();
+    await this.store.write(async () => {
+      await this.store.db
+        .updateTable('outbox')
+        .set({ attempts, last_error: error.slice(0, 1000), next_attempt_at: retryAt })
+        .where('event_seq', '=', seq)
+        .execute();
+    });
   }
 
   async pending(): Promise<number> {

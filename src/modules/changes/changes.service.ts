@@ -7,8 +7,8 @@ import type { Actor } from '../../domain/actor.ts';
 import { emptyContent, type Assessment, type Change, type ChangeContent } from '../../domain/change.ts';
 import { decideChange, type ChangeCommand } from '../../domain/change-decide.ts';
 import { decideCreate } from '../../domain/change-create.ts';
-import { changeId } from '../../domain/change-evolve.ts';
-import type { Refusal } from '../../domain/events.ts';
+import { changeId, evolveChange } from '../../domain/change-evolve.ts';
+import type { ChangeEvent, RecordedEvent, Refusal } from '../../domain/events.ts';
 import { assess } from '../../policy/risk.ts';
 import { iso, type Deps } from '../deps.ts';
 import type { PolicyService, ActivePolicy } from '../policy/policy.service.ts';
@@ -90,10 +90,11 @@ export class ChangesService {
         active.policy,
       );
       if (!decision.ok) return new Refused(decision.refusals);
-      await this.deps.recorder.record(actor, iso(this.deps.now()), [
+      const [created] = await this.deps.recorder.record(actor, iso(this.deps.now()), [
         { subject: changeId(number), event: decision.event },
       ]);
-      return (await this.read.load(changeId(number)))!;
+      // The projector applied the same pure evolve to the same event: no need to read the row back.
+      return evolveChange(null, created as RecordedEvent<ChangeEvent>);
     });
   }
 
@@ -128,15 +129,19 @@ export class ChangesService {
         ]);
         return new Refused(decision.refusals);
       }
-      await this.deps.recorder.record(
+      const recorded = await this.deps.recorder.record(
         actor,
         now,
         decision.events.map((event) => ({ subject: id, event })),
       );
+      const after = recorded.reduce<Change>(
+        (c, e) => evolveChange(c, e as RecordedEvent<ChangeEvent>),
+        change,
+      );
       // Implementing a policy change is activating the policy it carries, in the same transaction.
       if (cmd.type === 'start' && change.proposedPolicy !== null)
         await this.policies.activate(actor, change.proposedPolicy, id);
-      return (await this.read.load(id))!;
+      return after;
     });
   }
 

@@ -32,13 +32,17 @@ export class OutboxDispatcher {
     let delivered = 0;
     for (;;) {
       const batch = await this.outbox.undelivered(BATCH);
+      const done: number[] = [];
+      let stop = false;
       for (const message of batch) {
         // Later events wait behind one that is backing off, so subscribers see the ledger's order.
-        if (message.nextAttemptAt > this.now().toISOString()) return delivered;
+        if (message.nextAttemptAt > this.now().toISOString()) {
+          stop = true;
+          break;
+        }
         try {
           for (const subscriber of this.subscribers) await subscriber(message.payload);
-          await this.outbox.markDelivered(message.seq, this.now().toISOString());
-          delivered += 1;
+          done.push(message.seq);
         } catch (err) {
           const attempts = message.attempts + 1;
           const delay = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** attempts);
@@ -48,10 +52,13 @@ export class OutboxDispatcher {
             String(err),
             new Date(this.now().getTime() + delay).toISOString(),
           );
-          return delivered;
+          stop = true;
+          break;
         }
       }
-      if (batch.length < BATCH) return delivered;
+      await this.outbox.markDelivered(done, this.now().toISOString());
+      delivered += done.length;
+      if (stop || batch.length < BATCH) return delivered;
     }
   }
 

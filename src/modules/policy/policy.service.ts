@@ -56,6 +56,11 @@ export class PolicyService {
     return this.cached;
   }
 
+  /** The policy last loaded, for presenting results (not for deciding: use `active()` in a transaction). */
+  async forDisplay(): Promise<Policy> {
+    return (this.cached ?? (await this.active())).policy;
+  }
+
   async history() {
     const rows = await this.deps.store.db
       .selectFrom('policies')

@@ -49,7 +49,7 @@ export function changesRoutes(app: FastifyInstance, c: Container): void {
     async (req, reply) => {
       const a = requireScope(req, 'changes:write');
       return mutate(c.store, req, reply, async () =>
-        presentChange(await c.changes.create(a, req.body), (await c.policies.active()).policy, now(), 201),
+        presentChange(await c.changes.create(a, req.body), await c.policies.forDisplay(), now(), 201),
       );
     },
   );
@@ -82,7 +82,7 @@ export function changesRoutes(app: FastifyInstance, c: Container): void {
     },
     async (req) => {
       requireScope(req, 'changes:read');
-      return presentChange(await c.changes.get(req.params.id), (await c.policies.active()).policy, now())
+      return presentChange(await c.changes.get(req.params.id), await c.policies.forDisplay(), now())
         .body as ChangeView;
     },
   );
@@ -123,7 +123,7 @@ export function changesRoutes(app: FastifyInstance, c: Container): void {
   const command = async (req: FastifyRequest, reply: Parameters<typeof mutate>[2], id: string, cmd: Cmd) => {
     const a = requireScope(req, 'changes:write');
     return mutate(c.store, req, reply, async () =>
-      presentChange(await c.changes.command(a, id, cmd), (await c.policies.active()).policy, now()),
+      presentChange(await c.changes.command(a, id, cmd), await c.policies.forDisplay(), now()),
     );
   };
 

@@ -97,7 +97,7 @@ export function policyRoutes(app: FastifyInstance, c: Container): void {
           { type: 'normal', title, reason: req.body.reason, description: `Policy file sha256 ${sha256}.` },
           req.body.source,
         );
-        return presentChange(result, (await c.policies.active()).policy, c.deps.now(), 201);
+        return presentChange(result, await c.policies.forDisplay(), c.deps.now(), 201);
       });
     },
   );
