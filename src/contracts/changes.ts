@@ -123,7 +123,12 @@ export const ListChangesQuery = z.strictObject({
   requester: z.string().max(64).optional(),
   from: Instant.optional().describe('Created at or after'),
   to: Instant.optional().describe('Created before'),
-  q: z.string().min(1).max(200).optional().describe('Text in the id, title or description'),
+  q: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('Text in the title or description; a whole change id (CHG-42) finds that change'),
   overdue: z
     .enum(['true', 'false'])
     .optional()

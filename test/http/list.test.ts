@@ -185,7 +185,8 @@ for (const engine of engines()) {
       assert.equal((await expectSet('q=100', (m) => text(m, '100'))).length, 2);
       assert.equal((await expectSet('q=snake_case', (m) => text(m, 'snake_case'))).length, 1);
       assert.equal((await expectSet('q=SNAKE', (m) => text(m, 'snake'))).length, 2);
-      await expectSet('q=chg-1', (m) => text(m, 'chg-1'));
+      // A whole change id is a lookup of that change, not a substring search (CHG-1 is not CHG-10..19).
+      assert.deepEqual(await expectSet('q=chg-1', (m) => m.id === 'CHG-1'), ['CHG-1']);
       // Unescaped, % and _ would match every change.
       assert.equal((await expectSet(`q=${encodeURIComponent('%')}`, (m) => text(m, '%'))).length, 1);
       assert.equal((await expectSet('q=_', (m) => text(m, '_'))).length, 1);

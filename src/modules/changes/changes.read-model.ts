@@ -1,6 +1,7 @@
 // Lists and history for changes. Reads only; keyset pagination on the change number keeps every page as
 // fast as the first however deep the cursor goes.
-import { sql } from 'kysely';
+import { sql, type SelectQueryBuilder } from 'kysely';
+import type { DB } from '../../store/schema.ts';
 import { AppError } from '../../contracts/errors.ts';
 import type { ChangeList, ListChangesQuery } from '../../contracts/changes.ts';
 import type { Change } from '../../domain/change.ts';
@@ -43,22 +44,40 @@ export class ChangesReadModel {
     return Number(row?.n ?? 0) + 1;
   }
 
+  /**
+   * Newest first. Each filter is written so the planner can walk an index in change-number order and stop
+   * after one page: a service filter is driven from change_services, a date range becomes a number range
+   * (bounds looked up on the created_at index), and a change id typed into the search box is a key lookup.
+   */
   async list(query: ListChangesQuery, now: string): Promise<ChangeList> {
-    let q = this.store.db.selectFrom('changes').select(['changes.doc', 'changes.number']);
-    if (query.service)
-      q = q
-        .innerJoin('change_services', 'change_services.number', 'changes.number')
-        .where('change_services.service', '=', query.service);
+    const order = sql.ref(query.service ? 'change_services.number' : 'changes.number');
+    let q = (
+      query.service
+        ? this.store.db
+            .selectFrom('change_services')
+            .innerJoin('changes', 'changes.number', 'change_services.number')
+            .where('change_services.service', '=', query.service)
+        : this.store.db.selectFrom('changes')
+    ) as SelectQueryBuilder<DB, 'changes' | 'change_services', object>;
     if (query.state)
       q = q.where('changes.state', 'in', Array.isArray(query.state) ? query.state : [query.state]);
     if (query.type) q = q.where('changes.type', '=', query.type);
     if (query.risk) q = q.where('changes.risk_rating', '=', query.risk);
     if (query.requester) q = q.where('changes.requester', '=', query.requester);
-    if (query.from) q = q.where('changes.created_at', '>=', query.from);
-    if (query.to) q = q.where('changes.created_at', '<', query.to);
+    if (query.from || query.to) {
+      const range = await this.numberRange(query.from, query.to);
+      if (!range) return { items: [], nextCursor: null };
+      q = q.where(order, '>=', range.low).where(order, '<=', range.high);
+      if (query.from) q = q.where('changes.created_at', '>=', query.from);
+      if (query.to) q = q.where('changes.created_at', '<', query.to);
+    }
     if (query.q) {
-      const pattern = `%${query.q.toLowerCase().replace(/[%_\\]/g, '\\$&')}%`;
-      q = q.where(sql<boolean>`changes.search like ${pattern} escape '\\'`);
+      const id = /^chg-([1-9][0-9]*)$/i.exec(query.q.trim());
+      if (id) q = q.where(order, '=', Number(id[1]));
+      else {
+        const pattern = `%${query.q.toLowerCase().replace(/[%_\\]/g, '\\$&')}%`;
+        q = q.where(sql<boolean>`changes.search like ${pattern} escape '\\'`);
+      }
     }
     if (query.overdue === 'true')
       q = q.where((eb) =>
@@ -67,9 +86,10 @@ export class ChangesReadModel {
           eb.and([eb('changes.reviewed', '=', 0), eb('changes.review_due_at', '<', now)]),
         ]),
       );
-    if (query.cursor) q = q.where('changes.number', '<', decodeCursor(query.cursor));
+    if (query.cursor) q = q.where(order, '<', decodeCursor(query.cursor));
     const rows = await q
-      .orderBy('changes.number', 'desc')
+      .select(['changes.doc', 'changes.number'])
+      .orderBy(order, 'desc')
       .limit(query.limit + 1)
       .execute();
     const page = rows.slice(0, query.limit);
@@ -77,6 +97,23 @@ export class ChangesReadModel {
       items: page.map((r) => toSummary(JSON.parse(r.doc) as Change, now)),
       nextCursor: rows.length > query.limit ? encodeCursor(Number(page.at(-1)!.number)) : null,
     };
+  }
+
+  /** The change numbers created in [from, to): exact, since min/max are taken over the created_at index. */
+  private async numberRange(from?: string, to?: string): Promise<{ low: number; high: number } | null> {
+    let lowQ = this.store.db.selectFrom('changes').select((eb) => eb.fn.min('number').as('n'));
+    let highQ = this.store.db.selectFrom('changes').select((eb) => eb.fn.max('number').as('n'));
+    if (from) {
+      lowQ = lowQ.where('created_at', '>=', from);
+      highQ = highQ.where('created_at', '>=', from);
+    }
+    if (to) {
+      lowQ = lowQ.where('created_at', '<', to);
+      highQ = highQ.where('created_at', '<', to);
+    }
+    const [low, high] = [await lowQ.executeTakeFirst(), await highQ.executeTakeFirst()];
+    if (low?.n === null || low?.n === undefined || high?.n === null || high?.n === undefined) return null;
+    return { low: Number(low.n), high: Number(high.n) };
   }
 
   async events(id: string): Promise<RecordedEvent[]> {
