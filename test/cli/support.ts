@@ -8,7 +8,7 @@ import pg from 'pg';
 import { loadConfig } from '../../src/config.ts';
 import { startServer } from '../../src/server/start.ts';
 import type { Engine } from '../../src/store/database.ts';
-import { PG_URL } from '../support/db.ts';
+import { dropDatabase, PG_URL } from '../support/db.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const NODE = `${ROOT}node_modules/.bin/node`;
@@ -38,10 +38,7 @@ export async function startCliServer(engine: Engine): Promise<CliServer> {
     u.pathname = `/${name}`;
     databaseUrl = u.toString();
     dropDb = async () => {
-      const c = new pg.Client({ connectionString: PG_URL });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
+      await dropDatabase(name);
     };
   }
   const config = loadConfig({

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
-import { PG_URL } from '../support/db.ts';
+import { dropDatabase, PG_URL } from '../support/db.ts';
 import {
   checkLedger,
   descriptionCounts,
@@ -129,7 +129,7 @@ describe('concurrency: two servers on one PostgreSQL database, 8 writers', { ski
   after(async () => {
     killAllServers();
     rmSync(dir, { recursive: true, force: true });
-    if (PG_URL) await admin(`drop database if exists ${name} with (force)`);
+    if (PG_URL) await dropDatabase(name);
   });
 
   it('acknowledged every append without a server error, both servers stopping cleanly', (t) => {

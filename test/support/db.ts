@@ -54,10 +54,30 @@ export async function freshStore(engine: Engine): Promise<TestStore> {
     store,
     cleanup: async () => {
       await store.close();
-      const c = new pg.Client({ connectionString: PG_URL });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
+      await dropDatabase(name);
     },
   };
+}
+
+/**
+ * Drops a test database once its connections have gone. Not `with (force)`: that kills sessions a closed
+ * pool is still ending, and their "terminating connection" errors then surface in whichever test runs next.
+ */
+export async function dropDatabase(name: string): Promise<void> {
+  const c = new pg.Client({ connectionString: PG_URL });
+  await c.connect();
+  try {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await c.query(`drop database if exists ${name}`);
+        return;
+      } catch (err) {
+        // 55006: object_in_use — a connection is still closing.
+        if ((err as { code?: string }).code !== '55006' || attempt >= 50) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  } finally {
+    await c.end();
+  }
 }
