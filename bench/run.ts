@@ -1,9 +1,12 @@
-// The issue-2 benchmarks; they print figures and write them to .bench/results-<name>.json, they are not tests.
-//   npm run bench [-- lifecycle|list] [--quick] [--n LIFECYCLES] [--clients C] [--changes N] [--regen]
+// The issue-2 and issue-3 benchmarks; they print figures and write them to .bench/results-<name>.json, they
+// are not tests.
+//   npm run bench [-- lifecycle|list|ledger] [--quick] [--n LIFECYCLES] [--clients C] [--changes N]
+//                 [--appends N] [--entries N] [--regen]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { ledgerBench } from './ledger.ts';
 import { lifecycleBench } from './lifecycle.ts';
 import { listBench } from './list.ts';
 import { load, machine } from './stats.ts';
@@ -15,13 +18,15 @@ const { values, positionals } = parseArgs({
     n: { type: 'string' },
     clients: { type: 'string' },
     changes: { type: 'string' },
+    appends: { type: 'string' },
+    entries: { type: 'string' },
     regen: { type: 'boolean', default: false },
   },
 });
-const names = positionals.length > 0 ? positionals : ['lifecycle', 'list'];
+const BENCHES = ['lifecycle', 'list', 'ledger'];
+const names = positionals.length > 0 ? positionals : BENCHES;
 for (const name of names)
-  if (name !== 'lifecycle' && name !== 'list')
-    throw new Error(`unknown benchmark ${name}: lifecycle or list`);
+  if (!BENCHES.includes(name)) throw new Error(`unknown benchmark ${name}: ${BENCHES.join(', ')}`);
 
 // Under the repository (git-ignored), so the figures are for the disk the server would really use.
 const root = join(fileURLToPath(new URL('..', import.meta.url)), '.bench');
@@ -39,12 +44,19 @@ for (const name of names) {
           lifecycles: Number(values.n ?? (values.quick ? 500 : 10_000)),
           concurrency: Number(values.clients ?? 8),
         })
-      : await listBench({
-          root,
-          changes: Number(values.changes ?? (values.quick ? 5_000 : 100_000)),
-          repeat: values.quick ? 50 : 200,
-          regen: values.regen,
-        });
+      : name === 'ledger'
+        ? await ledgerBench({
+            root,
+            appends: Number(values.appends ?? (values.quick ? 10_000 : 100_000)),
+            entries: Number(values.entries ?? (values.quick ? 100_000 : 1_000_000)),
+            regen: values.regen,
+          })
+        : await listBench({
+            root,
+            changes: Number(values.changes ?? (values.quick ? 5_000 : 100_000)),
+            repeat: values.quick ? 50 : 200,
+            regen: values.regen,
+          });
   const loadAfter = load();
   console.log(`load average now: ${loadAfter} (at the start: ${host.loadAverage})`);
   const file = join(root, `results-${name}.json`);
