@@ -1,21 +1,12 @@
 // API contract for changes: request bodies (strict: unknown fields are errors) and the change as returned.
 import { z } from 'zod';
 import { Instant, Name } from './common.ts';
+import { CHANGE_STATES, type ChangeState } from '../domain/change.ts';
 
 const text = (max: number) => z.string().max(max);
 const RiskRating = z.enum(['low', 'medium', 'high']);
 const Outcome = z.enum(['successful', 'successful_with_issues', 'failed', 'rolled_back', 'cancelled']);
-export const ChangeStateEnum = z.enum([
-  'draft',
-  'awaiting_approval',
-  'approved',
-  'scheduled',
-  'implementing',
-  'review',
-  'closed',
-  'rejected',
-  'cancelled',
-]);
+export const ChangeStateEnum = z.enum(CHANGE_STATES as [ChangeState, ...ChangeState[]]);
 export const ChangeTypeEnum = z.enum(['standard', 'normal', 'emergency', 'unauthorized']);
 
 const Link = z.strictObject({

@@ -1,15 +1,8 @@
 import { z } from 'zod';
 import { Instant, Name } from './common.ts';
+import { ROLES, type Role } from '../domain/actor.ts';
 
-export const RoleEnum = z.enum([
-  'admin',
-  'change_manager',
-  'requester',
-  'implementer',
-  'approver',
-  'auditor',
-  'viewer',
-]);
+export const RoleEnum = z.enum(ROLES as [Role, ...Role[]]);
 export const SCOPES = [
   'changes:read',
   'changes:write',
