@@ -124,7 +124,7 @@ export async function cachedLedger(dataDir: string, n: number, regen: boolean): 
   return meta;
 }
 
-/** Fixed keys (as bench/ledger-verify.ts uses), so a cached export verifies on every run. */
+/** Fixed keys, so a cached export verifies on every run. */
 export const exportKeys = (): Keys => makeKeys(1, 0xbe);
 
 /**

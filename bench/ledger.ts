@@ -25,7 +25,7 @@ export interface LedgerBenchOptions {
   regen: boolean;
 }
 
-/** Best of `runs` alternating raw-hash and verify runs (as bench/ledger-verify.ts does). */
+/** Best of `runs` alternating raw-hash and verify runs, so load from other processes hits both alike. */
 async function verifyTiming(dir: string, n: number, runs: number) {
   const leaves: Uint8Array[] = [];
   let bytes = 0;
