@@ -27,3 +27,25 @@ export interface Service extends ServiceAttributes {
   createdAt: string;
   updatedAt: string;
 }
+
+/** A service's attributes with the least alarming value wherever the caller says nothing. */
+export function serviceAttributes(
+  environment: Environment,
+  given: Partial<ServiceAttributes> = {},
+): ServiceAttributes {
+  return {
+    description: '',
+    owners: { technical: '', business: '' },
+    internetFacing: false,
+    dataClasses: [],
+    securityControl: false,
+    criticality: 'medium',
+    supplier: null,
+    doraCriticalFunction: false,
+    nis2Service: false,
+    dependencies: [],
+    continuityPlanRef: null,
+    ...given,
+    environment,
+  };
+}

@@ -8,7 +8,7 @@ import { decideCreate, type CreateChange } from './change-create.ts';
 import { decideChange, type ChangeCommand, type Decision } from './change-decide.ts';
 import { changeId, evolveChange } from './change-evolve.ts';
 import type { ChangeEvent, RecordedEvent } from './events.ts';
-import type { Service } from './service.ts';
+import { serviceAttributes, type Service } from './service.ts';
 import { formatPolicyErrors, parsePolicy } from '../policy/load.ts';
 import { assess } from '../policy/risk.ts';
 import type { ChangeType, Outcome, Policy } from '../policy/types.ts';
@@ -25,23 +25,16 @@ export const at = (minutes: number, from = NOW): string =>
   new Date(Date.parse(from) + minutes * 60_000).toISOString();
 
 function service(name: string, overrides: Partial<Service>): Service {
+  const { environment = 'dev', createdAt = NOW, updatedAt = NOW, ...rest } = overrides;
   return {
+    ...serviceAttributes(environment, {
+      owners: { technical: 'tom', business: 'betty' },
+      criticality: 'low',
+      ...rest,
+    }),
     name,
-    description: '',
-    environment: 'dev',
-    owners: { technical: 'tom', business: 'betty' },
-    internetFacing: false,
-    dataClasses: [],
-    securityControl: false,
-    criticality: 'low',
-    supplier: null,
-    doraCriticalFunction: false,
-    nis2Service: false,
-    dependencies: [],
-    continuityPlanRef: null,
-    createdAt: NOW,
-    updatedAt: NOW,
-    ...overrides,
+    createdAt,
+    updatedAt,
   };
 }
 

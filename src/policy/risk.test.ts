@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { emptyContent, type ChangeContent } from '../domain/change.ts';
-import type { Service } from '../domain/service.ts';
+import { serviceAttributes, type Service } from '../domain/service.ts';
 import { formatPolicyErrors, parsePolicy } from './load.ts';
 import { assess, maxRating, ratingAtMost } from './risk.ts';
 import type { ChangeType, Policy } from './types.ts';
@@ -16,23 +16,21 @@ function loadExample(): Policy {
 const policy = loadExample();
 
 function service(name: string, overrides: Partial<Service> = {}): Service {
+  const {
+    environment = 'dev',
+    createdAt = '2025-01-01T00:00:00.000Z',
+    updatedAt = '2025-01-01T00:00:00.000Z',
+    ...rest
+  } = overrides;
   return {
+    ...serviceAttributes(environment, {
+      owners: { technical: 'alice', business: 'bob' },
+      criticality: 'low',
+      ...rest,
+    }),
     name,
-    description: '',
-    environment: 'dev',
-    owners: { technical: 'alice', business: 'bob' },
-    internetFacing: false,
-    dataClasses: [],
-    securityControl: false,
-    criticality: 'low',
-    supplier: null,
-    doraCriticalFunction: false,
-    nis2Service: false,
-    dependencies: [],
-    continuityPlanRef: null,
-    createdAt: '2025-01-01T00:00:00.000Z',
-    updatedAt: '2025-01-01T00:00:00.000Z',
-    ...overrides,
+    createdAt,
+    updatedAt,
   };
 }
 

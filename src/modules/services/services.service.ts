@@ -2,7 +2,7 @@
 import { AppError } from '../../contracts/errors.ts';
 import type { CreateServiceBody, UpdateServiceBody } from '../../contracts/services.ts';
 import type { Actor } from '../../domain/actor.ts';
-import type { Service, ServiceAttributes } from '../../domain/service.ts';
+import { serviceAttributes, type Service } from '../../domain/service.ts';
 import { iso, type Deps } from '../deps.ts';
 
 const EDITORS = ['admin', 'change_manager'];
@@ -65,20 +65,7 @@ export class ServicesService {
     if (!canEdit(actor))
       throw new AppError('forbidden', 'registering services needs the change_manager or admin role');
     const { name, ...rest } = body;
-    const attributes: ServiceAttributes = {
-      description: rest.description ?? '',
-      environment: rest.environment,
-      owners: rest.owners ?? { technical: '', business: '' },
-      internetFacing: rest.internetFacing ?? false,
-      dataClasses: rest.dataClasses ?? [],
-      securityControl: rest.securityControl ?? false,
-      criticality: rest.criticality ?? 'medium',
-      supplier: rest.supplier ?? null,
-      doraCriticalFunction: rest.doraCriticalFunction ?? false,
-      nis2Service: rest.nis2Service ?? false,
-      dependencies: rest.dependencies ?? [],
-      continuityPlanRef: rest.continuityPlanRef ?? null,
-    };
+    const attributes = serviceAttributes(rest.environment, rest);
     return this.deps.store.write(async () => {
       const exists = await this.deps.store.db
         .selectFrom('services')
