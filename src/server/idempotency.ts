@@ -5,12 +5,17 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import canonicalize from 'canonicalize';
 import { AppError } from '../contracts/errors.ts';
 import type { Store } from '../store/database.ts';
+import { insertRows, Prepared } from '../store/prepared.ts';
 import { actor } from './auth.ts';
 
 export interface Outcome {
   status: number;
   body: unknown;
 }
+
+const priorResult = new Prepared((db, p: { actor: string; key: string }) =>
+  db.selectFrom('idempotency_keys').selectAll().where('actor', '=', p.actor).where('key', '=', p.key),
+);
 
 const KEY = /^[A-Za-z0-9._:-]{1,200}$/;
 
@@ -36,12 +41,7 @@ export async function mutate(
   const who = actor(req).id;
   const hash = requestHash(req);
   const { outcome, replayed } = await store.write(async () => {
-    const prior = await store.db
-      .selectFrom('idempotency_keys')
-      .selectAll()
-      .where('actor', '=', who)
-      .where('key', '=', key)
-      .executeTakeFirst();
+    const prior = await priorResult.first(store, { actor: who, key });
     if (prior) {
       if (prior.request_hash !== hash)
         throw new AppError(
@@ -54,9 +54,8 @@ export async function mutate(
       };
     }
     const result = await run();
-    await store.db
-      .insertInto('idempotency_keys')
-      .values({
+    await insertRows(store, 'idempotency_keys', [
+      {
         actor: who,
         key,
         method: req.method,
@@ -65,8 +64,8 @@ export async function mutate(
         status_code: result.status,
         response: JSON.stringify(result.body),
         created_at: new Date().toISOString(),
-      })
-      .execute();
+      },
+    ]);
     return { outcome: result, replayed: false };
   });
   if (replayed) void reply.header('idempotent-replayed', 'true');

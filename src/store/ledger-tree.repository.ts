@@ -14,9 +14,33 @@ import {
   type StoredNode,
 } from '../ledger/tree.ts';
 import type { Store } from './database.ts';
+import { insertRows, Prepared } from './prepared.ts';
 
 const key = (level: number, index: number) => `${level}/${index}`;
 const CHUNK = 100;
+
+type NodeParams = Record<string, number>;
+/** The select for k node ids, one prepared query per k (appends and proofs ask for a few at a time). */
+const nodeQueries = new Map<number, Prepared<NodeParams, { level: number; idx: number; hash: string }>>();
+function nodeQuery(k: number) {
+  let q = nodeQueries.get(k);
+  if (!q) {
+    q = new Prepared((db, p: NodeParams) =>
+      db
+        .selectFrom('ledger_nodes')
+        .select(['level', 'idx', 'hash'])
+        .where((eb) =>
+          eb.or(
+            Array.from({ length: k }, (_, i) =>
+              eb.and([eb('level', '=', p[`l${i}`]!), eb('idx', '=', p[`i${i}`]!)]),
+            ),
+          ),
+        ),
+    );
+    nodeQueries.set(k, q);
+  }
+  return q;
+}
 
 export class LedgerTreeRepository {
   private readonly store: Store;
@@ -30,13 +54,13 @@ export class LedgerTreeRepository {
     const found = new Map<string, Uint8Array>();
     for (let i = 0; i < ids.length; i += CHUNK) {
       const chunk = ids.slice(i, i + CHUNK);
-      const rows = await this.store.db
-        .selectFrom('ledger_nodes')
-        .select(['level', 'idx', 'hash'])
-        .where((eb) =>
-          eb.or(chunk.map((id) => eb.and([eb('level', '=', id.level), eb('idx', '=', id.index)]))),
-        )
-        .execute();
+      if (chunk.length === 0) continue;
+      const params: NodeParams = {};
+      chunk.forEach((id, j) => {
+        params[`l${j}`] = id.level;
+        params[`i${j}`] = id.index;
+      });
+      const rows = await nodeQuery(chunk.length).execute(this.store, params);
       for (const r of rows) found.set(key(r.level, Number(r.idx)), Buffer.from(r.hash, 'hex'));
     }
     return (level, index) => found.get(key(level, index));
@@ -61,10 +85,11 @@ export class LedgerTreeRepository {
         rows.push(node);
       }
     });
-    await this.store.db
-      .insertInto('ledger_nodes')
-      .values(rows.map((n) => ({ level: n.level, idx: n.index, hash: Buffer.from(n.hash).toString('hex') })))
-      .execute();
+    await insertRows(
+      this.store,
+      'ledger_nodes',
+      rows.map((n) => ({ level: n.level, idx: n.index, hash: Buffer.from(n.hash).toString('hex') })),
+    );
   }
 
   async root(size: number): Promise<Buffer> {

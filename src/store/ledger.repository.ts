@@ -8,7 +8,12 @@ import { leafHash } from '../ledger/hash.ts';
 import type { Store } from './database.ts';
 import { LedgerTreeRepository } from './ledger-tree.repository.ts';
 import { AppError } from '../contracts/errors.ts';
+import { insertRows, Prepared } from './prepared.ts';
 import type { LedgerEntryTable } from './schema.ts';
+
+const lastSeq = new Prepared((db) =>
+  db.selectFrom('ledger_entries').select((eb) => eb.fn.max('seq').as('max')),
+);
 
 /** tlog-tiles entry bundles prefix each entry with a 16-bit length. */
 export const MAX_ENTRY_BYTES = 0xffff;
@@ -28,10 +33,7 @@ export class LedgerRepository {
   }
 
   async size(): Promise<number> {
-    const row = await this.store.db
-      .selectFrom('ledger_entries')
-      .select((eb) => eb.fn.max('seq').as('max'))
-      .executeTakeFirst();
+    const row = await lastSeq.first(this.store, {});
     return row?.max === null || row?.max === undefined ? 0 : Number(row.max) + 1;
   }
 
@@ -75,7 +77,7 @@ export class LedgerRepository {
       recorded.push(entry);
       seq += 1;
     }
-    if (rows.length > 0) await this.store.db.insertInto('ledger_entries').values(rows).execute();
+    await insertRows(this.store, 'ledger_entries', rows);
     await this.tree.append(start, leaves);
     return recorded;
   }

@@ -2,6 +2,7 @@
 // Delivery is at-least-once; consumers de-duplicate by the event id.
 import type { RecordedEvent } from '../domain/events.ts';
 import type { Store } from './database.ts';
+import { insertRows } from './prepared.ts';
 
 export interface OutboxMessage {
   seq: number;
@@ -21,24 +22,22 @@ export class OutboxRepository {
   }
 
   async enqueue(events: RecordedEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    await this.store.db
-      .insertInto('outbox')
-      .values(
-        events.map((e) => ({
-          event_seq: e.seq,
-          event_id: e.id,
-          type: e.type,
-          subject: e.subject,
-          payload: JSON.stringify(e),
-          created_at: e.at,
-          attempts: 0,
-          next_attempt_at: e.at,
-          delivered_at: null,
-          last_error: null,
-        })),
-      )
-      .execute();
+    await insertRows(
+      this.store,
+      'outbox',
+      events.map((e) => ({
+        event_seq: e.seq,
+        event_id: e.id,
+        type: e.type,
+        subject: e.subject,
+        payload: JSON.stringify(e),
+        created_at: e.at,
+        attempts: 0,
+        next_attempt_at: e.at,
+        delivered_at: null,
+        last_error: null,
+      })),
+    );
   }
 
   /** The oldest undelivered rows, in ledger order, whether or not they are due yet. */

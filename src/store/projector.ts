@@ -13,7 +13,12 @@ import type {
 } from '../domain/events.ts';
 import type { Service } from '../domain/service.ts';
 import type { Store } from './database.ts';
+import { insertRows, Prepared, updateRow } from './prepared.ts';
 import type { ChangeTable } from './schema.ts';
+
+const changeById = new Prepared((db, p: { id: string }) =>
+  db.selectFrom('changes').selectAll().where('id', '=', p.id),
+);
 
 type Of<E extends DomainEvent, T extends E['type']> = Extract<E, { type: T }>['data'];
 
@@ -38,6 +43,13 @@ export function changeRow(change: Change): ChangeTable {
     updated_at: change.updatedAt,
     doc: canonicalJson(change),
   };
+}
+
+/** The columns whose values differ between the stored row and the new one. */
+function changedColumns<T extends object>(stored: T, next: T): Partial<T> {
+  const changed: Partial<T> = {};
+  for (const k of Object.keys(next) as (keyof T)[]) if (stored[k] !== next[k]) changed[k] = next[k];
+  return changed;
 }
 
 export function serviceRow(service: Service) {
@@ -101,16 +113,12 @@ export class Projector {
   private async applyChange(event: RecordedEvent<ChangeEvent>): Promise<void> {
     if (event.type === 'change.command_refused') return;
     const db = this.store.db;
-    const row = await db
-      .selectFrom('changes')
-      .select('doc')
-      .where('id', '=', event.subject)
-      .executeTakeFirst();
+    const row = await changeById.first(this.store, { id: event.subject });
     const before = row ? (JSON.parse(row.doc) as Change) : null;
     const after = evolveChange(before, event);
     const values = changeRow(after);
-    if (before) await db.updateTable('changes').set(values).where('id', '=', after.id).execute();
-    else await db.insertInto('changes').values(values).execute();
+    if (row) await updateRow(this.store, 'changes', 'id', after.id, changedColumns(row, values));
+    else await insertRows(this.store, 'changes', [values]);
     if (!before || before.services.join('\n') !== after.services.join('\n')) {
       await db.deleteFrom('change_services').where('change_id', '=', after.id).execute();
       const services = [...new Set(after.services)];

@@ -7,6 +7,7 @@ import type { ChangeList, ListChangesQuery } from '../../contracts/changes.ts';
 import type { Change } from '../../domain/change.ts';
 import type { RecordedEvent } from '../../domain/events.ts';
 import type { Store } from '../../store/database.ts';
+import { Prepared } from '../../store/prepared.ts';
 import { toSummary } from './change-view.ts';
 
 const encodeCursor = (n: number) => Buffer.from(`n:${n}`).toString('base64url');
@@ -20,6 +21,10 @@ function decodeCursor(cursor: string): number {
   return Number(m[1]);
 }
 
+const docById = new Prepared((db, p: { id: string }) =>
+  db.selectFrom('changes').select('doc').where('id', '=', p.id),
+);
+
 export class ChangesReadModel {
   private readonly store: Store;
 
@@ -28,11 +33,7 @@ export class ChangesReadModel {
   }
 
   async load(id: string): Promise<Change | null> {
-    const row = await this.store.db
-      .selectFrom('changes')
-      .select('doc')
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const row = await docById.first(this.store, { id });
     return row ? (JSON.parse(row.doc) as Change) : null;
   }
 

@@ -2,6 +2,7 @@
 import type { Actor, Role } from '../../domain/actor.ts';
 import type { UserProfile } from '../../domain/events.ts';
 import type { Store } from '../../store/database.ts';
+import { Prepared } from '../../store/prepared.ts';
 import type { UserTable } from '../../store/schema.ts';
 import type { UserView } from '../../contracts/identity.ts';
 
@@ -30,6 +31,28 @@ export function actorOf(user: UserView, scopes: string[] | null): Actor {
   };
 }
 
+// Every authenticated request runs these.
+const userByName = new Prepared((db, p: { username: string }) =>
+  db.selectFrom('users').selectAll().where('username', '=', p.username),
+);
+const sessionOwner = new Prepared((db, p: { idHash: string; now: string }) =>
+  db
+    .selectFrom('sessions')
+    .select('username')
+    .where('id_hash', '=', p.idHash)
+    .where('expires_at', '>', p.now),
+);
+const liveToken = new Prepared((db, p: { hash: string; now: string }) =>
+  db
+    .selectFrom('credentials')
+    .innerJoin('api_tokens', 'api_tokens.id', 'credentials.subject')
+    .select(['api_tokens.id', 'api_tokens.owner', 'api_tokens.scopes'])
+    .where('credentials.kind', '=', 'token')
+    .where('credentials.secret_hash', '=', p.hash)
+    .where('api_tokens.revoked_at', 'is', null)
+    .where((eb) => eb.or([eb('api_tokens.expires_at', 'is', null), eb('api_tokens.expires_at', '>', p.now)])),
+);
+
 export class IdentityRepository {
   private readonly store: Store;
 
@@ -38,11 +61,7 @@ export class IdentityRepository {
   }
 
   async user(username: string): Promise<UserView | null> {
-    const row = await this.store.db
-      .selectFrom('users')
-      .selectAll()
-      .where('username', '=', username)
-      .executeTakeFirst();
+    const row = await userByName.first(this.store, { username });
     return row ? userView(row) : null;
   }
 
@@ -86,15 +105,7 @@ export class IdentityRepository {
 
   /** The live token with this hash, with its owner, or null. */
   async tokenBySecret(hash: string, now: string) {
-    return this.store.db
-      .selectFrom('credentials')
-      .innerJoin('api_tokens', 'api_tokens.id', 'credentials.subject')
-      .select(['api_tokens.id', 'api_tokens.owner', 'api_tokens.scopes'])
-      .where('credentials.kind', '=', 'token')
-      .where('credentials.secret_hash', '=', hash)
-      .where('api_tokens.revoked_at', 'is', null)
-      .where((eb) => eb.or([eb('api_tokens.expires_at', 'is', null), eb('api_tokens.expires_at', '>', now)]))
-      .executeTakeFirst();
+    return liveToken.first(this.store, { hash, now });
   }
 
   async tokens(owner: string | null) {
@@ -115,12 +126,7 @@ export class IdentityRepository {
   }
 
   async sessionUser(idHash: string, now: string): Promise<string | null> {
-    const row = await this.store.db
-      .selectFrom('sessions')
-      .select('username')
-      .where('id_hash', '=', idHash)
-      .where('expires_at', '>', now)
-      .executeTakeFirst();
+    const row = await sessionOwner.first(this.store, { idHash, now });
     return row?.username ?? null;
   }
 

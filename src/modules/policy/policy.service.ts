@@ -6,6 +6,7 @@ import { AppError } from '../../contracts/errors.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { parsePolicy } from '../../policy/load.ts';
 import type { Policy } from '../../policy/types.ts';
+import { Prepared } from '../../store/prepared.ts';
 import { iso, type Deps } from '../deps.ts';
 
 export const EXAMPLE_POLICY_PATH = new URL('../../../examples/changeproof.policy.yaml', import.meta.url);
@@ -28,6 +29,11 @@ export function parseOrThrow(source: string): { policy: Policy; sha256: string }
   return { policy: parsed.policy, sha256: parsed.sha256 };
 }
 
+// Every use-case asks which policy is active, so the question is prepared once.
+const newest = new Prepared((db) =>
+  db.selectFrom('policies').select(['version', 'sha256']).orderBy('version', 'desc').limit(1),
+);
+
 export class PolicyService {
   private readonly deps: Deps;
   private cached: ActivePolicy | null = null;
@@ -38,12 +44,7 @@ export class PolicyService {
 
   /** The active policy; re-read when another instance has activated a newer version. */
   async active(): Promise<ActivePolicy> {
-    const row = await this.deps.store.db
-      .selectFrom('policies')
-      .select(['version', 'sha256'])
-      .orderBy('version', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+    const row = await newest.first(this.deps.store, {});
     if (!row) throw new AppError('internal', 'no policy is active; run `changeproof init` first');
     if (this.cached?.version === row.version) return this.cached;
     const full = await this.deps.store.db
