@@ -1,6 +1,10 @@
-// The HTTP clients, run in a worker thread so their own CPU (fetch, JSON) does not share the server's
-// event loop. Real TCP to the server's port, keep-alive connections (fetch's default agent).
+// The HTTP clients, run in a worker thread so their own CPU (HTTP, JSON) does not share the server's
+// event loop. Real TCP to the server's port over keep-alive connections, one per client. node:http rather
+// than fetch: the load generator shares the machine's two cores with the server, and fetch costs about
+// twice the CPU per request.
+import { Agent, request } from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
+import { createBody, steps, type Role } from './lifecycle-plan.ts';
 
 export interface LifecycleJob {
   mode: 'lifecycle';
@@ -10,7 +14,7 @@ export interface LifecycleJob {
   concurrency: number;
   service: string;
   /** Bearer tokens of the requester, the two approvers and the implementer. */
-  tokens: { requester: string; technical: string; business: string; implementer: string };
+  tokens: Record<Role, string>;
 }
 
 export interface GetJob {
@@ -24,16 +28,41 @@ export interface GetJob {
 
 export interface ClientResult {
   wallMs: number;
+  /** CPU the client thread itself used (fetch, JSON), in ms: the load generator shares the machine. */
+  cpuMs: number;
   latencies: Record<string, number[]>;
   errors: number;
   firstErrors: string[];
 }
 
-const result: ClientResult = { wallMs: 0, latencies: {}, errors: 0, firstErrors: [] };
+const result: ClientResult = { wallMs: 0, cpuMs: 0, latencies: {}, errors: 0, firstErrors: [] };
 
 function fail(message: string): void {
   result.errors += 1;
   if (result.firstErrors.length < 10) result.firstErrors.push(message);
+}
+
+const agent = new Agent({ keepAlive: true });
+
+function send(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body: unknown,
+): Promise<{ status: number; text: string }> {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  if (payload !== undefined) headers['content-length'] = String(Buffer.byteLength(payload));
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers, agent }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
 }
 
 async function call(
@@ -49,12 +78,8 @@ async function call(
   if (init.key) headers['idempotency-key'] = init.key;
   const t0 = performance.now();
   try {
-    const res = await fetch(url + path, {
-      method,
-      headers,
-      ...(init.body !== undefined && { body: JSON.stringify(init.body) }),
-    });
-    const text = await res.text();
+    const res = await send(url + path, method, headers, init.body);
+    const text = res.text;
     (result.latencies[name] ??= []).push(performance.now() - t0);
     if (res.status !== (init.expect ?? 200)) {
       fail(`${method} ${path} → ${res.status}: ${text.slice(0, 300)}`);
@@ -69,65 +94,30 @@ async function call(
 
 /** One normal change from request to closure: 8 write requests, each checked for the state it leads to. */
 async function lifecycle(job: LifecycleJob, i: number): Promise<void> {
-  const { url, tokens: t } = job;
+  const { url, tokens } = job;
   const key = (step: string) => `${job.runId}.${i}.${step}`;
-  const created = await call(url, 'create', 'POST', '/api/v1/changes', t.requester, {
+  const created = await call(url, 'create', 'POST', '/api/v1/changes', tokens.requester, {
     key: key('create'),
     expect: 201,
-    body: {
-      title: `Raise the connection pool size of ${job.service} (run ${i})`,
-      services: [job.service],
-      description: 'Increase the database connection pool from 20 to 40 connections.',
-      reason: 'Pool exhaustion at the month-end peak caused timeouts.',
-      implementationPlan: 'Change the pool size in the service config and roll the pods.',
-      testPlan: 'Load test in staging at twice the month-end peak.',
-      rollbackPlan: {
-        method: 'Revert the config commit and roll the pods.',
-        expectedMinutes: 10,
-        triggers: 'Database CPU above 80% or error rate above 1%.',
-        backupConfirmed: false,
-      },
-    },
+    body: createBody(job.service, i),
   });
   if (!created) return;
   const id = created.id as string;
-  const now = Date.now();
-  const steps: [string, string, string, unknown, string][] = [
-    ['submit', 'submit', t.requester, {}, 'awaiting_approval'],
-    [
-      'approve',
-      'approve',
-      t.technical,
-      { comment: 'Pool size fits the database limits.' },
-      'awaiting_approval',
-    ],
-    ['approve', 'approve', t.business, { comment: 'Fine outside the batch window.' }, 'approved'],
-    [
-      'schedule',
-      'schedule',
-      t.requester,
+  for (const [n, step] of steps(Date.now()).entries()) {
+    const res = await call(
+      url,
+      step.name,
+      'POST',
+      `/api/v1/changes/${id}/${step.action}`,
+      tokens[step.role],
       {
-        window: { start: new Date(now - 60_000).toISOString(), end: new Date(now + 3_600_000).toISOString() },
+        body: step.body,
+        key: key(`${n}.${step.action}`),
       },
-      'scheduled',
-    ],
-    ['start', 'start', t.implementer, {}, 'implementing'],
-    [
-      'complete',
-      'complete',
-      t.implementer,
-      { outcome: 'successful', verification: [{ name: 'pool metrics', passed: true }] },
-      'review',
-    ],
-    ['close', 'close', t.implementer, {}, 'closed'],
-  ];
-  for (const [n, [name, action, token, body, state]] of steps.entries()) {
-    const res = await call(url, name, 'POST', `/api/v1/changes/${id}/${action}`, token, {
-      body,
-      key: key(`${n}.${action}`),
-    });
+    );
     if (!res) return;
-    if (res.state !== state) return fail(`${id} ${action}: state ${String(res.state)}, expected ${state}`);
+    if (res.state !== step.state)
+      return fail(`${id} ${step.action}: state ${String(res.state)}, expected ${step.state}`);
   }
 }
 
@@ -148,7 +138,12 @@ async function runGets(job: GetJob): Promise<void> {
 }
 
 const job = workerData as LifecycleJob | GetJob;
+agent.maxSockets = job.mode === 'lifecycle' ? job.concurrency : 1;
 const start = performance.now();
+const cpu0 = process.threadCpuUsage();
 await (job.mode === 'lifecycle' ? runLifecycles(job) : runGets(job));
 result.wallMs = performance.now() - start;
+const cpu = process.threadCpuUsage(cpu0);
+result.cpuMs = (cpu.user + cpu.system) / 1000;
+agent.destroy();
 parentPort!.postMessage(result);

@@ -4,24 +4,35 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config.ts';
 import { startServer } from '../src/server/start.ts';
+import type { SqliteTiming } from '../src/store/sqlite-dialect.ts';
+import { directLifecycles } from './lifecycle-direct.ts';
 import { rawCommitRate, type RawCommits } from './raw-commits.ts';
-import { createUsers, registerServices } from './seed.ts';
+import type { Role } from './lifecycle-plan.ts';
+import { createUsers, registerServices, type BenchUser } from './seed.ts';
 import { printTable, summarise, verdict, type Summary } from './stats.ts';
 import { runClients } from './worker.ts';
 
 const TARGET_RATIO = 0.5;
+
+const emptyTiming = (): SqliteTiming => ({ statements: 0, statementMs: 0, commits: 0, commitMs: 0 });
+
+/** SQLite's own time per write, and the writes/s one thread could reach if nothing else took any time. */
+function sqliteShare(t: SqliteTiming, writes: number) {
+  const msPerWrite = (t.statementMs + t.commitMs) / writes;
+  return { msPerWrite, ceiling: 1000 / msPerWrite };
+}
 const TARGET_P99_MS = 25;
 
 // The example policy rates a change to a high-criticality production service `medium`, which needs
 // exactly two approvals (technical + business) and no post-implementation review to close: the issue's
 // "create, submit, two approvals, schedule, implement, outcome, close" with nothing added.
 const SERVICE = 'billing-ledger';
-const USERS = [
-  { username: 'rita', roles: ['requester' as const], groups: [] },
-  { username: 'tom', roles: ['approver' as const], groups: ['technical'] },
-  { username: 'betty', roles: ['approver' as const], groups: ['business'] },
-  { username: 'ivan', roles: ['implementer' as const], groups: [] },
-];
+const USERS: Record<Role, BenchUser> = {
+  requester: { username: 'rita', roles: ['requester'], groups: [] },
+  technical: { username: 'tom', roles: ['approver'], groups: ['technical'] },
+  business: { username: 'betty', roles: ['approver'], groups: ['business'] },
+  implementer: { username: 'ivan', roles: ['implementer'], groups: [] },
+};
 
 function measureRaw(dir: string, when: string): RawCommits {
   const raw = rawCommitRate(dir);
@@ -47,14 +58,16 @@ export async function lifecycleBench(opts: { root: string; lifecycles: number; c
       await registerServices(c, [{ name: SERVICE, environment: 'prod', criticality: 'high' }]);
       const tokens = await createUsers(
         c,
-        USERS,
-        USERS.map((u) => u.username),
+        Object.values(USERS),
+        Object.values(USERS).map((u) => u.username),
       );
       console.log(
         `${opts.lifecycles} lifecycles, ${opts.concurrency} concurrent clients, 8 write requests each → ${server.url}`,
       );
       // The server's own thread: CPU it used, so the rest of the wall time is fsync waits and contention.
       const cpu0 = process.threadCpuUsage();
+      const sqlite = emptyTiming();
+      c.store.sqlite!.timing = sqlite;
       const r = await runClients({
         mode: 'lifecycle',
         url: server.url,
@@ -63,14 +76,23 @@ export async function lifecycleBench(opts: { root: string; lifecycles: number; c
         concurrency: opts.concurrency,
         service: SERVICE,
         tokens: {
-          requester: tokens.rita!,
-          technical: tokens.tom!,
-          business: tokens.betty!,
-          implementer: tokens.ivan!,
+          requester: tokens[USERS.requester.username]!,
+          technical: tokens[USERS.technical.username]!,
+          business: tokens[USERS.business.username]!,
+          implementer: tokens[USERS.implementer.username]!,
         },
       });
       const cpu = process.threadCpuUsage(cpu0);
+      c.store.sqlite!.timing = null;
       const after = measureRaw(dataDir, 'after');
+      // The same work without HTTP, for where the time goes (see lifecycle-direct.ts).
+      const direct = await directLifecycles({
+        root: opts.root,
+        lifecycles: opts.lifecycles,
+        concurrency: opts.concurrency,
+        service: SERVICE,
+        users: USERS,
+      });
       const raw = { before, after, perSecond: (before.perSecond + after.perSecond) / 2 };
       const closed = await c.store.db
         .selectFrom('changes')
@@ -92,8 +114,21 @@ export async function lifecycleBench(opts: { root: string; lifecycles: number; c
       console.log(
         `server thread CPU: ${cpuPerRequest.toFixed(2)} ms per request (${((100 * cpuMs) / r.wallMs).toFixed(0)}% of wall time; user ${(cpu.user / 1000).toFixed(0)} ms, system ${(cpu.system / 1000).toFixed(0)} ms)`,
       );
+      console.log(
+        `client thread CPU: ${(r.cpuMs / all.length).toFixed(2)} ms per request (${((100 * r.cpuMs) / r.wallMs).toFixed(0)}% of wall time)`,
+      );
+      const inSqlite = sqliteShare(sqlite, all.length);
+      console.log(
+        `time in SQLite:    ${inSqlite.msPerWrite.toFixed(3)} ms per request (statements ${(sqlite.statementMs / all.length).toFixed(3)} ms, ${(sqlite.statements / all.length).toFixed(1)} per request; commits ${(sqlite.commitMs / all.length).toFixed(3)} ms, ${sqlite.commits} commits of ${(all.length / sqlite.commits).toFixed(1)} requests on average)`,
+      );
+      console.log(
+        `                   SQLite alone would allow at most ${inSqlite.ceiling.toFixed(0)} writes/s on one thread (ratio ${(inSqlite.ceiling / raw.perSecond).toFixed(3)})`,
+      );
       for (const e of r.firstErrors) console.log(`  error: ${e}`);
       printTable([...perType, ['all', overall]]);
+      console.log(
+        `use-cases alone:   ${direct.perSecond.toFixed(0)} writes/s, ${direct.cpuMsPerWrite.toFixed(2)} ms CPU per write (the same lifecycles in-process: no HTTP, validation, authentication or idempotency records; ratio ${(direct.perSecond / raw.perSecond).toFixed(3)})`,
+      );
       console.log(
         `raw commits/s:     ${raw.perSecond.toFixed(0)} (mean of ${before.perSecond.toFixed(0)} before, ${after.perSecond.toFixed(0)} after)`,
       );
@@ -112,6 +147,9 @@ export async function lifecycleBench(opts: { root: string; lifecycles: number; c
         wallSeconds: r.wallMs / 1000,
         requestsPerSecond: rps,
         serverCpuMsPerRequest: cpuPerRequest,
+        clientCpuMsPerRequest: r.cpuMs / all.length,
+        useCasesAlone: direct,
+        sqlite: { ...sqlite, ...inSqlite },
         errors: r.errors,
         firstErrors: r.firstErrors,
         latencyMs: { all: overall, ...Object.fromEntries(perType) },

@@ -5,25 +5,55 @@ import { SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely
 
 const STATEMENT_CACHE_SIZE = 256;
 
+/** Time spent inside SQLite, statements and commits apart; collected only when a benchmark asks. */
+export interface SqliteTiming {
+  statements: number;
+  statementMs: number;
+  commits: number;
+  commitMs: number;
+}
+
 class NodeSqliteStatement implements SqliteStatement {
   readonly reader: boolean;
   private readonly stmt: StatementSync;
+  private readonly owner: NodeSqliteDatabase;
+  private readonly commit: boolean;
 
-  constructor(stmt: StatementSync) {
+  constructor(stmt: StatementSync, owner: NodeSqliteDatabase) {
     this.stmt = stmt;
+    this.owner = owner;
     this.reader = stmt.columns().length > 0;
+    this.commit = stmt.sourceSQL.trim().toLowerCase() === 'commit';
   }
 
   all(parameters: ReadonlyArray<unknown>): unknown[] {
-    return this.stmt.all(...toInputs(parameters));
+    return this.timed(() => this.stmt.all(...toInputs(parameters)));
   }
 
   run(parameters: ReadonlyArray<unknown>): { changes: number | bigint; lastInsertRowid: number | bigint } {
-    return this.stmt.run(...toInputs(parameters));
+    return this.timed(() => this.stmt.run(...toInputs(parameters)));
   }
 
   iterate(parameters: ReadonlyArray<unknown>): IterableIterator<unknown> {
     return this.stmt.iterate(...toInputs(parameters));
+  }
+
+  private timed<T>(call: () => T): T {
+    const timing = this.owner.timing;
+    if (!timing) return call();
+    const start = performance.now();
+    try {
+      return call();
+    } finally {
+      const ms = performance.now() - start;
+      if (this.commit) {
+        timing.commits += 1;
+        timing.commitMs += ms;
+      } else {
+        timing.statements += 1;
+        timing.statementMs += ms;
+      }
+    }
   }
 }
 
@@ -35,6 +65,8 @@ function toInputs(parameters: ReadonlyArray<unknown>): SQLInputValue[] {
 export class NodeSqliteDatabase implements SqliteDatabase {
   readonly raw: DatabaseSync;
   private readonly cache = new Map<string, NodeSqliteStatement>();
+  /** Set to an object to have the time spent in SQLite added to it (the benchmarks do). */
+  timing: SqliteTiming | null = null;
 
   constructor(path: string) {
     this.raw = new DatabaseSync(path);
@@ -49,7 +81,7 @@ export class NodeSqliteDatabase implements SqliteDatabase {
     let stmt = this.cache.get(sql);
     if (!stmt) {
       if (this.cache.size >= STATEMENT_CACHE_SIZE) this.cache.clear();
-      stmt = new NodeSqliteStatement(this.raw.prepare(sql));
+      stmt = new NodeSqliteStatement(this.raw.prepare(sql), this);
       this.cache.set(sql, stmt);
     }
     return stmt;
