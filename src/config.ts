@@ -26,6 +26,14 @@ const Env = z.object({
     .optional(),
   CHANGEPROOF_WITNESSES: z.string().optional(),
   CHANGEPROOF_DEMO: z.enum(['0', '1', 'true', 'false']).default('0'),
+  CHANGEPROOF_LOGIN_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
+  CHANGEPROOF_TRUST_PROXY: z
+    .string()
+    .regex(
+      /^(true|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/,
+      "CHANGEPROOF_TRUST_PROXY is true (every proxy) or the proxies' addresses/CIDRs, comma-separated",
+    )
+    .optional(),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL')
@@ -48,6 +56,16 @@ export interface Config {
   witnesses: string[];
   /** Seed a fresh instance with demo services, people and changes. */
   demo: boolean;
+  /** Failed sign-ins allowed per account and address in 15 minutes. */
+  loginLimit: number;
+  /** Which proxies' X-Forwarded-For to believe: none (false), all (true), or those at these addresses. */
+  trustProxy: boolean | string[];
+}
+
+function trustProxy(value: string | undefined): Config['trustProxy'] {
+  if (value === undefined) return false;
+  if (value === 'true') return true;
+  return value.split(',').map((s) => s.trim());
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -69,5 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logOrigin: e.CHANGEPROOF_LOG_ORIGIN,
     witnesses: (e.CHANGEPROOF_WITNESSES ?? '').split(/[\s,]+/).filter(Boolean),
     demo: e.CHANGEPROOF_DEMO === '1' || e.CHANGEPROOF_DEMO === 'true',
+    loginLimit: e.CHANGEPROOF_LOGIN_LIMIT,
+    trustProxy: trustProxy(e.CHANGEPROOF_TRUST_PROXY),
   };
 }

@@ -1,5 +1,6 @@
 // Builds the Fastify application: contracts as validators and serializers, the OpenAPI 3.1 document, the
 // rendered docs at /docs, authentication and the feature routes under /api/v1.
+import rateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import scalar from '@scalar/fastify-api-reference';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -14,6 +15,7 @@ import { z } from 'zod';
 import type { Container } from '../container.ts';
 import { registerAuth } from './auth.ts';
 import { registerErrorHandling } from './errors.ts';
+import { loginLimits } from './login-limits.ts';
 import { changesRoutes } from './routes/changes.routes.ts';
 import { identityRoutes } from './routes/identity.routes.ts';
 import { policyRoutes } from './routes/policy.routes.ts';
@@ -25,12 +27,19 @@ export const VERSION = '0.1.0';
 export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   bodyLimit?: number;
+  /** Failed sign-ins allowed per account and address in 15 minutes (ten times as many per address). */
+  loginLimit?: number;
+  /** Fastify's trustProxy: whose X-Forwarded-For to believe for the client's address. */
+  trustProxy?: FastifyServerOptions['trustProxy'];
 }
+
+export const DEFAULT_LOGIN_LIMIT = 10;
 
 export async function buildApp(c: Container, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    trustProxy: options.trustProxy ?? false,
   });
   // Actions such as POST /changes/CHG-1/submit carry no body; clients that still send a JSON content type
   // with an empty body get the same result as those that send none.
@@ -42,6 +51,9 @@ export async function buildApp(c: Container, options: AppOptions = {}): Promise<
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  // Only where a route asks for it (sign-in); counters in memory.
+  await app.register(rateLimit, { global: false });
+  const limits = loginLimits(app, options.loginLimit ?? DEFAULT_LOGIN_LIMIT);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -88,7 +100,7 @@ export async function buildApp(c: Container, options: AppOptions = {}): Promise<
       api.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>
         app.swagger(),
       );
-      identityRoutes(api, c);
+      identityRoutes(api, c, limits);
       servicesRoutes(api, c);
       changesRoutes(api, c);
       policyRoutes(api, c);

@@ -78,6 +78,8 @@ export async function startServer(
   const app = await buildApp(container, {
     logger: options.log === false ? false : { level: config.logLevel },
     bodyLimit: config.bodyLimit,
+    loginLimit: config.loginLimit,
+    trustProxy: config.trustProxy,
   });
   const dispatcher = new OutboxDispatcher(store, [
     async (event) =>

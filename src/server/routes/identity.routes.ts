@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ErrorBody } from '../../contracts/errors.ts';
+import { AppError, ErrorBody } from '../../contracts/errors.ts';
 import {
   CreatedToken,
   CreateTokenBody,
@@ -19,10 +19,11 @@ import {
 import type { Container } from '../../container.ts';
 import { actor, bearer, requireScope } from '../auth.ts';
 import { mutate } from '../idempotency.ts';
+import type { LoginLimits } from '../login-limits.ts';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 
-export function identityRoutes(app: FastifyInstance, c: Container): void {
+export function identityRoutes(app: FastifyInstance, c: Container, limits: LoginLimits): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.post(
     '/auth/login',
@@ -32,10 +33,19 @@ export function identityRoutes(app: FastifyInstance, c: Container): void {
         tags: ['auth'],
         summary: 'Sign in with username and password; returns a session token',
         body: LoginBody,
-        response: { 200: LoginResponse, ...errors },
+        response: { 200: LoginResponse, ...errors, 429: ErrorBody },
       },
     },
-    async (req) => c.identity.login(req.body.username, req.body.password),
+    async (req, reply) => {
+      const { username, password } = req.body;
+      await limits.check(req, reply, username);
+      try {
+        return await c.identity.login(username, password);
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'unauthenticated') await limits.failed(req, username);
+        throw err;
+      }
+    },
   );
   r.post(
     '/auth/logout',
@@ -78,7 +88,7 @@ export function identityRoutes(app: FastifyInstance, c: Container): void {
     },
     async (req, reply) => {
       const a = requireScope(req, 'users:admin');
-      return mutate(c.store, req, reply, async () => ({
+      return mutate(c.deps, req, reply, async () => ({
         status: 201,
         body: await c.identity.createUser(a, req.body),
       }));
@@ -111,7 +121,7 @@ export function identityRoutes(app: FastifyInstance, c: Container): void {
     },
     async (req, reply) => {
       const a = actor(req);
-      return mutate(c.store, req, reply, async () => ({
+      return mutate(c.deps, req, reply, async () => ({
         status: 200,
         body: await c.identity.updateUser(a, req.params.username, req.body),
       }));
@@ -144,7 +154,7 @@ export function identityRoutes(app: FastifyInstance, c: Container): void {
     },
     async (req, reply) => {
       const a = actor(req);
-      return mutate(c.store, req, reply, async () => ({
+      return mutate(c.deps, req, reply, async () => ({
         status: 201,
         body: await c.identity.createToken(a, req.body),
       }));
@@ -162,7 +172,7 @@ export function identityRoutes(app: FastifyInstance, c: Container): void {
     },
     async (req, reply) => {
       const a = actor(req);
-      return mutate(c.store, req, reply, async () => ({
+      return mutate(c.deps, req, reply, async () => ({
         status: 200,
         body: await c.identity.revokeToken(a, req.params.id),
       }));
