@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import canonicalize from 'canonicalize';
 import { AppError } from '../contracts/errors.ts';
-import type { Store } from '../store/database.ts';
+import { iso, type Deps } from '../modules/deps.ts';
 import { insertRows, Prepared } from '../store/prepared.ts';
 import { actor } from './auth.ts';
 
@@ -25,11 +25,12 @@ function requestHash(req: FastifyRequest): string {
 }
 
 export async function mutate(
-  store: Store,
+  deps: Pick<Deps, 'store' | 'now'>,
   req: FastifyRequest,
   reply: FastifyReply,
   run: () => Promise<Outcome>,
 ): Promise<FastifyReply> {
+  const { store } = deps;
   const header = req.headers['idempotency-key'];
   if (header === undefined) {
     const outcome = await store.write(run);
@@ -63,7 +64,7 @@ export async function mutate(
         request_hash: hash,
         status_code: result.status,
         response: JSON.stringify(result.body),
-        created_at: new Date().toISOString(),
+        created_at: iso(deps.now()),
       },
     ]);
     return { outcome: result, replayed: false };

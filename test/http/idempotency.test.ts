@@ -52,6 +52,21 @@ for (const engine of engines()) {
       );
     });
 
+    it('stamps the record with the application clock', async () => {
+      const before = t.clock.now;
+      t.clock.now = new Date('2026-11-26T08:30:00.000Z');
+      const body = { title: 'Stamped', ...LOW };
+      ok(await t.req('alice', 'POST', '/api/v1/changes', body, key('stamped-1')), 201);
+      t.clock.now = before;
+      const row = await t.c.store.db
+        .selectFrom('idempotency_keys')
+        .select('created_at')
+        .where('actor', '=', 'alice')
+        .where('key', '=', 'stamped-1')
+        .executeTakeFirstOrThrow();
+      assert.equal(row.created_at, '2026-11-26T08:30:00.000Z');
+    });
+
     it('refuses the same key with a different body or path', async () => {
       const first = await t.req(
         'alice',

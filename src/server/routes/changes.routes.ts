@@ -48,7 +48,7 @@ export function changesRoutes(app: FastifyInstance, c: Container): void {
     },
     async (req, reply) => {
       const a = requireScope(req, 'changes:write');
-      return mutate(c.store, req, reply, async () =>
+      return mutate(c.deps, req, reply, async () =>
         presentChange(await c.changes.create(a, req.body), await c.policies.forDisplay(), now(), 201),
       );
     },
@@ -122,7 +122,7 @@ export function changesRoutes(app: FastifyInstance, c: Container): void {
   type Cmd = Parameters<Container['changes']['command']>[2];
   const command = async (req: FastifyRequest, reply: Parameters<typeof mutate>[2], id: string, cmd: Cmd) => {
     const a = requireScope(req, 'changes:write');
-    return mutate(c.store, req, reply, async () =>
+    return mutate(c.deps, req, reply, async () =>
       presentChange(await c.changes.command(a, id, cmd), await c.policies.forDisplay(), now()),
     );
   };

@@ -90,7 +90,7 @@ export function policyRoutes(app: FastifyInstance, c: Container): void {
     async (req, reply) => {
       const a = requireScope(req, 'policy:write');
       const { policy, sha256 } = parseOrThrow(req.body.source);
-      return mutate(c.store, req, reply, async () => {
+      return mutate(c.deps, req, reply, async () => {
         const title = req.body.title ?? `Replace the policy with "${policy.name}" (${sha256.slice(0, 12)})`;
         const result = await c.changes.create(
           a,

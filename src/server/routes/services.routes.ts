@@ -29,7 +29,7 @@ export function servicesRoutes(app: FastifyInstance, c: Container): void {
     },
     async (req, reply) => {
       const a = requireScope(req, 'services:write');
-      return mutate(c.store, req, reply, async () => ({
+      return mutate(c.deps, req, reply, async () => ({
         status: 201,
         body: await c.services.register(a, req.body),
       }));
@@ -71,7 +71,7 @@ export function servicesRoutes(app: FastifyInstance, c: Container): void {
     },
     async (req, reply) => {
       const a = requireScope(req, 'services:write');
-      return mutate(c.store, req, reply, async () => ({
+      return mutate(c.deps, req, reply, async () => ({
         status: 200,
         body: await c.services.update(a, req.params.name, req.body),
       }));
