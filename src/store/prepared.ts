@@ -65,6 +65,12 @@ export class Prepared<P extends Record<string, unknown>, R> {
 type Row = Record<string, unknown>;
 const inserts = new Map<string, Prepared<Row, unknown>>();
 
+/** The columns a row sets: as in Kysely, an undefined value means the column is left out. */
+const columnsOf = (row: object) =>
+  Object.entries(row)
+    .filter(([, v]) => v !== undefined)
+    .map(([c]) => c);
+
 /**
  * Inserts rows that all have the same columns, with one prepared statement per table, column list and
  * row count (events come one to a few at a time, so there are few of them).
@@ -76,7 +82,10 @@ export async function insertRows<T extends keyof DB>(
 ): Promise<void> {
   const first = rows[0];
   if (first === undefined) return;
-  const columns = Object.keys(first);
+  const columns = columnsOf(first);
+  for (const row of rows)
+    if (columnsOf(row).join() !== columns.join())
+      throw new Error(`insertRows(${table}): every row must set the same columns`);
   const key = `${table}(${columns.join(',')})×${rows.length}`;
   let query = inserts.get(key);
   if (!query) {
@@ -114,7 +123,7 @@ export async function updateRow<T extends keyof DB>(
   key: unknown,
   values: Updateable<DB[T]>,
 ): Promise<void> {
-  const columns = Object.keys(values);
+  const columns = columnsOf(values);
   if (columns.length === 0) return;
   const cacheKey = `${table}[${keyColumn}](${columns.join(',')})`;
   let query = updates.get(cacheKey);

@@ -73,6 +73,30 @@ for (const engine of engines()) {
       ]);
     });
 
+    it('leaves out columns whose value is undefined, as Kysely does, on both engines', async () => {
+      await s.store.write(() =>
+        insertRows(s.store, 'api_tokens', [{ ...tokenRow('t5', 'dee'), revoked_at: undefined }]),
+      );
+      await s.store.write(() =>
+        updateRow(s.store, 'api_tokens', 'id', 't5', { name: 'renamed', expires_at: undefined }),
+      );
+      const row = await s.store.db
+        .selectFrom('api_tokens')
+        .select(['name', 'expires_at', 'revoked_at'])
+        .where('id', '=', 't5')
+        .executeTakeFirstOrThrow();
+      assert.deepEqual({ ...row }, { name: 'renamed', expires_at: null, revoked_at: null });
+      await assert.rejects(
+        s.store.write(() =>
+          insertRows(s.store, 'api_tokens', [
+            tokenRow('t6', 'dee'),
+            { ...tokenRow('t7', 'dee'), revoked_at: undefined },
+          ]),
+        ),
+        /every row must set the same columns/,
+      );
+    });
+
     it('runs in the open transaction: a rolled-back write leaves nothing', async () => {
       await assert.rejects(
         s.store.write(async () => {
