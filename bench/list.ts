@@ -44,6 +44,10 @@ export async function listBench(opts: { root: string; changes: number; repeat: n
       [`requester=${meta.requester}`]: `${base}?requester=${meta.requester}`,
       [`q=${meta.word}`]: `${base}?q=${meta.word}`,
       'q=<one change id>': `${base}?q=CHG-${Math.floor(meta.changes / 3)}`,
+      // Text in no change: without an index every row is read. And text in most changes.
+      'q=<text in no change>': `${base}?q=quarterly%20zebra%20audit`,
+      'q=the': `${base}?q=the`,
+      [`q=${meta.word}&risk=high`]: `${base}?q=${meta.word}&risk=high`,
       'from/to (30 days)': `${base}?${range}`,
       combined: `${base}?state=closed&risk=high&service=${meta.service}&${range}`,
     };

@@ -151,6 +151,12 @@ export interface LedgerMetaTable {
   value: string;
 }
 
+/** SQLite only: the FTS5 trigram index of `changes.search` (migration 0003), keyed by change number. */
+export interface ChangeSearchTable {
+  rowid: number;
+  search: string;
+}
+
 export interface DB {
   ledger_nodes: LedgerNodeTable;
   ledger_checkpoints: LedgerCheckpointTable;
@@ -167,6 +173,7 @@ export interface DB {
   api_tokens: ApiTokenTable;
   sessions: SessionTable;
   policies: PolicyTable;
+  change_search: ChangeSearchTable;
 }
 
 /** Projection tables: rebuilt from the ledger by `verify --rebuild`. The others hold secrets or operations. */

@@ -190,6 +190,26 @@ for (const engine of engines()) {
       // Unescaped, % and _ would match every change.
       assert.equal((await expectSet(`q=${encodeURIComponent('%')}`, (m) => text(m, '%'))).length, 1);
       assert.equal((await expectSet('q=_', (m) => text(m, '_'))).length, 1);
+      // Text shorter than the index's three characters, and text with the other filters.
+      await expectSet('q=mp', (m) => text(m, 'mp'));
+      const svc = model.find((m) => text(m, 'tls') && m.services.length > 0)!.services[0]!;
+      await expectSet(`q=tls&service=${svc}`, (m) => text(m, 'tls') && m.services.includes(svc));
+      const from = hoursLater(t0, 5).toISOString();
+      await expectSet(`q=routine&from=${from}`, (m) => text(m, 'routine') && m.createdAt >= from);
+    });
+
+    it('finds a change by its new text after an edit, and no longer by the old', async () => {
+      const m = model.find((x) => x.state === 'draft' && x.title.startsWith('Routine'))!;
+      ok(await t.req(m.requester, 'PATCH', `/api/v1/changes/${m.id}`, { title: 'Quokka migration' }));
+      const found = await list('q=quokka');
+      assert.deepEqual(
+        found.items.map((c) => c.id),
+        [m.id],
+      );
+      const old = await list(`q=${encodeURIComponent(m.title)}`);
+      assert.deepEqual(old.items, []);
+      ok(await t.req(m.requester, 'PATCH', `/api/v1/changes/${m.id}`, { title: m.title }));
+      assert.deepEqual((await list('q=quokka')).items, []);
     });
 
     it('lists the emergency changes whose record is overdue', async () => {
@@ -207,6 +227,13 @@ for (const engine of engines()) {
         ['', () => true],
         ['state=draft', (m: Model) => m.state === 'draft'],
         ['requester=alice', (m: Model) => m.requester === 'alice'],
+        // Text search walks its own index on SQLite; alone and with other filters it pages the same way.
+        ['q=routine', (m: Model) => m.title.startsWith('Routine')],
+        [
+          'q=routine&service=billing-db',
+          (m: Model) => m.title.startsWith('Routine') && m.services.includes('billing-db'),
+        ],
+        ['q=item&state=draft', (m: Model) => m.description.startsWith('Details') && m.state === 'draft'],
       ] as const) {
         const seen: string[] = [];
         let cursor: string | null = null;

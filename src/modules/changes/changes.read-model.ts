@@ -25,6 +25,18 @@ const docById = new Prepared((db, p: { id: string }) =>
   db.selectFrom('changes').select('doc').where('id', '=', p.id),
 );
 
+/**
+ * What a search box text asks for: a change id is a key lookup; other text matches as a case-insensitive
+ * substring of id, title and description. `pattern` is exact (the text's own % and _ escaped); the index
+ * takes `candidates`, the same text unescaped — a LIKE with ESCAPE cannot use it — which finds a superset.
+ */
+function textSearch(q: string): { number: number } | { pattern: string; candidates: string } {
+  const id = /^chg-([1-9][0-9]*)$/i.exec(q.trim());
+  if (id) return { number: Number(id[1]) };
+  const text = q.toLowerCase();
+  return { pattern: `%${text.replace(/[%_\\]/g, '\\$&')}%`, candidates: `%${text}%` };
+}
+
 export class ChangesReadModel {
   private readonly store: Store;
 
@@ -47,19 +59,15 @@ export class ChangesReadModel {
 
   /**
    * Newest first. Each filter is written so the planner can walk an index in change-number order and stop
-   * after one page: a service filter is driven from change_services, a date range becomes a number range
-   * (bounds looked up on the created_at index), and a change id typed into the search box is a key lookup.
+   * after one page: a service filter is driven from change_services, text from its index, a date range
+   * becomes a number range (bounds looked up on the created_at index), and a change id typed into the
+   * search box is a key lookup.
    */
   async list(query: ListChangesQuery, now: string): Promise<ChangeList> {
-    const order = sql.ref(query.service ? 'change_services.number' : 'changes.number');
-    let q = (
-      query.service
-        ? this.store.db
-            .selectFrom('change_services')
-            .innerJoin('changes', 'changes.number', 'change_services.number')
-            .where('change_services.service', '=', query.service)
-        : this.store.db.selectFrom('changes')
-    ) as SelectQueryBuilder<DB, 'changes' | 'change_services', object>;
+    const text = query.q ? textSearch(query.q) : null;
+    const source = this.source(query.service, text && 'pattern' in text ? text.candidates : null);
+    const order = source.order;
+    let q = source.q;
     if (query.state)
       q = q.where('changes.state', 'in', Array.isArray(query.state) ? query.state : [query.state]);
     if (query.type) q = q.where('changes.type', '=', query.type);
@@ -72,14 +80,8 @@ export class ChangesReadModel {
       if (query.from) q = q.where('changes.created_at', '>=', query.from);
       if (query.to) q = q.where('changes.created_at', '<', query.to);
     }
-    if (query.q) {
-      const id = /^chg-([1-9][0-9]*)$/i.exec(query.q.trim());
-      if (id) q = q.where(order, '=', Number(id[1]));
-      else {
-        const pattern = `%${query.q.toLowerCase().replace(/[%_\\]/g, '\\$&')}%`;
-        q = q.where(sql<boolean>`changes.search like ${pattern} escape '\\'`);
-      }
-    }
+    if (text && 'number' in text) q = q.where(order, '=', text.number);
+    else if (text) q = q.where(sql<boolean>`changes.search like ${text.pattern} escape '\\'`);
     if (query.overdue === 'true')
       q = q.where((eb) =>
         eb.or([
@@ -98,6 +100,38 @@ export class ChangesReadModel {
       items: page.map((r) => toSummary(JSON.parse(r.doc) as Change, now)),
       nextCursor: rows.length > query.limit ? encodeCursor(Number(page.at(-1)!.number)) : null,
     };
+  }
+
+  /**
+   * The rows a listing walks, newest first, and the number column it walks them by: the text index (SQLite;
+   * a rare text costs a few index reads, a common one stops after a page — PostgreSQL's planner picks its
+   * GIN index itself), the service's changes, or all changes.
+   */
+  private source(service: string | undefined, candidates: string | null) {
+    type Source = SelectQueryBuilder<DB, 'changes' | 'change_services' | 'change_search', object>;
+    const db = this.store.db;
+    if (candidates !== null && this.store.engine === 'sqlite') {
+      // CROSS JOIN fixes SQLite's join order: the index is walked first, the rest looked up by key.
+      let q = db
+        .selectFrom('change_search')
+        .where(sql<boolean>`change_search.search like ${candidates}`) as Source;
+      if (service)
+        q = q
+          .crossJoin('change_services')
+          .whereRef('change_services.number', '=', 'change_search.rowid')
+          .where('change_services.service', '=', service);
+      q = q.crossJoin('changes').whereRef('changes.number', '=', 'change_search.rowid');
+      return { q, order: sql.ref('change_search.rowid') };
+    }
+    if (service)
+      return {
+        q: db
+          .selectFrom('change_services')
+          .innerJoin('changes', 'changes.number', 'change_services.number')
+          .where('change_services.service', '=', service) as Source,
+        order: sql.ref('change_services.number'),
+      };
+    return { q: db.selectFrom('changes') as Source, order: sql.ref('changes.number') };
   }
 
   /** The change numbers created in [from, to): exact, since min/max are taken over the created_at index. */
