@@ -41,7 +41,7 @@ export class Prepared<P extends Record<string, unknown>, R> {
     const lost = [...used].filter((name) => !placed.has(name));
     if (lost.length > 0 || compiled.sql.includes(MARK))
       throw new Error(`prepared query uses ${lost.join(', ')} other than as a whole value: ${compiled.sql}`);
-    plan = { compiled: compiled, slots };
+    plan = { compiled, slots };
     this.plans.set(store.engine, plan);
     return plan;
   }
