@@ -22,6 +22,14 @@ import {
 const hotfix = () =>
   content({ services: ['web'], testEvidence: null, rollbackPlan: null, testPlan: '', implementer: 'ivan' });
 
+/** What the hot fix still owes once its test plan is written. */
+const REST_OF_RECORD = {
+  rollbackPlan: { method: 'Redeploy', expectedMinutes: 5, triggers: 'Errors', backupConfirmed: true },
+  testEvidence: { environment: 'staging', results: 'fixed' },
+};
+/** The whole record the hot fix owes. */
+const fullRecord = (c: Change) => cmd.edit(c, { testPlan: 'Replay.', ...REST_OF_RECORD });
+
 function submitted(): Change {
   const c = create({ type: 'emergency', content: hotfix() });
   return step(c, cmd.submit(c), cast.alice);
@@ -74,10 +82,7 @@ describe('emergency changes', () => {
       assert.deepEqual(eventTypes(attempt(c, partial, cast.ivan, at(30))), ['change.edited']);
       c = step(c, partial, cast.ivan, at(30));
       assert.equal(c.recordCompletedAt, null);
-      const rest = cmd.edit(c, {
-        rollbackPlan: { method: 'Redeploy', expectedMinutes: 5, triggers: 'Errors', backupConfirmed: true },
-        testEvidence: { environment: 'staging', results: 'fixed' },
-      });
+      const rest = cmd.edit(c, REST_OF_RECORD);
       assert.deepEqual(eventTypes(attempt(c, rest, cast.alice, at(40))), [
         'change.edited',
         'change.record_completed',
@@ -95,16 +100,7 @@ describe('emergency changes', () => {
 
   it('a record completed while awaiting authorization counts as complete', () => {
     let c = submitted();
-    c = step(
-      c,
-      cmd.edit(c, {
-        testPlan: 'Replay.',
-        rollbackPlan: { method: 'Redeploy', expectedMinutes: 5, triggers: 'Errors', backupConfirmed: true },
-        testEvidence: { environment: 'staging', results: 'fixed' },
-      }),
-      cast.alice,
-      at(2),
-    );
+    c = step(c, fullRecord(c), cast.alice, at(2));
     assert.equal(c.recordCompletedAt, at(2));
     c = step(c, cmd.approve(), cast.dora, at(3));
     c = step(c, cmd.start(), cast.ivan, at(10));
@@ -130,16 +126,7 @@ describe('emergency changes', () => {
     assert.match(d.ok ? '' : d.refusals.map((r) => r.message).join(' '), /testEvidence/);
     c = step(c, cmd.review(), cast.ivan, at(30));
     assert.deepEqual(codes(attempt(c, cmd.close(), cast.alice)), ['record_incomplete']);
-    c = step(
-      c,
-      cmd.edit(c, {
-        testPlan: 'Replay.',
-        rollbackPlan: { method: 'Redeploy', expectedMinutes: 5, triggers: 'Errors', backupConfirmed: true },
-        testEvidence: { environment: 'staging', results: 'fixed' },
-      }),
-      cast.alice,
-      at(40),
-    );
+    c = step(c, fullRecord(c), cast.alice, at(40));
     assert.equal(step(c, cmd.close(), cast.alice, at(50)).state, 'closed');
   });
 
