@@ -6,6 +6,7 @@ import type { DomainEvent, RecordedEvent } from '../domain/events.ts';
 import { canonicalJson } from '../ledger/canonical.ts';
 import { leafHash } from '../ledger/hash.ts';
 import type { Store } from './database.ts';
+import { signedField } from './ledger-fields.ts';
 import { LedgerTreeRepository } from './ledger-tree.repository.ts';
 import { AppError } from '../contracts/errors.ts';
 import { insertRows, Prepared } from './prepared.ts';
@@ -82,12 +83,12 @@ export class LedgerRepository {
     return recorded;
   }
 
-  /** Events about one subject in order, e.g. a change's history. */
+  /** Events about one subject in order, e.g. a change's history, by the subject the entry was signed with. */
   async bySubject(subject: string): Promise<RecordedEvent[]> {
     const rows = await this.store.db
       .selectFrom('ledger_entries')
       .select('canonical')
-      .where('subject', '=', subject)
+      .where(signedField(this.store.engine, 'subject'), '=', subject)
       .orderBy('seq')
       .execute();
     return rows.map((r) => JSON.parse(r.canonical) as RecordedEvent);

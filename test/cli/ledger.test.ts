@@ -95,4 +95,25 @@ describe('ledger and verify commands (sqlite)', () => {
       /DIFF {2}changes CHG-1\.title: live "Nothing to see here", ledger says "Partition the nightly reports"/,
     );
   });
+
+  it('verify --rebuild names entries deleted with the checkpoints that covered them, from ledger.state', async () => {
+    const signed = ok(await as(['ledger', 'checkpoint', '--now', '--json'])).json<{ size: number }>();
+    const env = { CHANGEPROOF_DATA: srv.dir };
+    const db = new DatabaseSync(join(srv.dir, 'changeproof.sqlite'));
+    const cut = signed.size - 2;
+    db.exec(`delete from ledger_entries where seq >= ${cut}; delete from ledger_checkpoints`);
+    db.close();
+    const r = await cli(['verify', '--rebuild', '--json'], env);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    const report = r.json<{ firstBadIndex: number; ledgerProblems: string[] }>();
+    assert.equal(report.firstBadIndex, cut);
+    assert.ok(
+      report.ledgerProblems.some((p) =>
+        p.startsWith(
+          `the ledger has ${cut} entries but ledger.state (the last checkpoint this server signed) signed ${signed.size}`,
+        ),
+      ),
+      report.ledgerProblems.join('\n'),
+    );
+  });
 });

@@ -63,8 +63,14 @@ for (const engine of engines()) {
         /refusing to sign: the first \d+ entries no longer match/,
       );
       const res = await t.req('admin', 'POST', '/api/v1/ledger/checkpoints');
-      assert.equal(res.statusCode, 500);
-      assert.match(res.json<{ error: { message: string } }>().error.message, /refusing to sign/);
+      // A clear refusal that says what to run, not a 500.
+      assert.equal(res.statusCode, 409, res.body);
+      const { error } = res.json<{ error: { code: string; message: string } }>();
+      assert.equal(error.code, 'conflict');
+      assert.match(
+        error.message,
+        /refusing to sign: .*the ledger was altered \(run `changeproof verify --rebuild`/,
+      );
     });
   });
 }

@@ -1,6 +1,7 @@
 // `changeproof verify`: offline checks that need no server — an export directory, a single tlog-proof file,
 // or (--rebuild) the projection tables of a data directory or database against its own ledger.
 import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { CliError, EXIT_REFUSED, EXIT_USAGE } from '../exit.ts';
 import { write } from '../output.ts';
@@ -63,13 +64,18 @@ async function verifyRebuild(o: VerifyOptions): Promise<void> {
   const { loadConfig } = await import('../../config.ts');
   const { openConfiguredStore } = await import('../../server/start.ts');
   const { rebuildAndCompare, formatRebuildReport } = await import('../../modules/ledger/rebuild.ts');
-  const store = openConfiguredStore(loadConfig());
+  const { fileSignedState } = await import('../../modules/ledger/signed-state.ts');
+  const config = loadConfig();
+  const store = openConfiguredStore(config);
   try {
     const show = !o.json && process.stderr.isTTY;
-    const report = await rebuildAndCompare(
-      store,
-      (n) => show && process.stderr.write(`\rreplayed ${n} entries`),
-    );
+    const report = await rebuildAndCompare(store, {
+      keys: o.key,
+      // What the server last signed, kept outside the database: it still shows entries deleted together
+      // with the checkpoints that covered them.
+      signedHead: fileSignedState(join(config.dataDir, 'ledger.state')).read(),
+      onProgress: (n) => show && process.stderr.write(`\rreplayed ${n} entries`),
+    });
     if (show) process.stderr.write('\n');
     write(o.json ? `${JSON.stringify(report, null, 2)}\n` : formatRebuildReport(report));
     if (!report.ok) process.exitCode = EXIT_REFUSED;
@@ -84,7 +90,12 @@ export function verifyCommand(program: Command): void {
     .description(
       'Verify offline: an export directory (`ledger export`), a .tlog-proof file (`ledger proof`), or with --rebuild the database against its ledger',
     )
-    .option('--key <vkey>', "the log's verifier key (repeatable; see `ledger key`)", collect, [])
+    .option(
+      '--key <vkey>',
+      "the log's verifier key (repeatable; see `ledger key`); with --rebuild, pins the key checkpoints must be signed with",
+      collect,
+      [],
+    )
     .option('--witness <vkey>', 'a witness verifier key whose cosignature counts (repeatable)', collect, [])
     .option('--quorum <n>', 'witness cosignatures required (default: all --witness keys)')
     .option(
@@ -92,12 +103,17 @@ export function verifyCommand(program: Command): void {
       'a signed checkpoint seen earlier: the log must extend it (fork and rollback check)',
     )
     .option('--entry <file>', 'with a .tlog-proof file: the entry it proves (default: the .json beside it)')
-    .option('--rebuild', 'replay the ledger of CHANGEPROOF_DATA / DATABASE_URL into fresh tables and compare')
+    .option(
+      '--rebuild',
+      'check the ledger of CHANGEPROOF_DATA / DATABASE_URL against its signed checkpoints, replay it into fresh tables and compare',
+    )
     .option('--json', 'machine output')
     .addHelpText(
       'after',
       `
 Exit codes: 0 verified, 1 a check failed (the report names the first failing entry and the kind), 2 usage.
+--rebuild names each ledger column that differs from the signed entry, entries deleted below the last
+signed checkpoint (or ledger.state), and entries rewritten after a checkpoint was signed.
 Examples:
   changeproof ledger export ./export && changeproof verify ./export --key "$(changeproof ledger key)"
   changeproof verify ./export --key KEY --previous checkpoint-from-last-quarter.txt

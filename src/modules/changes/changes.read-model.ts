@@ -7,6 +7,7 @@ import type { ChangeList, ListChangesQuery } from '../../contracts/changes.ts';
 import type { Change } from '../../domain/change.ts';
 import type { RecordedEvent } from '../../domain/events.ts';
 import type { Store } from '../../store/database.ts';
+import { signedField } from '../../store/ledger-fields.ts';
 import { Prepared } from '../../store/prepared.ts';
 import { toSummary } from './change-view.ts';
 
@@ -151,11 +152,12 @@ export class ChangesReadModel {
     return { low: Number(low.n), high: Number(high.n) };
   }
 
+  /** A change's history: the entries signed with it as their subject (the plain column can be edited). */
   async events(id: string): Promise<RecordedEvent[]> {
     const rows = await this.store.db
       .selectFrom('ledger_entries')
       .select('canonical')
-      .where('subject', '=', id)
+      .where(signedField(this.store.engine, 'subject'), '=', id)
       .orderBy('seq')
       .execute();
     return rows.map((r) => JSON.parse(r.canonical) as RecordedEvent);

@@ -112,7 +112,6 @@ export class CheckpointService {
       throw new Error('issue checkpoints outside other writes: they must see committed entries');
     const view = await this.deps.store.write(async () => {
       const size = await this.ledger.size();
-      const root = await this.ledger.tree.root(size);
       const latest = await this.latestRow();
       await this.assertExtends(
         latest ? { size: Number(latest.size), rootHash: latest.root_hash } : null,
@@ -121,6 +120,12 @@ export class CheckpointService {
       const head = this.state.read();
       if (head && head.origin === this.key.origin)
         await this.assertExtends(head, 'the last checkpoint this server signed');
+      const root = await this.ledger.tree.root(size).catch((err: unknown) => {
+        throw new AppError(
+          'conflict',
+          `refusing to sign: the tree nodes of the ${size} entries cannot be read (${(err as Error).message}); the ledger was altered (run \`changeproof verify --rebuild\`)`,
+        );
+      });
       const at = this.deps.now();
       const body = formatCheckpoint({
         origin: this.key.origin,
@@ -148,23 +153,35 @@ export class CheckpointService {
     return view;
   }
 
-  /** Refuses to go on unless the current tree contains `signed` as a prefix. */
+  /**
+   * Refuses to go on unless the current tree contains `signed` as a prefix. A tree that does not is a
+   * database that was rolled back or edited: the refusal is a 409 that says so and what to run, not a 500.
+   */
   private async assertExtends(
     signed: { size: number; rootHash: string } | null,
     what: string,
   ): Promise<void> {
     if (!signed) return;
     const size = await this.ledger.size();
+    const check = 'run `changeproof verify --rebuild` to find the entries';
     if (signed.size > size)
       throw new AppError(
-        'internal',
-        `refusing to sign: the ledger has ${size} entries but ${what} covers ${signed.size}; the database was rolled back`,
+        'conflict',
+        `refusing to sign: the ledger has ${size} entries but ${what} covers ${signed.size}; entries were deleted or the database was rolled back (${check})`,
       );
-    const root = (await this.ledger.tree.root(signed.size)).toString('base64');
+    let root: string;
+    try {
+      root = (await this.ledger.tree.root(signed.size)).toString('base64');
+    } catch (err) {
+      throw new AppError(
+        'conflict',
+        `refusing to sign: the tree nodes of the first ${signed.size} entries cannot be read (${(err as Error).message}); the ledger was altered (${check})`,
+      );
+    }
     if (root !== signed.rootHash)
       throw new AppError(
-        'internal',
-        `refusing to sign: the first ${signed.size} entries no longer match ${what}; the ledger was altered`,
+        'conflict',
+        `refusing to sign: the first ${signed.size} entries no longer match ${what}; the ledger was altered (${check})`,
       );
   }
 

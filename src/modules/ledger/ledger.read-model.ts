@@ -1,6 +1,8 @@
-// Reads of the ledger for auditors and tools: entries by range, inclusion and consistency proofs.
+// Reads of the ledger for auditors and tools: entries by range, inclusion and consistency proofs. Entries
+// are found by the subject and event id of their signed text, never by the editable columns beside it.
 import { AppError } from '../../contracts/errors.ts';
 import type { Store } from '../../store/database.ts';
+import { signedField } from '../../store/ledger-fields.ts';
 import { LedgerRepository } from '../../store/ledger.repository.ts';
 
 export class LedgerReadModel {
@@ -35,7 +37,7 @@ export class LedgerReadModel {
     const row = await this.store.db
       .selectFrom('ledger_entries')
       .select('seq')
-      .where('event_id', '=', eventId)
+      .where(signedField(this.store.engine, 'id'), '=', eventId)
       .executeTakeFirst();
     if (!row) throw new AppError('not_found', `no ledger entry for event ${eventId}`);
     return Number(row.seq);
@@ -46,7 +48,7 @@ export class LedgerReadModel {
     const rows = await this.store.db
       .selectFrom('ledger_entries')
       .select('seq')
-      .where('subject', '=', subject)
+      .where(signedField(this.store.engine, 'subject'), '=', subject)
       .orderBy('seq')
       .execute();
     return rows.map((r) => Number(r.seq));
