@@ -12,6 +12,8 @@ export const ERROR_CODES = [
   'refused',
   'idempotency_mismatch',
   'payload_too_large',
+  'uri_too_long',
+  'headers_too_large',
   'policy_invalid',
   'rate_limited',
   'internal',

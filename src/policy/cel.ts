@@ -1,8 +1,10 @@
 // The CEL environment risk rules run in. Variables are declared with their field types so a typo such as
 // `change.titel` or `s.internetFacng` is a load-time error instead of a rule that silently never matches.
-import { Environment, type ParseResult } from '@marcbachmann/cel-js';
+import { Environment, type ASTNode, type ParseResult } from '@marcbachmann/cel-js';
 import type { ChangeContent } from '../domain/change.ts';
 import type { Service } from '../domain/service.ts';
+import { BUDGET, checkBudget, contextOverBounds, LINEAR_MATCHES } from './cel-budget.ts';
+import { compileLinear, type LinearMatcher } from './regex.ts';
 import type { ChangeType } from './types.ts';
 
 const CHANGE_FIELDS = {
@@ -41,12 +43,55 @@ const SERVICE_FIELDS = {
 /** Names of the fields rules can read, for documentation and error messages. */
 export const CEL_FIELDS = { change: Object.keys(CHANGE_FIELDS), services: Object.keys(SERVICE_FIELDS) };
 
-const env = new Environment({ limits: { maxAstNodes: 2000, maxDepth: 50 } })
+/** Thrown inside a rule that runs out of its budget; risk.ts counts the rule as matched at `high`. */
+export class RuleCutOff extends Error {
+  constructor(why: string) {
+    super(`cut off: ${why}`);
+    this.name = 'RuleCutOff';
+  }
+}
+
+// The library's own `matches` backtracks (JavaScript's RegExp) and cannot be replaced under its name, so
+// compiled rules call this one instead (see useLinearMatches). Patterns are literals checked at load time.
+const matchers = new Map<string, LinearMatcher>();
+// The time by which the rule being evaluated must be done with `matches` (evaluation is synchronous).
+let matchDeadline = Infinity;
+
+function linearMatches(text: string, pattern: string): boolean {
+  if (performance.now() > matchDeadline)
+    throw new RuleCutOff(`matches ran for more than ${BUDGET.matchMillis} ms`);
+  let matcher = matchers.get(pattern);
+  if (!matcher) {
+    matcher = compileLinear(pattern);
+    matchers.set(pattern, matcher);
+  }
+  return matcher(text);
+}
+
+const env = new Environment({
+  limits: { maxAstNodes: 2000, maxDepth: 50, maxListElements: 100, maxMapEntries: 100, maxCallArguments: 8 },
+})
   .registerType('Change', { fields: CHANGE_FIELDS })
   .registerType('Service', { fields: SERVICE_FIELDS })
   .registerVariable('change', 'Change')
   .registerVariable('services', 'list<Service>')
-  .registerVariable('answers', 'map<string, bool>');
+  .registerVariable('answers', 'map<string, bool>')
+  .registerFunction(`string.${LINEAR_MATCHES}(string): bool`, linearMatches);
+
+/** Points every `text.matches(pattern)` of a parsed, not yet checked rule at the linear-time engine. */
+function useLinearMatches(ast: ASTNode): void {
+  const stack: unknown[] = [ast];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (Array.isArray(node)) stack.push(...(node as unknown[]));
+    else if (typeof node === 'object' && node !== null && 'op' in node && 'args' in node) {
+      const n = node as ASTNode;
+      // The AST's documented shape: an rcall's args are [method name, receiver, arguments].
+      if (n.op === 'rcall' && n.args[0] === 'matches') (n.args as unknown[])[0] = LINEAR_MATCHES;
+      stack.push(n.args);
+    }
+  }
+}
 
 export interface CelInput {
   type: ChangeType;
@@ -110,6 +155,8 @@ export type CompileResult =
       ok: false;
       message: string;
       /** 0-based offset into the expression, when CEL knows it. */ offset?: number;
+      /** The rule is valid CEL but over the evaluation budget. */
+      budget?: true;
     };
 
 interface CelError {
@@ -137,7 +184,27 @@ export function compileRule(source: string): CompileResult {
   if (checked.type !== 'bool' && checked.type !== 'dyn') {
     return { ok: false, message: `the expression must be true or false, but it returns ${checked.type}` };
   }
-  return { ok: true, evaluate: (context) => parsed(context) as unknown };
+  const over = checkBudget(parsed.ast);
+  if (over) return { ok: false, message: over.message, offset: over.offset, budget: true };
+  // A second parse of the same text, its `matches` calls pointed at the linear engine. The first one gave
+  // the type errors above in the rule's own words.
+  const runnable = env.parse(source);
+  useLinearMatches(runnable.ast);
+  const rechecked = runnable.check();
+  if (!rechecked.valid) return { ok: false, ...describe(rechecked.error) };
+  return {
+    ok: true,
+    evaluate: (context) => {
+      const over = contextOverBounds(context);
+      if (over) throw new RuleCutOff(`the change has more than the rule was checked for (${over})`);
+      matchDeadline = performance.now() + BUDGET.matchMillis;
+      try {
+        return runnable(context) as unknown;
+      } finally {
+        matchDeadline = Infinity;
+      }
+    },
+  };
 }
 
 /** The message of an evaluation error, without the source excerpt the library appends. */

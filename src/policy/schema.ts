@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { RISK_RATINGS, type Policy } from './types.ts';
 import { compileRule } from './cel.ts';
+import { LIST_BOUNDS } from './cel-budget.ts';
 
 const UNIT_MINUTES: Record<string, number> = { m: 1, h: 60, d: 24 * 60, w: 7 * 24 * 60 };
 const DURATION = /^(?:\d+[mhdw])+$/;
@@ -59,7 +60,7 @@ const celExpression = z
     ctx.issues.push({
       code: 'custom',
       input: ctx.value,
-      message: `invalid CEL: ${compiled.message}`,
+      message: compiled.budget ? compiled.message : `invalid CEL: ${compiled.message}`,
       params: compiled.offset === undefined ? {} : { celOffset: compiled.offset },
     });
   })
@@ -110,7 +111,10 @@ const baseSchema = z.strictObject({
   groups: z.array(z.strictObject({ id, description: z.string().default('') })).min(1),
   risk: z.strictObject({
     default: rating.default('low'),
-    questions: z.array(z.strictObject({ id: questionId, text })).default([]),
+    questions: z
+      .array(z.strictObject({ id: questionId, text }))
+      .max(LIST_BOUNDS.answers, `at most ${LIST_BOUNDS.answers} questions`)
+      .default([]),
     rules: z.array(z.strictObject({ id, when: celExpression, rating, reason: text })).default([]),
   }),
   requirements: z

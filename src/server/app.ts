@@ -14,13 +14,14 @@ import {
 import { z } from 'zod';
 import type { Container } from '../container.ts';
 import { registerAuth } from './auth.ts';
-import { registerErrorHandling } from './errors.ts';
+import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './errors.ts';
 import { loginLimits } from './login-limits.ts';
 import { changesRoutes } from './routes/changes.routes.ts';
 import { identityRoutes } from './routes/identity.routes.ts';
 import { policyRoutes } from './routes/policy.routes.ts';
 import { ledgerRoutes } from './routes/ledger.routes.ts';
 import { servicesRoutes } from './routes/services.routes.ts';
+import { refuseMalformedText } from './well-formed-text.ts';
 
 export const VERSION = '0.1.0';
 
@@ -40,6 +41,8 @@ export async function buildApp(c: Container, options: AppOptions = {}): Promise<
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     trustProxy: options.trustProxy ?? false,
+    frameworkErrors,
+    clientErrorHandler,
   });
   // Actions such as POST /changes/CHG-1/submit carry no body; clients that still send a JSON content type
   // with an empty body get the same result as those that send none.
@@ -51,6 +54,7 @@ export async function buildApp(c: Container, options: AppOptions = {}): Promise<
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  refuseMalformedText(app);
   // Only where a route asks for it (sign-in); counters in memory.
   await app.register(rateLimit, { global: false });
   const limits = loginLimits(app, options.loginLimit ?? DEFAULT_LOGIN_LIMIT);

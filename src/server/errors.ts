@@ -1,6 +1,8 @@
 // Maps every failure to `{ error: { code, message, details } }` with the right status, in one place.
 // Unknown errors become a 500 that names no internals; everything a client can fix gets a 4xx saying how.
-import type { FastifyError, FastifyInstance } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { AppError, type ErrorBody, type ErrorCode } from '../contracts/errors.ts';
 import type { Refusal } from '../domain/events.ts';
@@ -16,6 +18,8 @@ export const STATUS: Record<ErrorCode, number> = {
   refused: 422,
   idempotency_mismatch: 422,
   payload_too_large: 413,
+  uri_too_long: 414,
+  headers_too_large: 431,
   rate_limited: 429,
   internal: 500,
 };
@@ -53,6 +57,60 @@ export function errorBody(
   details: ErrorBody['error']['details'] = [],
 ): ErrorBody {
   return { error: { code, message, details } };
+}
+
+/**
+ * Errors Fastify meets while routing, before any handler or hook (Fastify's `frameworkErrors` option): a
+ * path parameter longer than the router reads, or percent-encoding that is not UTF-8.
+ */
+export function frameworkErrors(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH')
+    void reply
+      .code(STATUS.uri_too_long)
+      .send(errorBody('uri_too_long', 'the path is too long: a path segment has at most 100 characters'));
+  else if (err.code === 'FST_ERR_BAD_URL')
+    void reply
+      .code(400)
+      .send(
+        errorBody(
+          'validation_failed',
+          'the path is not valid: percent-encoded bytes must be UTF-8 (e.g. %C3%A9 for é)',
+        ),
+      );
+  else {
+    reply.log.error({ err }, 'routing error');
+    void reply
+      .code(500)
+      .send(errorBody('internal', 'an internal error occurred; the server log has the details'));
+  }
+}
+
+/**
+ * Requests Node's HTTP parser refuses before Fastify sees them (Fastify's `clientErrorHandler` option): a
+ * request line or headers over the size limit, malformed HTTP, a request that timed out. Answered on the
+ * raw socket, in the same error body as everything else.
+ */
+export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, body] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [
+          STATUS.headers_too_large,
+          errorBody(
+            'headers_too_large',
+            'the request line or headers are too long: shorten the URL (send long input in a body) or the headers',
+          ),
+        ]
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, errorBody('validation_failed', 'the request took too long to arrive; send it again')]
+        : [400, errorBody('validation_failed', 'the request is not valid HTTP/1.1')];
+  const text = JSON.stringify(body);
+  if (socket.writable)
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(text)}\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${text}`,
+    );
+  socket.destroy(err);
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {

@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { COMPLETE_RECORD } from '../support/app.ts';
 import { engines } from '../support/db.ts';
 import { cli, ROOT, startCliServer, type CliResult, type CliServer } from './support.ts';
+import { PROBE_LINE, policyWith } from '../../src/policy/budget.fixture.ts';
 
 const PEOPLE = [
   { name: 'alice', roles: 'requester', groups: [] },
@@ -277,6 +278,15 @@ describe('changeproof CLI', { concurrency: true }, () => {
       const r = await cli(['policy', 'check', broken]);
       assert.equal(r.code, 1);
       assert.match(r.stderr, new RegExp(`${broken}:4:\\d+: risk.default: "catastrophic" is not allowed`));
+      // A rule that could hang the server is refused before it is ever proposed.
+      const nested = join(dir, 'nested.policy.yaml');
+      writeFileSync(nested, policyWith('[1].exists(a, [2].exists(b, [3].exists(c, [4].exists(d, true))))'));
+      const n = await cli(['policy', 'check', nested]);
+      assert.equal(n.code, 1);
+      assert.match(
+        n.stderr,
+        new RegExp(`${nested}:${PROBE_LINE}:\\d+: risk.rules\\[1\\].when: comprehensions are nested`),
+      );
     });
 
     it('documents every command', async () => {
