@@ -27,6 +27,18 @@ const Env = z.object({
   CHANGEPROOF_WITNESSES: z.string().optional(),
   CHANGEPROOF_DEMO: z.enum(['0', '1', 'true', 'false']).default('0'),
   CHANGEPROOF_LOGIN_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
+  CHANGEPROOF_SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int('CHANGEPROOF_SESSION_IDLE_MINUTES is a whole number of minutes')
+    .min(1, 'CHANGEPROOF_SESSION_IDLE_MINUTES is at least 1')
+    .max(720, 'CHANGEPROOF_SESSION_IDLE_MINUTES is at most 720 (sessions end after 12 hours anyway)')
+    .default(30),
+  CHANGEPROOF_IDEMPOTENCY_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(24),
   CHANGEPROOF_TRUST_PROXY: z
     .string()
     .regex(
@@ -60,6 +72,10 @@ export interface Config {
   loginLimit: number;
   /** Which proxies' X-Forwarded-For to believe: none (false), all (true), or those at these addresses. */
   trustProxy: boolean | string[];
+  /** Minutes after which an unused session ends. */
+  sessionIdleMinutes: number;
+  /** Hours an Idempotency-Key and its answer are remembered. */
+  idempotencyHours: number;
 }
 
 function trustProxy(value: string | undefined): Config['trustProxy'] {
@@ -89,5 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo: e.CHANGEPROOF_DEMO === '1' || e.CHANGEPROOF_DEMO === 'true',
     loginLimit: e.CHANGEPROOF_LOGIN_LIMIT,
     trustProxy: trustProxy(e.CHANGEPROOF_TRUST_PROXY),
+    sessionIdleMinutes: e.CHANGEPROOF_SESSION_IDLE_MINUTES,
+    idempotencyHours: e.CHANGEPROOF_IDEMPOTENCY_HOURS,
   };
 }

@@ -1,5 +1,5 @@
 // The composition root: builds every repository and use-case once, from the store and the clock.
-import { IdentityService } from './modules/identity/identity.service.ts';
+import { IdentityService, type IdentitySettings } from './modules/identity/identity.service.ts';
 import { ChangesService } from './modules/changes/changes.service.ts';
 import { PolicyService } from './modules/policy/policy.service.ts';
 import { ServicesService } from './modules/services/services.service.ts';
@@ -33,6 +33,7 @@ export function createContainer(
   store: Store,
   ledger: LedgerSetup,
   now: () => Date = () => new Date(),
+  identity: IdentitySettings = {},
 ): Container {
   const deps: Deps = { store, recorder: new Recorder(store), now };
   const services = new ServicesService(deps);
@@ -40,7 +41,7 @@ export function createContainer(
   return {
     deps,
     store,
-    identity: new IdentityService(deps),
+    identity: new IdentityService(deps, identity),
     services,
     policies,
     changes: new ChangesService(deps, policies, services),

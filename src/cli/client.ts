@@ -151,6 +151,13 @@ export class ApiClient {
     this.request<Out<typeof Identity.LoginResponse>>('POST', '/auth/login', { body, auth: false });
   logout = () => this.post<null>('/auth/logout');
   me = () => this.get<UserView>('/auth/me');
+  changePassword = (body: In<typeof Identity.ChangePasswordBody>) =>
+    this.post<Out<typeof Identity.PasswordChanged>>('/auth/password', body);
+
+  sessions = {
+    list: () => this.get<Out<typeof Identity.SessionList>>('/auth/sessions'),
+    revoke: (id: string) => this.post<Out<typeof Identity.SessionView>>(`/auth/sessions/${enc(id)}/revoke`),
+  };
 
   services = {
     list: () => this.get<Out<typeof Services.ServiceList>>('/services'),

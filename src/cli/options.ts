@@ -72,6 +72,7 @@ export const SCOPES = keys<Scope>({
   'changes:approve': true,
   'services:read': true,
   'services:write': true,
+  'users:read': true,
   'users:admin': true,
   'policy:read': true,
   'policy:write': true,

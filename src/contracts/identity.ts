@@ -9,6 +9,7 @@ export const SCOPES = [
   'changes:approve',
   'services:read',
   'services:write',
+  'users:read',
   'users:admin',
   'policy:read',
   'policy:write',
@@ -36,6 +37,27 @@ export const UserView = z
 export type UserView = z.infer<typeof UserView>;
 export const LoginResponse = z.object({ token: z.string(), expiresAt: z.string(), user: UserView });
 
+const NewPassword = z.string().min(12, 'use a password of at least 12 characters').max(1024);
+export const ChangePasswordBody = z.strictObject({
+  currentPassword: z.string().min(1).max(1024),
+  newPassword: NewPassword,
+});
+export const PasswordChanged = UserView.extend({
+  endedSessions: z.number().int().describe('How many of your other sessions were ended'),
+});
+export const SessionView = z
+  .object({
+    id: z.string(),
+    username: z.string(),
+    createdAt: z.string(),
+    lastSeenAt: z.string(),
+    expiresAt: z.string().describe('When it ends at the latest; it ends sooner when left idle'),
+    current: z.boolean().describe('The session making this request'),
+  })
+  .meta({ id: 'Session' });
+export const SessionList = z.object({ items: z.array(SessionView) });
+export const SessionIdParam = z.object({ id: z.string().max(64) });
+
 export const CreateUserBody = z.strictObject({
   username: Name,
   displayName: z.string().min(1).max(200).optional(),
@@ -43,12 +65,7 @@ export const CreateUserBody = z.strictObject({
   kind: z.enum(['human', 'bot']).default('human'),
   roles: z.array(RoleEnum).min(1, 'give the user at least one role').max(10),
   groups: z.array(Name).max(20).default([]),
-  password: z
-    .string()
-    .min(12, 'use a password of at least 12 characters')
-    .max(1024)
-    .optional()
-    .describe('Omit for bots, which use API tokens only'),
+  password: NewPassword.optional().describe('Omit for bots, which use API tokens only'),
 });
 export const UpdateUserBody = z
   .strictObject({
@@ -57,7 +74,13 @@ export const UpdateUserBody = z
     roles: z.array(RoleEnum).min(1).max(10).optional(),
     groups: z.array(Name).max(20).optional(),
     active: z.boolean().optional(),
-    password: z.string().min(12, 'use a password of at least 12 characters').max(1024).optional(),
+    // Nobody sets a password through a profile: that would let an admin sign in as someone else.
+    password: z
+      .never({
+        error:
+          'a password is changed by its owner, signed in, with the current one: POST /api/v1/auth/password (changeproof password)',
+      })
+      .optional(),
   })
   .refine((b) => Object.keys(b).length > 0, { message: 'send at least one field to change' });
 export const UserList = z.object({ items: z.array(UserView) });
@@ -66,7 +89,7 @@ export const UsernameParam = z.object({ username: Name });
 export const CreateTokenBody = z.strictObject({
   name: z.string().min(1).max(100),
   owner: Name.optional().describe(
-    'Admins may create tokens for other users (e.g. a CI bot); defaults to yourself',
+    'Yourself (the default); admins may also create tokens for bots, never for other people',
   ),
   scopes: z.array(ScopeEnum).min(1).max(SCOPES.length),
   expiresAt: Instant.nullable().default(null),

@@ -1,6 +1,5 @@
 // Builds the Fastify application: contracts as validators and serializers, the OpenAPI 3.1 document, the
 // rendered docs at /docs, authentication and the feature routes under /api/v1.
-import rateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import scalar from '@scalar/fastify-api-reference';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -14,8 +13,11 @@ import {
 import { z } from 'zod';
 import type { Container } from '../container.ts';
 import { registerAuth } from './auth.ts';
+import { trackRouteAccess } from './authorize.ts';
 import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './errors.ts';
+import { DEFAULT_IDEMPOTENCY_HOURS } from './idempotency.ts';
 import { loginLimits } from './login-limits.ts';
+import { registerSecurityHeaders } from './security-headers.ts';
 import { changesRoutes } from './routes/changes.routes.ts';
 import { identityRoutes } from './routes/identity.routes.ts';
 import { policyRoutes } from './routes/policy.routes.ts';
@@ -30,8 +32,10 @@ export interface AppOptions {
   bodyLimit?: number;
   /** Failed sign-ins allowed per account and address in 15 minutes (ten times as many per address). */
   loginLimit?: number;
-  /** Fastify's trustProxy: whose X-Forwarded-For to believe for the client's address. */
+  /** Fastify's trustProxy: whose X-Forwarded-For (and -Proto) to believe for the client's address. */
   trustProxy?: FastifyServerOptions['trustProxy'];
+  /** How long an Idempotency-Key is remembered, in hours. */
+  idempotencyHours?: number;
 }
 
 export const DEFAULT_LOGIN_LIMIT = 10;
@@ -55,9 +59,10 @@ export async function buildApp(c: Container, options: AppOptions = {}): Promise<
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
   refuseMalformedText(app);
-  // Only where a route asks for it (sign-in); counters in memory.
-  await app.register(rateLimit, { global: false });
-  const limits = loginLimits(app, options.loginLimit ?? DEFAULT_LOGIN_LIMIT);
+  trackRouteAccess(app);
+  registerSecurityHeaders(app);
+  app.decorate('idempotencyRetentionMs', (options.idempotencyHours ?? DEFAULT_IDEMPOTENCY_HOURS) * 3_600_000);
+  const limits = loginLimits(options.loginLimit ?? DEFAULT_LOGIN_LIMIT);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -82,7 +87,7 @@ export async function buildApp(c: Container, options: AppOptions = {}): Promise<
       r.get(
         '/health',
         {
-          config: { public: true },
+          config: { access: 'public' },
           schema: {
             tags: ['meta'],
             summary: 'Liveness and database reachability',
@@ -101,7 +106,7 @@ export async function buildApp(c: Container, options: AppOptions = {}): Promise<
           return { status: 'ok' as const, version: VERSION, database: c.store.engine };
         },
       );
-      api.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>
+      api.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
         app.swagger(),
       );
       identityRoutes(api, c, limits);

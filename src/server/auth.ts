@@ -1,12 +1,16 @@
-// Bearer authentication for every route except those marked public (health, login, the API description).
+// Bearer authentication for every route except the public ones (health, login, the API description), then
+// the route's declared access checked in one place (authorize.ts, modules/identity/access.ts).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../contracts/errors.ts';
 import type { Actor } from '../domain/actor.ts';
-import type { IdentityService } from '../modules/identity/identity.service.ts';
+import { routeRefusal, type Credential } from '../modules/identity/access.ts';
+import type { Authenticated } from '../modules/identity/sessions.service.ts';
+import './authorize.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor | null;
+    credential: Credential | null;
   }
   interface FastifyContextConfig {
     public?: boolean;
@@ -20,23 +24,31 @@ export function bearer(req: FastifyRequest): string | null {
   return m?.[1] ?? null;
 }
 
-export function registerAuth(app: FastifyInstance, identity: Pick<IdentityService, 'authenticate'>): void {
+export function registerAuth(
+  app: FastifyInstance,
+  identity: { authenticate(secret: string): Promise<Authenticated | null> },
+): void {
   app.decorateRequest('actor', null);
+  app.decorateRequest('credential', null);
   app.addHook('onRequest', async (req) => {
-    if (req.routeOptions.config.public || !req.routeOptions.url) return;
+    const config = req.routeOptions.config;
+    if (config.public || config.access === 'public' || !req.routeOptions.url) return;
     const secret = bearer(req);
     if (!secret)
       throw new AppError(
         'unauthenticated',
         'sign in first: send Authorization: Bearer <token> (POST /api/v1/auth/login gives one)',
       );
-    const actor = await identity.authenticate(secret);
-    if (!actor)
+    const found = await identity.authenticate(secret);
+    if (!found)
       throw new AppError(
         'unauthenticated',
-        'the token is unknown, expired or revoked, or the account is disabled',
+        'the token is unknown, expired or revoked, the session ended, or the account is disabled',
       );
-    req.actor = actor;
+    const refusal = routeRefusal(config.access, found.credential, found.actor);
+    if (refusal) throw new AppError('forbidden', refusal);
+    req.actor = found.actor;
+    req.credential = found.credential;
   });
 }
 
@@ -45,7 +57,15 @@ export function actor(req: FastifyRequest): Actor {
   return req.actor;
 }
 
-/** Sessions carry all of their user's rights; tokens only the scopes they were given. */
+export function credential(req: FastifyRequest): Credential {
+  if (!req.credential) throw new AppError('unauthenticated', 'sign in first');
+  return req.credential;
+}
+
+/**
+ * Sessions carry all of their user's rights; tokens only the scopes they were given. Routes declare their
+ * scope in `config.access`, which the hook above enforces; this remains for checks inside a route.
+ */
 export function requireScope(req: FastifyRequest, scope: string): Actor {
   const a = actor(req);
   if (a.scopes !== null && !a.scopes.includes(scope))

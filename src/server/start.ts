@@ -56,7 +56,9 @@ export function openContainer(config: Config, now?: () => Date): Container {
   const store = openConfiguredStore(config);
   const { key } = loadOrCreateLedgerKey(config.ledgerKeyFile, config.logOrigin);
   const state = fileSignedState(join(config.dataDir, 'ledger.state'));
-  return createContainer(store, { key, state, witnesses: config.witnesses }, now);
+  return createContainer(store, { key, state, witnesses: config.witnesses }, now, {
+    sessionIdleMinutes: config.sessionIdleMinutes,
+  });
 }
 
 export interface RunningServer {
@@ -80,6 +82,7 @@ export async function startServer(
     bodyLimit: config.bodyLimit,
     loginLimit: config.loginLimit,
     trustProxy: config.trustProxy,
+    idempotencyHours: config.idempotencyHours,
   });
   const dispatcher = new OutboxDispatcher(store, [
     async (event) =>

@@ -4,12 +4,14 @@ import { Migrator, type Kysely, type Migration, type MigrationResultSet } from '
 import * as m0001 from './migrations/0001_initial.ts';
 import * as m0002 from './migrations/0002_ledger_tree.ts';
 import * as m0003 from './migrations/0003_change_search.ts';
+import * as m0005 from './migrations/0005_sessions.ts';
 import * as m0006 from './migrations/0006_ledger_signed_fields.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_ledger_tree': m0002,
   '0003_change_search': m0003,
+  '0005_sessions': m0005,
   '0006_ledger_signed_fields': m0006,
 };
 

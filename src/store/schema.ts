@@ -106,8 +106,11 @@ export interface ApiTokenTable {
 
 export interface SessionTable {
   id_hash: string;
+  /** Public id, for listing and revoking; the secret is found by its hash. */
+  id: string;
   username: string;
   created_at: string;
+  last_seen_at: string;
   expires_at: string;
 }
 

@@ -189,6 +189,66 @@ for (const engine of engines()) {
       );
     });
 
+    it('keeps no secret in idempotency records, and explains a retry of a token creation', async () => {
+      const body = { name: 'keyed token', scopes: ['changes:read'] };
+      const first = ok<{ id: string; token: string }>(
+        await t.req('alice', 'POST', '/api/v1/tokens', body, key('token-1')),
+        201,
+      );
+      const size = await ledgerSize(t);
+      const retry = await t.req('alice', 'POST', '/api/v1/tokens', body, key('token-1'));
+      const err = expectError(retry, 409, 'conflict');
+      assert.equal(retry.headers['idempotent-replayed'], 'true');
+      assert.match(err.message, new RegExp(`${first.id}.*shown once`));
+      assert.equal(retry.body.includes(first.token), false);
+      assert.equal(await ledgerSize(t), size, 'the retry created no second token');
+      // A user created with a password and a password change leave no password behind either.
+      ok(
+        await t.req(
+          'admin',
+          'POST',
+          '/api/v1/users',
+          { username: 'keyed-secret', roles: ['viewer'], password: 'a-secret-password' },
+          key('user-secret'),
+        ),
+        201,
+      );
+      const rows = await t.c.store.db.selectFrom('idempotency_keys').selectAll().execute();
+      for (const row of rows) {
+        const stored = JSON.stringify(row);
+        assert.equal(stored.includes(first.token), false, 'a token secret at rest');
+        assert.equal(stored.includes(first.token.slice(4)), false, 'a token secret at rest');
+        assert.equal(stored.includes('a-secret-password'), false, 'a password at rest');
+      }
+    });
+
+    it('forgets idempotency records after the retention period', async () => {
+      const start = t.clock.now;
+      try {
+        const body = { title: 'Kept for a day', ...LOW };
+        const first = ok<{ id: string }>(
+          await t.req('bob', 'POST', '/api/v1/changes', body, key('expiring')),
+          201,
+        );
+        t.clock.now = new Date(start.getTime() + 23 * 3_600_000);
+        const replay = await t.req('bob', 'POST', '/api/v1/changes', body, key('expiring'));
+        assert.equal(replay.headers['idempotent-replayed'], 'true');
+        t.clock.now = new Date(start.getTime() + 25 * 3_600_000);
+        const fresh = await t.req('bob', 'POST', '/api/v1/changes', body, key('expiring'));
+        assert.equal(fresh.headers['idempotent-replayed'], undefined);
+        assert.notEqual(ok<{ id: string }>(fresh, 201).id, first.id);
+        // Expired records are pruned, not only ignored.
+        const old = await t.c.store.db
+          .selectFrom('idempotency_keys')
+          .select('key')
+          .where('created_at', '<', new Date(start.getTime() + 3_600_000).toISOString())
+          .execute();
+        assert.deepEqual(old, []);
+      } finally {
+        t.clock.now = start;
+      }
+    });
+
     it('replays POST /users and PATCH /users', async () => {
       const body = { username: 'keyed-user', roles: ['viewer'] };
       await twice(() => t.req('admin', 'POST', '/api/v1/users', body, key('user')), 201, 1);

@@ -83,10 +83,48 @@ describe('sign-in limits', () => {
   });
 });
 
+describe('sign-in limits under parallel guessing', () => {
+  it('evaluates no more guesses than the limit, however many arrive at once', async () => {
+    const t = await startTestApp();
+    const app = await buildApp(t.c, { loginLimit: 10 });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const address = app.server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      // 199 wrong guesses and the right password last, all sent at once over real connections.
+      const guesses = Array.from({ length: 200 }, (_, i) =>
+        i === 199 ? 'sam-password-123' : `wrong-guess-${i}`,
+      );
+      const statuses = await Promise.all(
+        guesses.map(async (password) => {
+          const res = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ username: 'sam', password }),
+          });
+          await res.arrayBuffer();
+          return res.status;
+        }),
+      );
+      const evaluated = statuses.filter((s) => s !== 429).length;
+      assert.ok(evaluated <= 10, `${evaluated} guesses were evaluated`);
+      assert.equal(statuses.filter((s) => s === 200).length, 0, 'the right password got through');
+      assert.equal(statuses[199], 429);
+    } finally {
+      await app.close();
+      await t.close();
+    }
+  });
+});
+
 describe('sign-in limit settings', () => {
   it('reads the limit and the trusted proxies, and says what is wrong with a bad value', () => {
     assert.equal(loadConfig({}).loginLimit, 10);
     assert.equal(loadConfig({}).trustProxy, false);
+    assert.equal(loadConfig({}).sessionIdleMinutes, 30);
+    assert.equal(loadConfig({ CHANGEPROOF_SESSION_IDLE_MINUTES: '5' }).sessionIdleMinutes, 5);
+    assert.equal(loadConfig({}).idempotencyHours, 24);
+    assert.throws(() => loadConfig({ CHANGEPROOF_SESSION_IDLE_MINUTES: '0' }), /SESSION_IDLE/);
     assert.equal(loadConfig({ CHANGEPROOF_LOGIN_LIMIT: '3' }).loginLimit, 3);
     assert.equal(loadConfig({ CHANGEPROOF_TRUST_PROXY: 'true' }).trustProxy, true);
     assert.deepEqual(loadConfig({ CHANGEPROOF_TRUST_PROXY: '10.0.0.1, 192.168.0.0/16' }).trustProxy, [

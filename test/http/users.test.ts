@@ -142,14 +142,29 @@ for (const engine of engines()) {
         JSON.stringify(created),
       );
       assert.match(created.message, /12 characters/);
-      const changed = expectError(
-        await t.req('alice', 'PATCH', '/api/v1/users/alice', { password: 'elevenchars' }),
-        400,
-        'validation_failed',
+      // A password is changed by its owner, in a signed-in session, with the current one.
+      const { token: session } = ok<{ token: string }>(
+        await t.req(null, 'POST', '/api/v1/auth/login', {
+          username: 'alice',
+          password: 'alice-password-123',
+        }),
       );
-      assert.ok(changed.details.some((d) => d.path === 'body.password'));
-      // Twelve is enough, and a user may change their own password.
-      ok(await t.req('alice', 'PATCH', '/api/v1/users/alice', { password: 'twelve-chars' }));
+      const change = (newPassword: string) =>
+        t.req(
+          null,
+          'POST',
+          '/api/v1/auth/password',
+          { currentPassword: 'alice-password-123', newPassword },
+          { authorization: `Bearer ${session}` },
+        );
+      const changed = expectError(await change('elevenchars'), 400, 'validation_failed');
+      assert.ok(
+        changed.details.some((d) => d.path === 'body.newPassword'),
+        JSON.stringify(changed),
+      );
+      assert.match(changed.message, /12 characters/);
+      // Twelve is enough.
+      ok(await change('twelve-chars'));
       ok(await t.req(null, 'POST', '/api/v1/auth/login', { username: 'alice', password: 'twelve-chars' }));
       expectError(
         await t.req(null, 'POST', '/api/v1/auth/login', {
@@ -158,6 +173,13 @@ for (const engine of engines()) {
         }),
         401,
       );
+      // Nobody sets a password through the profile, not even their own.
+      const viaProfile = expectError(
+        await t.req('alice', 'PATCH', '/api/v1/users/alice', { password: 'twelve-chars-again' }),
+        400,
+        'validation_failed',
+      );
+      assert.match(viaProfile.message, /auth\/password/);
     });
 
     it('rejects bad usernames and unknown roles', async () => {

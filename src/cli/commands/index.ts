@@ -4,6 +4,7 @@ import { changesCommands } from './changes.ts';
 import { loginCommands } from './login.ts';
 import { policyCommands } from './policy.ts';
 import { servicesCommands } from './services.ts';
+import { sessionsCommands } from './sessions.ts';
 import { tokensCommands } from './tokens.ts';
 import { usersCommands } from './users.ts';
 import { ledgerCommands } from './ledger.ts';
@@ -20,6 +21,7 @@ CHANGEPROOF_TOKEN (an API token, or a session from \`changeproof login\`). --jso
 Exit codes: 0 ok, 1 refused, denied or failed check, 2 usage or connection error.`,
   );
   loginCommands(program);
+  sessionsCommands(program);
   servicesCommands(program);
   changesCommands(program);
   usersCommands(program);

@@ -8,10 +8,15 @@ import { emit, write } from '../output.ts';
 
 /**
  * Asks for what was not given, on stderr (stdout stays clean for `eval "$(changeproof login)"`), without
- * echoing the password. Lines are read through one iterator so piped input (`printf 'u\np\n' |`) works too.
+ * echoing secrets. Lines are read through one iterator so piped input (`printf 'u\np\n' |`) works too.
  */
-async function credentials(given: { username?: string; password?: string }) {
-  if (given.username !== undefined && given.password !== undefined) return given;
+export async function askFor<K extends string>(
+  questions: { key: K; prompt: string; hidden: boolean; given: string | undefined }[],
+): Promise<Record<K, string>> {
+  const answers = {} as Record<K, string>;
+  const missing = questions.filter((q) => q.given === undefined);
+  for (const q of questions) if (q.given !== undefined) answers[q.key] = q.given;
+  if (missing.length === 0) return answers;
   let muted = false;
   const output = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -21,18 +26,17 @@ async function credentials(given: { username?: string; password?: string }) {
   });
   const rl = createInterface({ input: process.stdin, output, terminal: process.stdin.isTTY === true });
   const lines = rl[Symbol.asyncIterator]();
-  const ask = async (prompt: string, hidden: boolean) => {
-    process.stderr.write(prompt);
-    muted = hidden;
-    const line = await lines.next();
-    muted = false;
-    if (hidden) process.stderr.write('\n');
-    return line.done ? '' : String(line.value);
-  };
   try {
-    const username = given.username ?? (await ask('username: ', false)).trim();
-    const password = given.password ?? (await ask('password: ', true));
-    return { username, password };
+    for (const q of missing) {
+      process.stderr.write(q.prompt);
+      muted = q.hidden;
+      const line = await lines.next();
+      muted = false;
+      if (q.hidden) process.stderr.write('\n');
+      const value = line.done ? '' : String(line.value);
+      answers[q.key] = q.hidden ? value : value.trim();
+    }
+    return answers;
   } finally {
     rl.close();
   }
@@ -45,7 +49,10 @@ export function loginCommands(program: Command): void {
     .addHelpText('after', '\nExample:\n  eval "$(changeproof login --username alice)"')
     .action(async (o: { username?: string; password?: string }, cmd: Command) => {
       const c = ctx(cmd);
-      const { username, password } = await credentials(o);
+      const { username, password } = await askFor([
+        { key: 'username', prompt: 'username: ', hidden: false, given: o.username },
+        { key: 'password', prompt: 'password: ', hidden: true, given: o.password },
+      ]);
       if (!username || !password) throw new CliError('a username and a password are needed', EXIT_USAGE);
       const session = await c.client.login({ username, password });
       emit(c, session, (s) => {

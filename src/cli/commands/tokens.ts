@@ -37,7 +37,7 @@ Example:
     .requiredOption('--name <name>', 'what it is for, e.g. github-actions')
     .option('--scope <scope>', `scope (repeatable or comma-separated): ${SCOPES.join(', ')}`, many(SCOPES))
     .option('--all-scopes', 'every scope')
-    .option('--owner <username>', 'admins: create it for another user, e.g. a CI bot')
+    .option('--owner <username>', 'admins: create it for a bot account, e.g. ci (never for another person)')
     .option('--expires <time>', 'expiry, ISO 8601 with a zone (default: never)')
     .action(
       async (

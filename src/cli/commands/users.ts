@@ -32,7 +32,6 @@ const profile = (cmd: Command) =>
       'approver group, e.g. security, technical (repeatable or comma-separated)',
       many(),
     )
-    .option('--password <password>', 'password, at least 12 characters')
     .option('--display-name <name>', 'full name')
     .option('--email <address>', 'email address');
 
@@ -66,6 +65,10 @@ Example:
   });
 
   profile(clientCommand(users, 'add <username>', 'Create a user or bot'))
+    .option(
+      '--password <password>',
+      'first password, at least 12 characters (people change it with `changeproof password`)',
+    )
     .option('--bot', 'a bot account: signs in with API tokens only, approves nothing')
     .action(async (username: string, o: UserOpts, cmd: Command) => {
       const c = ctx(cmd);
@@ -84,16 +87,19 @@ Example:
     });
 
   profile(
-    clientCommand(users, 'update <username>', 'Change roles, groups, profile or password (only those given)'),
+    clientCommand(
+      users,
+      'update <username>',
+      'Change roles, groups or profile (only those given); people change their own password with `changeproof password`',
+    ),
   )
-    .option('--disable', 'disable the account (its sessions and tokens stop working)')
+    .option('--disable', 'disable the account (its sessions end; its tokens stop working while disabled)')
     .option('--enable', 'enable the account again')
     .action(async (username: string, o: UserOpts & { disable?: boolean; enable?: boolean }, cmd: Command) => {
       const c = ctx(cmd);
       const body = given({
         roles: o.role,
         groups: o.group,
-        password: o.password,
         displayName: o.displayName,
         email: o.email,
         active: o.disable ? false : o.enable ? true : undefined,

@@ -35,18 +35,19 @@ export function actorOf(user: UserView, scopes: string[] | null): Actor {
 const userByName = new Prepared((db, p: { username: string }) =>
   db.selectFrom('users').selectAll().where('username', '=', p.username),
 );
-const sessionOwner = new Prepared((db, p: { idHash: string; now: string }) =>
+const liveSession = new Prepared((db, p: { idHash: string; now: string; idleSince: string }) =>
   db
     .selectFrom('sessions')
-    .select('username')
+    .select(['id', 'username', 'last_seen_at', 'expires_at'])
     .where('id_hash', '=', p.idHash)
-    .where('expires_at', '>', p.now),
+    .where('expires_at', '>', p.now)
+    .where('last_seen_at', '>', p.idleSince),
 );
 const liveToken = new Prepared((db, p: { hash: string; now: string }) =>
   db
     .selectFrom('credentials')
     .innerJoin('api_tokens', 'api_tokens.id', 'credentials.subject')
-    .select(['api_tokens.id', 'api_tokens.owner', 'api_tokens.scopes'])
+    .select(['api_tokens.id', 'api_tokens.owner', 'api_tokens.scopes', 'api_tokens.expires_at'])
     .where('credentials.kind', '=', 'token')
     .where('credentials.secret_hash', '=', p.hash)
     .where('api_tokens.revoked_at', 'is', null)
@@ -118,19 +119,73 @@ export class IdentityRepository {
     return this.store.db.selectFrom('api_tokens').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  async createSession(idHash: string, username: string, at: string, expiresAt: string): Promise<void> {
+  async createSession(session: {
+    idHash: string;
+    id: string;
+    username: string;
+    at: string;
+    expiresAt: string;
+  }): Promise<void> {
     await this.store.db
       .insertInto('sessions')
-      .values({ id_hash: idHash, username, created_at: at, expires_at: expiresAt })
+      .values({
+        id_hash: session.idHash,
+        id: session.id,
+        username: session.username,
+        created_at: session.at,
+        last_seen_at: session.at,
+        expires_at: session.expiresAt,
+      })
       .execute();
   }
 
-  async sessionUser(idHash: string, now: string): Promise<string | null> {
-    const row = await sessionOwner.first(this.store, { idHash, now });
-    return row?.username ?? null;
+  /** The session with this secret hash, unless it expired or was left idle since `idleSince`. */
+  async liveSession(idHash: string, now: string, idleSince: string) {
+    return liveSession.first(this.store, { idHash, now, idleSince });
+  }
+
+  async touchSession(id: string, at: string): Promise<void> {
+    await this.store.db.updateTable('sessions').set({ last_seen_at: at }).where('id', '=', id).execute();
+  }
+
+  async sessions(username: string, now: string, idleSince: string) {
+    return this.store.db
+      .selectFrom('sessions')
+      .select(['id', 'username', 'created_at', 'last_seen_at', 'expires_at'])
+      .where('username', '=', username)
+      .where('expires_at', '>', now)
+      .where('last_seen_at', '>', idleSince)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
   }
 
   async deleteSession(idHash: string): Promise<void> {
     await this.store.db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+  }
+
+  /** Ends a user's sessions (all but `keepId`, if given); returns how many ended. */
+  async deleteSessions(username: string, keepId: string | null = null): Promise<number> {
+    let q = this.store.db.deleteFrom('sessions').where('username', '=', username);
+    if (keepId !== null) q = q.where('id', '!=', keepId);
+    const result = await q.executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  async deleteSessionById(username: string, id: string): Promise<boolean> {
+    const result = await this.store.db
+      .deleteFrom('sessions')
+      .where('username', '=', username)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  /** Removes sessions that can no longer be used. */
+  async pruneSessions(now: string, idleSince: string): Promise<void> {
+    await this.store.db
+      .deleteFrom('sessions')
+      .where((eb) => eb.or([eb('expires_at', '<=', now), eb('last_seen_at', '<=', idleSince)]))
+      .execute();
   }
 }

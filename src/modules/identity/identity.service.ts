@@ -13,19 +13,16 @@ import {
 import { SYSTEM_ACTOR, type Actor } from '../../domain/actor.ts';
 import type { IdentityEvent } from '../../domain/events.ts';
 import { iso, type Deps } from '../deps.ts';
-import { adminOnly, badCredentials, userNotFound } from './identity.errors.ts';
-import { actorOf, IdentityRepository } from './identity.repository.ts';
-import {
-  hashPassword,
-  newPassword,
-  newSecret,
-  secretHash,
-  SESSION_PREFIX,
-  TOKEN_PREFIX,
-  verifyPassword,
-} from './secrets.ts';
+import { isAdmin, maySeeUsers, tokenBoundsRefusal, tokenOwnerRefusal, type Credential } from './access.ts';
+import { adminOnly, userNotFound } from './identity.errors.ts';
+import { IdentityRepository } from './identity.repository.ts';
+import { hashPassword, newPassword, newSecret, secretHash, TOKEN_PREFIX } from './secrets.ts';
+import { SessionsService, type Authenticated } from './sessions.service.ts';
 
-const SESSION_HOURS = 12;
+export interface IdentitySettings {
+  /** Minutes after which an unused session ends. */
+  sessionIdleMinutes?: number;
+}
 
 export interface TokenInfo {
   id: string;
@@ -59,14 +56,16 @@ const tokenInfo = (r: TokenRow): TokenInfo => ({
 export class IdentityService {
   private readonly deps: Deps;
   readonly repo: IdentityRepository;
+  readonly sessions: SessionsService;
 
-  constructor(deps: Deps) {
+  constructor(deps: Deps, settings: IdentitySettings = {}) {
     this.deps = deps;
     this.repo = new IdentityRepository(deps.store);
+    this.sessions = new SessionsService(deps, this.repo, settings.sessionIdleMinutes);
   }
 
   private isAdmin(actor: Actor): boolean {
-    return actor.roles.includes('admin') && (actor.scopes === null || actor.scopes.includes('users:admin'));
+    return isAdmin(actor);
   }
 
   /** Creates the first admin with a one-time password and an admin API token, once; null if users exist. */
@@ -130,35 +129,28 @@ export class IdentityService {
     });
   }
 
+  /** Profile, roles, groups and whether the account is active (admin). Passwords change only by their owner. */
   async updateUser(actor: Actor, username: string, body: z.output<typeof UpdateUserBody>): Promise<UserView> {
-    const self = actor.id === username;
-    const { password, ...fields } = body;
-    if (!this.isAdmin(actor) && !(self && Object.keys(fields).length === 0))
-      throw adminOnly("change another user's profile or roles");
-    if (self && fields.active === false)
+    const { password: _never, ...fields } = body;
+    if (!this.isAdmin(actor)) throw adminOnly("change a user's profile, roles or groups");
+    if (actor.id === username && fields.active === false)
       throw new AppError('forbidden', 'you cannot disable your own account');
-    const passwordHash = password ? await hashPassword(password) : null;
     return this.deps.store.write(async () => {
       const user = await this.repo.user(username);
       if (!user) throw userNotFound(username);
-      if (password && user.kind === 'bot') throw new AppError('validation_failed', 'bots have no password');
       const at = iso(this.deps.now());
-      const subject = `user:${username}`;
-      const events: { subject: string; event: IdentityEvent }[] = [];
-      if (Object.keys(fields).length > 0)
-        events.push({ subject, event: { type: 'user.updated', data: { fields } } });
-      if (passwordHash) {
-        await this.repo.setSecret('password', username, passwordHash, at);
-        events.push({ subject, event: { type: 'user.password_set', data: {} } });
-      }
-      await this.deps.recorder.record(actor, at, events);
+      await this.deps.recorder.record(actor, at, [
+        { subject: `user:${username}`, event: { type: 'user.updated', data: { fields } } },
+      ]);
+      // Disabling ends the account's sessions, so enabling it again revives none of them. Its API tokens are
+      // refused while it is disabled and work again after (revoke them to end them).
+      if (fields.active === false) await this.repo.deleteSessions(username);
       return (await this.repo.user(username))!;
     });
   }
 
-  /** Admins, change managers and auditors see everyone (roles are evidence); others see themselves. */
   private canSeeUsers(actor: Actor): boolean {
-    return actor.roles.some((r) => r === 'admin' || r === 'change_manager' || r === 'auditor');
+    return maySeeUsers(actor);
   }
 
   async listUsers(actor: Actor): Promise<UserView[]> {
@@ -177,22 +169,24 @@ export class IdentityService {
   async createToken(
     actor: Actor,
     body: z.output<typeof CreateTokenBody>,
+    credential: Credential | null = null,
   ): Promise<TokenInfo & { token: string }> {
     const owner = body.owner ?? actor.id;
     if (owner !== actor.id && actor !== SYSTEM_ACTOR && !this.isAdmin(actor))
-      throw adminOnly('create tokens for other users');
-    // A token never carries more than the session or token that created it.
-    if (actor.scopes !== null) {
-      const beyond = body.scopes.filter((s) => !actor.scopes!.includes(s));
-      if (beyond.length > 0)
-        throw new AppError('forbidden', `your token cannot grant scopes it lacks: ${beyond.join(', ')}`);
-    }
+      throw new AppError(
+        'forbidden',
+        'tokens are created by their owner (admins may create tokens for bots)',
+      );
+    const beyond = tokenBoundsRefusal(actor, credential, body.scopes, body.expiresAt);
+    if (beyond) throw new AppError('forbidden', beyond);
     const now = this.deps.now();
     if (body.expiresAt !== null && body.expiresAt <= iso(now))
       throw new AppError('validation_failed', 'expiresAt is in the past');
     return this.deps.store.write(async () => {
       const user = await this.repo.user(owner);
       if (!user || !user.active) throw userNotFound(owner);
+      const refusal = tokenOwnerRefusal(actor, user);
+      if (refusal) throw new AppError('forbidden', refusal);
       const at = iso(now);
       const id = `tok_${randomBytes(8).toString('hex')}`;
       const token = newSecret(TOKEN_PREFIX);
@@ -228,38 +222,8 @@ export class IdentityService {
     });
   }
 
-  async login(
-    username: string,
-    password: string,
-  ): Promise<{ token: string; expiresAt: string; user: UserView }> {
-    const user = await this.repo.user(username);
-    const stored = user?.active && user.kind === 'human' ? await this.repo.passwordHash(username) : null;
-    if (!(await verifyPassword(stored, password)) || !user) throw badCredentials();
-    const now = this.deps.now();
-    const token = newSecret(SESSION_PREFIX);
-    const expiresAt = iso(new Date(now.getTime() + SESSION_HOURS * 3_600_000));
-    await this.repo.createSession(secretHash(token), username, iso(now), expiresAt);
-    return { token, expiresAt, user };
-  }
-
-  async logout(token: string): Promise<void> {
-    await this.repo.deleteSession(secretHash(token));
-  }
-
-  /** The actor behind a bearer secret, or null. Disabled users and revoked or expired tokens get nothing. */
-  async authenticate(secret: string): Promise<Actor | null> {
-    const now = iso(this.deps.now());
-    const hash = secretHash(secret);
-    if (secret.startsWith(SESSION_PREFIX)) {
-      const username = await this.repo.sessionUser(hash, now);
-      const user = username ? await this.repo.user(username) : null;
-      return user?.active ? actorOf(user, null) : null;
-    }
-    if (secret.startsWith(TOKEN_PREFIX)) {
-      const token = await this.repo.tokenBySecret(hash, now);
-      const user = token ? await this.repo.user(token.owner) : null;
-      return token && user?.active ? actorOf(user, JSON.parse(token.scopes) as string[]) : null;
-    }
-    return null;
+  /** The actor behind a bearer secret and how they proved it, or null. */
+  async authenticate(secret: string): Promise<Authenticated | null> {
+    return this.sessions.authenticate(secret);
   }
 }

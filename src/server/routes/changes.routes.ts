@@ -18,7 +18,7 @@ import {
 import { ChangeIdParam } from '../../contracts/common.ts';
 import { ErrorBody } from '../../contracts/errors.ts';
 import type { Container } from '../../container.ts';
-import { requireScope } from '../auth.ts';
+import { actor } from '../auth.ts';
 import { mutate } from '../idempotency.ts';
 import { presentChange } from '../present.ts';
 
@@ -39,6 +39,7 @@ export function changesRoutes(app: FastifyInstance, c: Container): void {
   r.post(
     '/changes',
     {
+      config: { access: 'changes:write' },
       schema: {
         tags,
         summary: 'Raise a change',
@@ -47,7 +48,7 @@ export function changesRoutes(app: FastifyInstance, c: Container): void {
       },
     },
     async (req, reply) => {
-      const a = requireScope(req, 'changes:write');
+      const a = actor(req);
       return mutate(c.deps, req, reply, async () =>
         presentChange(await c.changes.create(a, req.body), await c.policies.forDisplay(), now(), 201),
       );
@@ -57,6 +58,7 @@ export function changesRoutes(app: FastifyInstance, c: Container): void {
   r.get(
     '/changes',
     {
+      config: { access: 'changes:read' },
       schema: {
         tags,
         summary: 'List and filter changes, newest first',
@@ -65,7 +67,6 @@ export function changesRoutes(app: FastifyInstance, c: Container): void {
       },
     },
     async (req) => {
-      requireScope(req, 'changes:read');
       return c.changes.read.list(req.query, now().toISOString());
     },
   );
@@ -73,6 +74,7 @@ export function changesRoutes(app: FastifyInstance, c: Container): void {
   r.get(
     '/changes/:id',
     {
+      config: { access: 'changes:read' },
       schema: {
         tags,
         summary: 'Read one change',
@@ -81,7 +83,6 @@ export function changesRoutes(app: FastifyInstance, c: Container): void {
       },
     },
     async (req) => {
-      requireScope(req, 'changes:read');
       return presentChange(await c.changes.get(req.params.id), await c.policies.forDisplay(), now())
         .body as ChangeView;
     },
@@ -90,6 +91,7 @@ export function changesRoutes(app: FastifyInstance, c: Container): void {
   r.get(
     '/changes/:id/events',
     {
+      config: { access: 'changes:read' },
       schema: {
         tags,
         summary: "The change's full history from the ledger",
@@ -98,7 +100,6 @@ export function changesRoutes(app: FastifyInstance, c: Container): void {
       },
     },
     async (req) => {
-      requireScope(req, 'changes:read');
       return {
         items: (await c.changes.events(req.params.id)) as unknown as z.infer<typeof ChangeEvents>['items'],
       };
@@ -108,6 +109,7 @@ export function changesRoutes(app: FastifyInstance, c: Container): void {
   r.patch(
     '/changes/:id',
     {
+      config: { access: 'changes:write' },
       schema: {
         tags,
         summary: 'Edit a change; after approval this withdraws the approvals',
@@ -121,7 +123,7 @@ export function changesRoutes(app: FastifyInstance, c: Container): void {
 
   type Cmd = Parameters<Container['changes']['command']>[2];
   const command = async (req: FastifyRequest, reply: Parameters<typeof mutate>[2], id: string, cmd: Cmd) => {
-    const a = requireScope(req, 'changes:write');
+    const a = actor(req);
     return mutate(c.deps, req, reply, async () =>
       presentChange(await c.changes.command(a, id, cmd), await c.policies.forDisplay(), now()),
     );
@@ -137,6 +139,8 @@ export function changesRoutes(app: FastifyInstance, c: Container): void {
       `/changes/:id/${name}`,
       // Bodies of actions are optional: no body means the defaults (no comment, no group).
       {
+        // Approving also needs changes:approve, checked by the domain so that the refusal is recorded.
+        config: { access: 'changes:write' },
         schema: {
           tags,
           summary,

@@ -1,13 +1,18 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, ErrorBody } from '../../contracts/errors.ts';
 import {
+  ChangePasswordBody,
   CreatedToken,
   CreateTokenBody,
   CreateUserBody,
   LoginBody,
   LoginResponse,
+  PasswordChanged,
+  SessionIdParam,
+  SessionList,
+  SessionView,
   TokenIdParam,
   TokenList,
   TokenView,
@@ -17,18 +22,37 @@ import {
   UserView,
 } from '../../contracts/identity.ts';
 import type { Container } from '../../container.ts';
-import { actor, bearer, requireScope } from '../auth.ts';
+import { actor, bearer, credential } from '../auth.ts';
 import { mutate } from '../idempotency.ts';
 import type { LoginLimits } from '../login-limits.ts';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
+/** Sign-in attempts, counted before the password is checked and given back when it is right. */
+async function limited<T>(
+  limits: LoginLimits,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  username: string,
+  attempt: () => Promise<T>,
+) {
+  const release = limits.reserve(req, reply, username);
+  try {
+    const result = await attempt();
+    release();
+    return result;
+  } catch (err) {
+    // Only a wrong password keeps its count; a refusal for another reason says nothing about guessing.
+    if (!(err instanceof AppError && err.code === 'unauthenticated')) release();
+    throw err;
+  }
+}
 
 export function identityRoutes(app: FastifyInstance, c: Container, limits: LoginLimits): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.post(
     '/auth/login',
     {
-      config: { public: true },
+      config: { access: 'public', secret: ['token'] },
       schema: {
         tags: ['auth'],
         summary: 'Sign in with username and password; returns a session token',
@@ -38,34 +62,82 @@ export function identityRoutes(app: FastifyInstance, c: Container, limits: Login
     },
     async (req, reply) => {
       const { username, password } = req.body;
-      await limits.check(req, reply, username);
-      try {
-        return await c.identity.login(username, password);
-      } catch (err) {
-        if (err instanceof AppError && err.code === 'unauthenticated') await limits.failed(req, username);
-        throw err;
-      }
+      return limited(limits, req, reply, username, () => c.identity.sessions.login(username, password));
     },
   );
   r.post(
     '/auth/logout',
-    { schema: { tags: ['auth'], summary: 'End this session', response: { 204: z.null(), ...errors } } },
+    {
+      config: { access: 'session' },
+      schema: { tags: ['auth'], summary: 'End this session', response: { 204: z.null(), ...errors } },
+    },
     async (req, reply) => {
       actor(req);
-      await c.identity.logout(bearer(req) ?? '');
+      await c.identity.sessions.logout(bearer(req) ?? '');
       return reply.code(204).send(null);
     },
   );
   r.get(
     '/auth/me',
-    { schema: { tags: ['auth'], summary: 'Who you are', response: { 200: UserView, ...errors } } },
+    {
+      config: { access: 'any' },
+      schema: { tags: ['auth'], summary: 'Who you are', response: { 200: UserView, ...errors } },
+    },
     async (req) => c.identity.getUser(actor(req), actor(req).id),
+  );
+  r.post(
+    '/auth/password',
+    {
+      config: { access: 'session' },
+      schema: {
+        tags: ['auth'],
+        summary:
+          'Change your password: needs the current one and a signed-in session; ends your other sessions (API tokens stay valid)',
+        body: ChangePasswordBody,
+        response: { 200: PasswordChanged, ...errors, 429: ErrorBody },
+      },
+    },
+    async (req, reply) => {
+      const a = actor(req);
+      const current = credential(req);
+      // A stolen session must not become a way to guess the password: same limits as signing in. Not through
+      // mutate(): Argon2 must not run inside the serialised write transaction, and a retry is harmless.
+      return limited(limits, req, reply, a.id, () =>
+        c.identity.sessions.changePassword(a, current, req.body),
+      );
+    },
+  );
+  r.get(
+    '/auth/sessions',
+    {
+      config: { access: 'session' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Your signed-in sessions',
+        response: { 200: SessionList, ...errors },
+      },
+    },
+    async (req) => ({ items: await c.identity.sessions.list(actor(req), credential(req)) }),
+  );
+  r.post(
+    '/auth/sessions/:id/revoke',
+    {
+      config: { access: 'session' },
+      schema: {
+        tags: ['auth'],
+        summary: 'End one of your sessions',
+        params: SessionIdParam,
+        response: { 200: SessionView, ...errors },
+      },
+    },
+    async (req) => c.identity.sessions.revoke(actor(req), credential(req), req.params.id),
   );
 
   const users = ['users'];
   r.get(
     '/users',
     {
+      config: { access: 'users:read' },
       schema: {
         tags: users,
         summary: 'All users (admins, change managers, auditors)',
@@ -79,6 +151,7 @@ export function identityRoutes(app: FastifyInstance, c: Container, limits: Login
   r.post(
     '/users',
     {
+      config: { access: 'users:admin' },
       schema: {
         tags: users,
         summary: 'Create a user or bot (admin)',
@@ -87,7 +160,7 @@ export function identityRoutes(app: FastifyInstance, c: Container, limits: Login
       },
     },
     async (req, reply) => {
-      const a = requireScope(req, 'users:admin');
+      const a = actor(req);
       return mutate(c.deps, req, reply, async () => ({
         status: 201,
         body: await c.identity.createUser(a, req.body),
@@ -97,6 +170,7 @@ export function identityRoutes(app: FastifyInstance, c: Container, limits: Login
   r.get(
     '/users/:username',
     {
+      config: { access: 'users:read' },
       schema: {
         tags: users,
         summary: 'One user',
@@ -111,9 +185,10 @@ export function identityRoutes(app: FastifyInstance, c: Container, limits: Login
   r.patch(
     '/users/:username',
     {
+      config: { access: 'users:admin' },
       schema: {
         tags: users,
-        summary: 'Change roles, groups, profile or password',
+        summary: 'Change roles, groups, profile or whether the account is active (admin)',
         params: UsernameParam,
         body: UpdateUserBody,
         response: { 200: UserView, ...errors },
@@ -132,6 +207,7 @@ export function identityRoutes(app: FastifyInstance, c: Container, limits: Login
   r.get(
     '/tokens',
     {
+      config: { access: 'any' },
       schema: {
         tags: tokens,
         summary: 'Your API tokens (admins: all)',
@@ -145,27 +221,32 @@ export function identityRoutes(app: FastifyInstance, c: Container, limits: Login
   r.post(
     '/tokens',
     {
+      // Any credential: the new token carries no more scopes, and expires no later, than the one creating it.
+      config: { access: 'any', secret: ['token'] },
       schema: {
         tags: tokens,
-        summary: 'Create a scoped API token; the secret is shown once',
+        summary:
+          'Create a scoped API token for yourself (admins: also for bots); the secret is shown once, and a retry with the same Idempotency-Key gets 409',
         body: CreateTokenBody,
         response: { 201: CreatedToken, ...errors },
       },
     },
     async (req, reply) => {
       const a = actor(req);
+      const via = credential(req);
       return mutate(c.deps, req, reply, async () => ({
         status: 201,
-        body: await c.identity.createToken(a, req.body),
+        body: await c.identity.createToken(a, req.body, via),
       }));
     },
   );
   r.post(
     '/tokens/:id/revoke',
     {
+      config: { access: 'any' },
       schema: {
         tags: tokens,
-        summary: 'Revoke a token',
+        summary: 'Revoke a token (yours; admins: anyone’s)',
         params: TokenIdParam,
         response: { 200: TokenView, ...errors },
       },

@@ -12,7 +12,7 @@ import {
 import type { Container } from '../../container.ts';
 import { parseOrThrow } from '../../modules/policy/policy.service.ts';
 import { parsePolicy } from '../../policy/load.ts';
-import { requireScope } from '../auth.ts';
+import { actor } from '../auth.ts';
 import { mutate } from '../idempotency.ts';
 import { presentChange } from '../present.ts';
 
@@ -23,29 +23,32 @@ export function policyRoutes(app: FastifyInstance, c: Container): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get(
     '/policy',
-    { schema: { tags, summary: 'The active policy', response: { 200: PolicyVersionView, ...errors } } },
-    async (req) => {
-      requireScope(req, 'policy:read');
+    {
+      config: { access: 'policy:read' },
+      schema: { tags, summary: 'The active policy', response: { 200: PolicyVersionView, ...errors } },
+    },
+    async () => {
       return c.policies.version((await c.policies.active()).version);
     },
   );
   r.get(
     '/policy/versions',
     {
+      config: { access: 'policy:read' },
       schema: {
         tags,
         summary: 'Every policy version the server has run on',
         response: { 200: PolicyHistory, ...errors },
       },
     },
-    async (req) => {
-      requireScope(req, 'policy:read');
+    async () => {
       return { items: (await c.policies.history()).map(({ source: _source, ...rest }) => rest) };
     },
   );
   r.get(
     '/policy/versions/:version',
     {
+      config: { access: 'policy:read' },
       schema: {
         tags,
         summary: 'One policy version',
@@ -54,13 +57,13 @@ export function policyRoutes(app: FastifyInstance, c: Container): void {
       },
     },
     async (req) => {
-      requireScope(req, 'policy:read');
       return c.policies.version(req.params.version);
     },
   );
   r.post(
     '/policy/check',
     {
+      config: { access: 'policy:read' },
       schema: {
         tags,
         summary: 'Validate a policy file without proposing it',
@@ -69,7 +72,6 @@ export function policyRoutes(app: FastifyInstance, c: Container): void {
       },
     },
     async (req) => {
-      requireScope(req, 'policy:read');
       const parsed = parsePolicy(req.body.source);
       return parsed.ok
         ? { ok: true, sha256: parsed.sha256, errors: [] }
@@ -79,6 +81,7 @@ export function policyRoutes(app: FastifyInstance, c: Container): void {
   r.post(
     '/policy',
     {
+      config: { access: 'policy:write' },
       schema: {
         tags,
         summary:
@@ -88,7 +91,7 @@ export function policyRoutes(app: FastifyInstance, c: Container): void {
       },
     },
     async (req, reply) => {
-      const a = requireScope(req, 'policy:write');
+      const a = actor(req);
       const { policy, sha256 } = parseOrThrow(req.body.source);
       return mutate(c.deps, req, reply, async () => {
         const title = req.body.title ?? `Replace the policy with "${policy.name}" (${sha256.slice(0, 12)})`;

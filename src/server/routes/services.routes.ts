@@ -9,7 +9,7 @@ import {
   UpdateServiceBody,
 } from '../../contracts/services.ts';
 import type { Container } from '../../container.ts';
-import { requireScope } from '../auth.ts';
+import { actor } from '../auth.ts';
 import { mutate } from '../idempotency.ts';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
@@ -20,6 +20,7 @@ export function servicesRoutes(app: FastifyInstance, c: Container): void {
   r.post(
     '/services',
     {
+      config: { access: 'services:write' },
       schema: {
         tags,
         summary: 'Register a service',
@@ -28,7 +29,7 @@ export function servicesRoutes(app: FastifyInstance, c: Container): void {
       },
     },
     async (req, reply) => {
-      const a = requireScope(req, 'services:write');
+      const a = actor(req);
       return mutate(c.deps, req, reply, async () => ({
         status: 201,
         body: await c.services.register(a, req.body),
@@ -37,15 +38,18 @@ export function servicesRoutes(app: FastifyInstance, c: Container): void {
   );
   r.get(
     '/services',
-    { schema: { tags, summary: 'The service catalogue', response: { 200: ServiceList, ...errors } } },
-    async (req) => {
-      requireScope(req, 'services:read');
+    {
+      config: { access: 'services:read' },
+      schema: { tags, summary: 'The service catalogue', response: { 200: ServiceList, ...errors } },
+    },
+    async () => {
       return { items: await c.services.list() };
     },
   );
   r.get(
     '/services/:name',
     {
+      config: { access: 'services:read' },
       schema: {
         tags,
         summary: 'One service',
@@ -54,13 +58,13 @@ export function servicesRoutes(app: FastifyInstance, c: Container): void {
       },
     },
     async (req) => {
-      requireScope(req, 'services:read');
       return c.services.get(req.params.name);
     },
   );
   r.patch(
     '/services/:name',
     {
+      config: { access: 'services:write' },
       schema: {
         tags,
         summary: "Change a service's attributes",
@@ -70,7 +74,7 @@ export function servicesRoutes(app: FastifyInstance, c: Container): void {
       },
     },
     async (req, reply) => {
-      const a = requireScope(req, 'services:write');
+      const a = actor(req);
       return mutate(c.deps, req, reply, async () => ({
         status: 200,
         body: await c.services.update(a, req.params.name, req.body),

@@ -1,0 +1,94 @@
+// Security headers on every response: no MIME sniffing, no framing, a strict CSP for the API and one for the
+// docs page that allows exactly its own scripts, HSTS when the request came over HTTPS, and no caching of
+// responses that carry a secret.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import type { LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../../src/server/app.ts';
+import { startTestApp, type TestApp } from '../support/app.ts';
+import { ok } from '../support/http.ts';
+
+function hardened(res: LightMyRequestResponse, what: string): string {
+  assert.equal(res.headers['x-content-type-options'], 'nosniff', what);
+  assert.equal(res.headers['x-frame-options'], 'DENY', what);
+  const csp = String(res.headers['content-security-policy'] ?? '');
+  assert.match(csp, /frame-ancestors 'none'/, what);
+  return csp;
+}
+
+describe('security headers', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp();
+  });
+  after(() => t.close());
+
+  it('hardens API answers, errors and unknown routes alike', async () => {
+    for (const [res, what] of [
+      [await t.req(null, 'GET', '/api/v1/health'), 'health'],
+      [await t.req('alice', 'GET', '/api/v1/changes'), 'a list'],
+      [await t.req(null, 'GET', '/api/v1/changes'), 'a 401'],
+      [await t.req('alice', 'POST', '/api/v1/changes', { nope: 1 }), 'a 400'],
+      [await t.req(null, 'GET', '/api/v1/no-such-route'), 'a 404'],
+      [await t.req(null, 'GET', '/api/v1/openapi.json'), 'the API description'],
+    ] as const) {
+      const csp = hardened(res, what);
+      assert.match(csp, /default-src 'none'/, what);
+      assert.equal(res.headers['strict-transport-security'], undefined, `${what} over plain HTTP`);
+    }
+  });
+
+  it('gives the docs page a CSP that allows its own scripts and nothing from elsewhere', async () => {
+    const res = await t.req(null, 'GET', '/docs/');
+    assert.equal(res.statusCode, 200);
+    const csp = hardened(res, 'docs');
+    const scriptSrc = /script-src ([^;]+)/.exec(csp)?.[1] ?? '';
+    assert.match(scriptSrc, /'self'/);
+    assert.doesNotMatch(scriptSrc, /unsafe-inline|unsafe-eval|https?:/);
+    assert.match(csp, /connect-src 'self'/);
+    // Every inline script of the page is allowed by its hash; external scripts come from this server.
+    const inline = [...res.body.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map(
+      (m) => m[1]!,
+    );
+    assert.ok(inline.length > 0, 'the docs page has an inline script');
+    for (const code of inline) {
+      const hash = createHash('sha256').update(code).digest('base64');
+      assert.ok(scriptSrc.includes(`'sha256-${hash}'`), `inline script ${hash} is allowed`);
+    }
+    for (const m of res.body.matchAll(/<script[^>]*\bsrc="([^"]+)"/g))
+      assert.doesNotMatch(m[1]!, /^(https?:)?\/\//, 'scripts are served by this server');
+    const script = await t.req(null, 'GET', '/docs/js/scalar.js');
+    assert.equal(script.statusCode, 200);
+    assert.equal(script.headers['x-content-type-options'], 'nosniff');
+  });
+
+  it('sends HSTS when the request came over HTTPS through a trusted proxy, and not otherwise', async () => {
+    const app = await buildApp(t.c, { trustProxy: ['10.0.0.9'] });
+    try {
+      const get = (from: string) =>
+        app.inject({
+          method: 'GET',
+          url: '/api/v1/health',
+          remoteAddress: from,
+          headers: { 'x-forwarded-proto': 'https' },
+        });
+      assert.match(String((await get('10.0.0.9')).headers['strict-transport-security']), /max-age=\d{7,}/);
+      assert.equal((await get('10.0.0.8')).headers['strict-transport-security'], undefined);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('marks answers that carry a secret as not to be stored', async () => {
+    const login = await t.req(null, 'POST', '/api/v1/auth/login', {
+      username: 'alice',
+      password: 'alice-password-123',
+    });
+    ok(login);
+    assert.equal(login.headers['cache-control'], 'no-store');
+    const token = await t.req('alice', 'POST', '/api/v1/tokens', { name: 'ci', scopes: ['changes:read'] });
+    ok(token, 201);
+    assert.equal(token.headers['cache-control'], 'no-store');
+  });
+});
