@@ -2,7 +2,6 @@
 // rendered docs at /docs, authentication and the feature routes under /api/v1.
 import rateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
-import scalar from '@scalar/fastify-api-reference';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import {
   jsonSchemaTransform,
@@ -14,6 +13,7 @@ import {
 import { z } from 'zod';
 import type { Container } from '../container.ts';
 import { registerAuth } from './auth.ts';
+import { registerDocs } from './docs.ts';
 import { registerErrorHandling } from './errors.ts';
 import { loginLimits } from './login-limits.ts';
 import { changesRoutes } from './routes/changes.routes.ts';
@@ -109,11 +109,7 @@ export async function buildApp(c: Container, options: AppOptions = {}): Promise<
     { prefix: '/api/v1' },
   );
 
-  await app.register(scalar, {
-    routePrefix: '/docs',
-    configuration: { title: 'Changeproof API', url: '/api/v1/openapi.json' },
-    logLevel: 'silent',
-  });
+  await registerDocs(app);
   app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/docs'));
   await app.ready();
   return app;
