@@ -5,8 +5,9 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { z } from 'zod';
 import type { ChangeStateEnum, ChangeTypeEnum } from '../contracts/changes.ts';
 import type { RoleEnum, Scope } from '../contracts/identity.ts';
-import { ApiClient, DEFAULT_URL, type ChangeView, type ServiceView } from './client.ts';
+import { ApiClient, DEFAULT_URL, normaliseUrl, type ChangeView, type ServiceView } from './client.ts';
 import { CliError, EXIT_USAGE } from './exit.ts';
+import { loadSession } from './session-file.ts';
 
 // Exhaustive by construction: a Record over a contract's union stops type-checking when the contract changes,
 // and the CLI does not load zod at run time just for these lists.
@@ -150,6 +151,19 @@ export function readJsonObject(file: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+/** A password piped to standard input (`--password-stdin`), without its final line break. */
+export function passwordFromStdin(): string {
+  let text: string;
+  try {
+    text = readFileSync(0, 'utf8');
+  } catch (err) {
+    throw new CliError(`cannot read the password from standard input: ${(err as Error).message}`, EXIT_USAGE);
+  }
+  const password = text.replace(/\r?\n$/, '');
+  if (password === '') throw new CliError('--password-stdin: standard input was empty', EXIT_USAGE);
+  return password;
+}
+
 /** Drops undefined fields so that only what the user gave is sent. */
 export function given<T extends Record<string, unknown>>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
@@ -160,11 +174,15 @@ export interface Ctx {
   json: boolean;
 }
 
-/** The client for this invocation, from --url/--token or CHANGEPROOF_URL/CHANGEPROOF_TOKEN. */
+/**
+ * The client for this invocation: --url/CHANGEPROOF_URL, and --token/CHANGEPROOF_TOKEN or else the session
+ * `changeproof login` saved for that server.
+ */
 export function ctx(cmd: Command): Ctx {
   const o = cmd.opts<{ url?: string; token?: string; json?: boolean }>();
+  const url = normaliseUrl(o.url || DEFAULT_URL);
   return {
-    client: new ApiClient({ url: o.url || DEFAULT_URL, token: o.token || null }),
+    client: new ApiClient({ url, token: o.token || loadSession(url)?.token || null }),
     json: o.json === true,
   };
 }

@@ -153,7 +153,7 @@ function checkConsistency(m: number, n: number, bits: readonly number[], nodeBit
 }
 
 describe('transparency-dev/merkle conformance vectors', () => {
-  const base = new URL('../../../shared/vectors/transparency-dev-merkle/testdata/', import.meta.url);
+  const base = new URL('../../test/vectors/transparency-dev-merkle/testdata/', import.meta.url);
   const b64 = (text: string): Buffer => Buffer.from(text, 'base64');
   const nodes = (list: string[] | null): Buffer[] => (list ?? []).map(b64);
   interface Vector {

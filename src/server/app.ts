@@ -1,7 +1,6 @@
 // Builds the Fastify application: contracts as validators and serializers, the OpenAPI 3.1 document, the
 // rendered docs at /docs, authentication and the feature routes under /api/v1.
 import fastifySwagger from '@fastify/swagger';
-import scalar from '@scalar/fastify-api-reference';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import {
   jsonSchemaTransform,
@@ -14,6 +13,7 @@ import { z } from 'zod';
 import type { Container } from '../container.ts';
 import { registerAuth } from './auth.ts';
 import { trackRouteAccess } from './authorize.ts';
+import { registerDocs } from './docs.ts';
 import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './errors.ts';
 import { DEFAULT_IDEMPOTENCY_HOURS } from './idempotency.ts';
 import { loginLimits } from './login-limits.ts';
@@ -118,11 +118,7 @@ export async function buildApp(c: Container, options: AppOptions = {}): Promise<
     { prefix: '/api/v1' },
   );
 
-  await app.register(scalar, {
-    routePrefix: '/docs',
-    configuration: { title: 'Changeproof API', url: '/api/v1/openapi.json' },
-    logLevel: 'silent',
-  });
+  await registerDocs(app);
   app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/docs'));
   await app.ready();
   return app;

@@ -4,6 +4,7 @@
 import { Option, type Command } from 'commander';
 import { clientCommand, ctx, OUTCOMES, verificationCheck } from '../options.ts';
 import { changeBlock, emit } from '../output.ts';
+import { timeOption } from '../time.ts';
 
 type Body = (o: Record<string, unknown>) => unknown;
 
@@ -38,8 +39,16 @@ const ACTIONS: Action[] = [
     description: 'Schedule an approved change into a window',
     options: (cmd) =>
       cmd
-        .requiredOption('--start <time>', 'window start, ISO 8601 with a zone, e.g. 2026-12-01T22:00:00Z')
-        .requiredOption('--end <time>', 'window end (after the start)'),
+        .requiredOption(
+          '--start <time>',
+          'window start: now, +30m, +2h, +1d (from now) or ISO 8601 with a zone, e.g. 2026-12-01T22:00:00Z',
+          timeOption,
+        )
+        .requiredOption(
+          '--end <time>',
+          'window end, after the start (same forms; +1h is an hour from now)',
+          timeOption,
+        ),
     body: (o) => ({ window: { start: o.start, end: o.end } }),
   },
   { name: 'start', description: 'Start implementing (approved and scheduled, or an authorized emergency)' },

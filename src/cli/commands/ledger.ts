@@ -98,7 +98,7 @@ export function ledgerCommands(program: Command): void {
         { change: id, checkpointSize: cp.size, files: written },
         (r) =>
           `${r.files.map((f) => `${f.index}\t${f.type}\t${f.proof}`).join('\n')}\n` +
-          `verify one: changeproof verify ${r.files[0]?.proof ?? '<file>'} --key "$(changeproof ledger key)"\n`,
+          `verify them all: changeproof verify ${dir} --key "$(changeproof ledger key)"\n`,
       );
     });
 

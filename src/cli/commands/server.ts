@@ -15,7 +15,7 @@ function printAdmin(admin: { username: string; password: string; token: string }
   process.stdout.write(
     `${line}\nFirst admin created. These credentials are shown once: store them now.\n` +
       `  username: ${admin.username}\n  password: ${admin.password}\n  API token: ${admin.token}\n` +
-      `Use the token with the CLI: export CHANGEPROOF_TOKEN=${admin.token}\n${line}\n`,
+      `Sign in with the CLI: npx changeproof login ${admin.username}   (or export CHANGEPROOF_TOKEN=<the token>)\n${line}\n`,
   );
 }
 

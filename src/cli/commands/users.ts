@@ -1,7 +1,8 @@
 // `changeproof users …` (admins): accounts, roles and approver groups.
 import type { Command } from 'commander';
 import type { UserView } from '../client.ts';
-import { clientCommand, ctx, given, many, ROLES } from '../options.ts';
+import { CliError, EXIT_USAGE } from '../exit.ts';
+import { clientCommand, ctx, given, many, passwordFromStdin, ROLES } from '../options.ts';
 import { emit, table } from '../output.ts';
 
 interface UserOpts {
@@ -43,7 +44,7 @@ export function usersCommands(program: Command): void {
       'after',
       `
 Example:
-  changeproof users add sam --role approver --group security --password 'a long passphrase'
+  echo 'a long passphrase' | changeproof users add sam --role approver --group security --password-stdin
   changeproof users add ci --bot --role implementer   # bots use API tokens: changeproof tokens create`,
     );
 
@@ -70,14 +71,17 @@ Example:
       'first password, at least 12 characters (people change it with `changeproof password`)',
     )
     .option('--bot', 'a bot account: signs in with API tokens only, approves nothing')
-    .action(async (username: string, o: UserOpts, cmd: Command) => {
+    .option('--password-stdin', 'read the password from standard input')
+    .action(async (username: string, o: UserOpts & { passwordStdin?: boolean }, cmd: Command) => {
       const c = ctx(cmd);
+      if (o.passwordStdin && o.password !== undefined)
+        throw new CliError('give the password with --password or --password-stdin, not both', EXIT_USAGE);
       const body = {
         username,
         roles: o.role ?? [],
         ...given({
           groups: o.group,
-          password: o.password,
+          password: o.passwordStdin ? passwordFromStdin() : o.password,
           displayName: o.displayName,
           email: o.email,
           kind: o.bot ? ('bot' as const) : undefined,

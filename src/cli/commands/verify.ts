@@ -1,6 +1,6 @@
 // `changeproof verify`: offline checks that need no server — an export directory, a single tlog-proof file,
 // or (--rebuild) the projection tables of a data directory or database against its own ledger.
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { CliError, EXIT_REFUSED, EXIT_USAGE } from '../exit.ts';
@@ -42,6 +42,45 @@ async function verifyProofFile(file: string, o: VerifyOptions): Promise<void> {
     if (o.json) write(`${JSON.stringify(body, null, 2)}\n`);
     throw new CliError(`FAILED (${body.kind}): ${body.message}`, EXIT_REFUSED);
   }
+}
+
+/** Every .tlog-proof file of a `ledger proof` folder, each against the .json entry beside it. */
+async function verifyProofFolder(dir: string, files: string[], o: VerifyOptions): Promise<void> {
+  const { verifyTlogProof } = await import('../../ledger/tlog-proof.ts');
+  const opts = { witnesses: o.witness, ...(o.quorum !== undefined && { quorum: Number(o.quorum) }) };
+  const results = files.map((name) => {
+    const file = join(dir, name);
+    try {
+      const r = verifyTlogProof(
+        readFileSync(file, 'utf8'),
+        readFileSync(file.replace(/\.tlog-proof$/, '.json')),
+        o.key,
+        opts,
+      );
+      return { file, ok: true, index: r.index, size: r.checkpoint.size };
+    } catch (err) {
+      return {
+        file,
+        ok: false,
+        kind: (err as { code?: string }).code ?? 'error',
+        message: (err as Error).message,
+      };
+    }
+  });
+  const failed = results.filter((r) => !r.ok);
+  if (o.json) write(`${JSON.stringify({ ok: failed.length === 0, results }, null, 2)}\n`);
+  else
+    write(
+      results
+        .map((r) =>
+          r.ok
+            ? `OK: ${r.file} is entry ${r.index} of the signed log of ${r.size}`
+            : `FAILED (${r.kind}): ${r.file}: ${r.message}`,
+        )
+        .join('\n'),
+    );
+  if (failed.length > 0)
+    throw new CliError(`${failed.length} of ${results.length} proofs failed`, EXIT_REFUSED);
 }
 
 async function verifyDirectory(dir: string, o: VerifyOptions): Promise<void> {
@@ -88,7 +127,7 @@ export function verifyCommand(program: Command): void {
   program
     .command('verify [path]')
     .description(
-      'Verify offline: an export directory (`ledger export`), a .tlog-proof file (`ledger proof`), or with --rebuild the database against its ledger',
+      'Verify offline: an export directory (`ledger export`), a .tlog-proof file or a folder of them (`ledger proof`), or with --rebuild the database against its ledger',
     )
     .option(
       '--key <vkey>',
@@ -117,6 +156,7 @@ signed checkpoint (or ledger.state), and entries rewritten after a checkpoint wa
 Examples:
   changeproof ledger export ./export && changeproof verify ./export --key "$(changeproof ledger key)"
   changeproof verify ./export --key KEY --previous checkpoint-from-last-quarter.txt
+  changeproof ledger proof CHG-1 --out ./proofs && changeproof verify ./proofs/CHG-1 --key KEY
   changeproof verify --rebuild`,
     )
     .action(async (path: string | undefined, o: VerifyOptions) => {
@@ -134,6 +174,13 @@ Examples:
       } catch {
         throw new CliError(`${path} does not exist`, EXIT_USAGE);
       }
-      return isDir ? verifyDirectory(path, o) : verifyProofFile(path, o);
+      if (!isDir) return verifyProofFile(path, o);
+      const proofs = readdirSync(path)
+        .filter((f) => f.endsWith('.tlog-proof'))
+        .sort((a, b) => parseInt(a, 10) - parseInt(b, 10));
+      // An export has a checkpoint at its root; a `ledger proof` folder holds proof files only.
+      return !existsSync(join(path, 'checkpoint')) && proofs.length > 0
+        ? verifyProofFolder(path, proofs, o)
+        : verifyDirectory(path, o);
     });
 }
