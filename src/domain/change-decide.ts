@@ -103,10 +103,11 @@ function decideEdit(
     const refusals = standardRefusals(change.template, content.services, cmd.assessment, ctx.policy);
     if (refusals.length > 0) return { ok: false, refusals };
   }
-  // After an emergency's authorization the owed record may be completed; what was authorized may change
-  // only before implementation starts, and then the authorization is withdrawn like any approval.
-  const scope = isAuthorizedEmergency(change) ? authorizedScopeChanges(change, cmd.fields) : [];
-  if (scope.length > 0 && (change.state === 'implementing' || change.state === 'review'))
+  // An emergency being implemented under its authorization may complete its owed record, but what was
+  // authorized can no longer change. Before it starts, any edit withdraws the authorization (below).
+  const underWay = isAuthorizedEmergency(change) && ['implementing', 'review'].includes(change.state);
+  const scope = underWay ? authorizedScopeChanges(change, cmd.fields) : [];
+  if (scope.length > 0)
     return refuse(
       'authorized_scope',
       `${change.id} is ${change.state} under an authorization for its ${scope.join(', ')}; complete its record here and raise a new change for anything else`,
@@ -129,19 +130,15 @@ function decideEdit(
       },
     },
   ];
-  // Emergency changes completing their record after authorization keep that authorization; everything else
+  // Emergency changes completing their record while under way keep their authorization; everything else
   // goes back for approval, because what was approved is no longer what would ship.
-  const recordOnly = emergencyRecord && isAuthorizedEmergency(change) && scope.length === 0;
-  const withdraw = !recordOnly && change.type !== 'standard' && change.state !== 'draft';
+  const withdraw = !underWay && change.type !== 'standard' && change.state !== 'draft';
   const live = validApprovals(change).length;
   if (withdraw && (live > 0 || change.state === 'approved' || change.state === 'scheduled'))
     events.push({
       type: 'change.approvals_withdrawn',
       data: {
-        reason:
-          scope.length > 0
-            ? `edited by ${ctx.actor.id} after authorization: ${scope.join(', ')} changed`
-            : `edited by ${ctx.actor.id} after approval`,
+        reason: `edited by ${ctx.actor.id} after approval`,
         withdrawn: live,
         revisionHash: change.revisionHash,
       },

@@ -74,10 +74,33 @@ describe('emergency changes', () => {
     assert.deepEqual(codes(attempt(submitted(), cmd.start(), cast.ivan)), ['invalid_transition']);
   });
 
-  for (const state of ['approved', 'implementing', 'review'] as const) {
+  it('any edit before it starts withdraws the authorization, as for any approval', () => {
+    const c = authorized();
+    for (const fields of [{ testPlan: 'Replay.' }, { services: ['tool'] }, { implementer: 'bob' }]) {
+      const d = attempt(c, cmd.edit(c, fields), cast.alice, at(5));
+      assert.deepEqual(eventTypes(d).slice(0, 2), ['change.edited', 'change.approvals_withdrawn']);
+      const after = step(c, cmd.edit(c, fields), cast.alice, at(5));
+      assert.equal(after.state, 'awaiting_approval');
+      assert.deepEqual(codes(attempt(after, cmd.start(), cast.ivan, at(6))), ['invalid_transition']);
+    }
+  });
+
+  for (const state of ['implementing', 'review'] as const) {
+    it(`edits to what was authorized are refused while ${state}`, () => {
+      let c = step(authorized(), cmd.start(), cast.ivan, at(10));
+      if (state === 'review') c = step(c, cmd.complete(), cast.ivan, at(20));
+      for (const fields of [
+        { services: ['tool'] },
+        { implementer: 'bob' },
+        { implementationPlan: 'Something else entirely.' },
+      ])
+        assert.deepEqual(codes(attempt(c, cmd.edit(c, fields), cast.alice, at(30))), ['authorized_scope']);
+    });
+  }
+
+  for (const state of ['implementing', 'review'] as const) {
     it(`edits while ${state} complete the record without withdrawing the authorization`, () => {
-      let c = authorized();
-      if (state !== 'approved') c = step(c, cmd.start(), cast.ivan, at(10));
+      let c = step(authorized(), cmd.start(), cast.ivan, at(10));
       if (state === 'review') c = step(c, cmd.complete(), cast.ivan, at(20));
       const partial = cmd.edit(c, { testPlan: 'Replay the failing request.' });
       assert.deepEqual(eventTypes(attempt(c, partial, cast.ivan, at(30))), ['change.edited']);
