@@ -218,8 +218,10 @@ export async function generateChanges(dataDir: string, count: number): Promise<L
       verification: [{ name: 'smoke tests', passed: outcome !== 'failed' }],
     });
     if (target === 'review') return;
+    // Emergencies are reviewed by someone independent of them, from a reviewer group of the policy.
+    const reviewer = type === 'emergency' ? actorOf(pick(GROUPS.security!)) : implementer;
     if (reviewRequired(ch, (await c.policies.active()).policy) || rnd() < 0.2)
-      await run(implementer, {
+      await run(reviewer, {
         type: 'review',
         review: { summary: 'Went as planned.', followUps: [], continuityPlanNeedsUpdate: false },
       });

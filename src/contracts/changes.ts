@@ -177,11 +177,38 @@ export const ChangeView = z
       })
       .nullable(),
     approvals: z.array(Approval),
-    approvalStatus: z.object({
-      satisfied: z.boolean(),
-      requirements: z.array(Requirement.extend({ approvedBy: z.array(z.string()), remaining: z.number() })),
-    }),
+    authors: z.array(z.string()).describe('Everyone who wrote a revision; none of them may approve'),
+    approvalStatus: z
+      .object({
+        satisfied: z.boolean(),
+        rating: RiskRating.nullable().describe('The rating the requirements are from, as assessed now'),
+        requirements: z.array(Requirement.extend({ approvedBy: z.array(z.string()), remaining: z.number() })),
+        approvals: z
+          .array(
+            z.object({
+              approver: z.string(),
+              group: z.string(),
+              at: z.string(),
+              counts: z.boolean(),
+              reasons: z.array(z.object({ code: z.string(), message: z.string() })),
+            }),
+          )
+          .describe('Each approval given and whether it still counts; when not, why'),
+        rose: z
+          .object({ from: RiskRating.nullable(), to: RiskRating, message: z.string() })
+          .nullable()
+          .describe('Set when the current catalogue and policy rate the change higher than recorded'),
+      })
+      .describe(
+        'Until implementation starts: checked against the catalogue, policy and group memberships of now',
+      ),
     window: z.object({ start: z.string(), end: z.string() }).nullable(),
+    agreedWindow: z
+      .object({ start: z.string(), end: z.string() })
+      .nullable()
+      .describe(
+        'The window approvers agreed to; moving outside it (plus the tolerance) needs approval again',
+      ),
     implementedBy: z.string().nullable(),
     startedAt: z.string().nullable(),
     completedAt: z.string().nullable(),

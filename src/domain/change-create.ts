@@ -1,11 +1,13 @@
 // Raising a change. Standard changes come from a template of the active policy and are pre-approved, so
-// they are checked against the template's scope and maximum risk here, once, before they exist.
+// they are checked against the template's scope, maximum risk and the policy's required fields here, before
+// they exist (and again on every edit and when they start).
 import type { Actor } from './actor.ts';
 import type { Assessment, ChangeContent, Window } from './change.ts';
 import type { ChangeEvent, Refusal } from './events.ts';
 import { revisionHash } from './revision.ts';
 import type { Policy } from '../policy/types.ts';
-import { templateRefusals } from './template.ts';
+import { standardRefusals } from './template.ts';
+import { windowRefusals } from './window.ts';
 
 export interface CreateChange {
   number: number;
@@ -28,15 +30,14 @@ export function decideCreate(input: CreateChange, actor: Actor, policy: Policy):
       message: `${actor.id} may not raise changes (needs the requester role)`,
     });
   if (input.type === 'standard') {
-    refusals.push(...templateRefusals(input.template, input.content.services, input.assessment, policy));
+    refusals.push(...standardRefusals(input.template, input.content.services, input.assessment, policy));
   } else if (input.template !== null) {
     refusals.push({
       code: 'template_needs_standard',
       message: 'templates are for standard changes; set type to standard',
     });
   }
-  if (input.window && input.window.end <= input.window.start)
-    refusals.push({ code: 'invalid_window', message: 'the window must end after it starts' });
+  if (input.window) refusals.push(...windowRefusals(input.window, policy));
   if (input.window && input.type !== 'standard')
     refusals.push({ code: 'invalid_window', message: 'schedule a normal change after it is approved' });
   if (refusals.length > 0) return { ok: false, refusals };

@@ -9,20 +9,26 @@ import {
   type ChangeState,
   type Window,
 } from './change.ts';
+import { authorizedScopeChanges, isAuthorizedEmergency } from './emergency.ts';
 import type { ChangeEvent, Refusal } from './events.ts';
-import { chooseGroup, deciderRefusals, quorumMet, validApprovals } from './quorum.ts';
+import { chooseGroup, deciderRefusals, validApprovals } from './quorum.ts';
 import { revisionHash } from './revision.ts';
+import { independentReview, reviewerConflicts, reviewerRefusals } from './review.ts';
+import { reassessment, startRefusals } from './start.ts';
+import { approvalStanding, type Live } from './standing.ts';
 import type { Outcome, Policy } from '../policy/types.ts';
 import type { VerificationCheck, Review } from './change.ts';
-import { templateRefusals } from './template.ts';
+import { standardRefusals } from './template.ts';
+import { moveNeedsReapproval, windowRefusals } from './window.ts';
 
 export type ChangeCommand =
   | { type: 'edit'; fields: Partial<ChangeContent>; assessment: Assessment }
   | { type: 'submit'; assessment: Assessment }
-  | { type: 'approve'; group: string | null; comment: string }
+  /** `live`: the assessment and approvers as they are now (the use-case always passes it). */
+  | { type: 'approve'; group: string | null; comment: string; live?: Live | null }
   | { type: 'reject'; group: string | null; comment: string }
   | { type: 'schedule'; window: Window }
-  | { type: 'start' }
+  | { type: 'start'; live?: Live | null }
   | { type: 'complete'; outcome: Outcome; notes: string; verification: VerificationCheck[] }
   | { type: 'review'; review: Omit<Review, 'at' | 'reviewer'> }
   | { type: 'close' }
@@ -35,7 +41,12 @@ export interface DecideContext {
   policy: Policy;
 }
 
-export type Decision = { ok: true; events: ChangeEvent[] } | { ok: false; refusals: Refusal[] };
+/**
+ * Events to record, or the reasons for refusal. A refusal may carry events that stand anyway, recorded
+ * before it: `start` refused because approvals lapsed records the reassessment and the lapse.
+ */
+export type Decision =
+  { ok: true; events: ChangeEvent[] } | { ok: false; refusals: Refusal[]; events?: ChangeEvent[] };
 
 const refuse = (code: string, message: string): Decision => ({ ok: false, refusals: [{ code, message }] });
 const accept = (...events: ChangeEvent[]): Decision => ({ ok: true, events });
@@ -89,9 +100,18 @@ function decideEdit(
   const hash = revisionHash(content);
   if (hash === change.revisionHash) return refuse('no_change', 'the edit changes nothing');
   if (change.type === 'standard') {
-    const refusals = templateRefusals(change.template, content.services, cmd.assessment, ctx.policy);
+    const refusals = standardRefusals(change.template, content.services, cmd.assessment, ctx.policy);
     if (refusals.length > 0) return { ok: false, refusals };
   }
+  // An emergency being implemented under its authorization may complete its owed record, but what was
+  // authorized can no longer change. Before it starts, any edit withdraws the authorization (below).
+  const underWay = isAuthorizedEmergency(change) && ['implementing', 'review'].includes(change.state);
+  const scope = underWay ? authorizedScopeChanges(change, cmd.fields) : [];
+  if (scope.length > 0)
+    return refuse(
+      'authorized_scope',
+      `${change.id} is ${change.state} under an authorization for its ${scope.join(', ')}; complete its record here and raise a new change for anything else`,
+    );
   // Once submitted (normal) or once its record is complete (emergency), a change may not shed required fields.
   const recordKept = change.type === 'normal' || change.recordCompletedAt !== null;
   if (change.state !== 'draft' && recordKept && cmd.assessment.missing.length > 0)
@@ -110,9 +130,9 @@ function decideEdit(
       },
     },
   ];
-  // Emergency changes completing their record after authorization keep that authorization; everything else
+  // Emergency changes completing their record while under way keep their authorization; everything else
   // goes back for approval, because what was approved is no longer what would ship.
-  const withdraw = !emergencyRecord && change.type !== 'standard' && change.state !== 'draft';
+  const withdraw = !underWay && change.type !== 'standard' && change.state !== 'draft';
   const live = validApprovals(change).length;
   if (withdraw && (live > 0 || change.state === 'approved' || change.state === 'scheduled'))
     events.push({
@@ -133,7 +153,7 @@ function decideEdit(
 
 function decideApprove(
   change: Change,
-  cmd: { group: string | null; comment: string },
+  cmd: Extract<ChangeCommand, { type: 'approve' }>,
   ctx: DecideContext,
 ): Decision {
   const state = stateRefusal(change, 'approval', ['awaiting_approval']);
@@ -145,7 +165,25 @@ function decideApprove(
       message: `${ctx.actor.id} has already approved this revision`,
     });
   if (refusals.length > 0) return { ok: false, refusals };
-  const chosen = chooseGroup(change, ctx.actor, cmd.group);
+  // The approver counts as they are now; the others as the use-case found them.
+  const live: Live | null = cmd.live
+    ? {
+        ...cmd.live,
+        approvers: {
+          ...cmd.live.approvers,
+          [ctx.actor.id]: {
+            kind: ctx.actor.kind,
+            groups: ctx.actor.groups,
+            active: true,
+            email: ctx.actor.email,
+          },
+        },
+      }
+    : null;
+  // Approvals are given under the assessment of the moment, recorded first when it has moved.
+  const reassessed = live ? reassessment(change, live.assessment) : null;
+  const current: Change = reassessed ? { ...change, assessment: live!.assessment } : change;
+  const chosen = chooseGroup(current, ctx.actor, cmd.group, live);
   if ('refusal' in chosen) return { ok: false, refusals: [chosen.refusal] };
   const grant: ChangeEvent = {
     type: 'change.approval_granted',
@@ -157,16 +195,21 @@ function decideApprove(
     },
   };
   const after: Change = {
-    ...change,
-    approvals: [...change.approvals, { ...grant.data, decision: 'approved', at: ctx.now, withdrawnAt: null }],
+    ...current,
+    approvals: [
+      ...current.approvals,
+      { ...grant.data, decision: 'approved', at: ctx.now, withdrawnAt: null },
+    ],
   };
-  if (!quorumMet(after)) return accept(grant);
-  const approvers = validApprovals(after).map((a) => a.approver);
+  const first: ChangeEvent[] = reassessed ? [reassessed, grant] : [grant];
+  const standing = approvalStanding(after, live);
+  if (!standing.satisfied) return accept(...first);
+  const approvers = standing.approvals.filter((a) => a.counts).map((a) => a.approver);
   const recordDueAt =
     change.type === 'emergency' ? addMinutes(ctx.now, ctx.policy.deadlines.emergencyRecordMinutes) : null;
-  return accept(grant, {
+  return accept(...first, {
     type: 'change.approved',
-    data: { quorum: change.assessment?.requiredApprovals ?? [], approvers, recordDueAt },
+    data: { quorum: current.assessment?.requiredApprovals ?? [], approvers, recordDueAt },
   });
 }
 
@@ -193,7 +236,11 @@ function decideReject(
   });
 }
 
-function decideStart(change: Change, ctx: DecideContext): Decision {
+function decideStart(
+  change: Change,
+  cmd: Extract<ChangeCommand, { type: 'start' }>,
+  ctx: DecideContext,
+): Decision {
   const direct = change.type === 'emergency' || change.proposedPolicy !== null;
   const state = stateRefusal(change, 'start', direct ? ['approved', 'scheduled'] : ['scheduled']);
   if (state) return state;
@@ -213,9 +260,12 @@ function decideStart(change: Change, ctx: DecideContext): Decision {
     if (now > change.window.end)
       return refuse('window_closed', `${change.id}'s window closed at ${change.window.end}; reschedule it`);
   }
+  // Approvals, groups and risk are checked again as they are now, not as they were when approved.
+  const checked = startRefusals(change, cmd.live ?? null, ctx.policy);
+  if (checked.refusals.length > 0) return { ok: false, refusals: checked.refusals, events: checked.events };
   const reviewDueAt =
     change.type === 'emergency' ? addMinutes(now, ctx.policy.deadlines.emergencyReviewMinutes) : null;
-  return accept({ type: 'change.started', data: { implementer: actor.id, reviewDueAt } });
+  return accept(...checked.events, { type: 'change.started', data: { implementer: actor.id, reviewDueAt } });
 }
 
 export function decideChange(change: Change, cmd: ChangeCommand, ctx: DecideContext): Decision {
@@ -250,14 +300,24 @@ export function decideChange(change: Change, cmd: ChangeCommand, ctx: DecideCont
       const state = stateRefusal(change, 'scheduling', ['approved', 'scheduled']);
       if (state) return state;
       if (!isSteward(change, actor)) return refuse('forbidden', `${actor.id} may not schedule ${change.id}`);
-      if (cmd.window.end <= cmd.window.start)
-        return refuse('invalid_window', 'the window must end after it starts');
+      const bad = windowRefusals(cmd.window, ctx.policy);
+      if (bad.length > 0) return { ok: false, refusals: bad };
       if (cmd.window.end <= now)
         return refuse('invalid_window', 'the window has already ended; pick a future end');
-      return accept({ type: 'change.scheduled', data: { window: cmd.window } });
+      const scheduled: ChangeEvent = { type: 'change.scheduled', data: { window: cmd.window } };
+      if (!moveNeedsReapproval(change, cmd.window, ctx.policy)) return accept(scheduled);
+      const agreed = change.agreedWindow!;
+      return accept(scheduled, {
+        type: 'change.approvals_withdrawn',
+        data: {
+          reason: `window moved by ${actor.id} outside the agreed ${agreed.start} – ${agreed.end} (tolerance ${ctx.policy.windows.moveToleranceMinutes} minutes)`,
+          withdrawn: validApprovals(change).length,
+          revisionHash: change.revisionHash,
+        },
+      });
     }
     case 'start':
-      return decideStart(change, ctx);
+      return decideStart(change, cmd, ctx);
     case 'complete': {
       const state = stateRefusal(change, 'recording the outcome', ['implementing']);
       if (state) return state;
@@ -271,7 +331,10 @@ export function decideChange(change: Change, cmd: ChangeCommand, ctx: DecideCont
     case 'review': {
       const state = stateRefusal(change, 'the review', ['review']);
       if (state) return state;
-      if (change.implementedBy !== actor.id && !isSteward(change, actor))
+      if (independentReview(change)) {
+        const refusals = reviewerRefusals(change, actor, ctx.policy);
+        if (refusals.length > 0) return { ok: false, refusals };
+      } else if (change.implementedBy !== actor.id && !isSteward(change, actor))
         return refuse('forbidden', `${actor.id} may not review ${change.id}`);
       return accept({ type: 'change.reviewed', data: { review: cmd.review } });
     }
@@ -286,6 +349,14 @@ export function decideChange(change: Change, cmd: ChangeCommand, ctx: DecideCont
           code: 'review_required',
           message: `the policy requires a post-implementation review before ${change.id} closes`,
         });
+      // A review written before the rule existed, or by whoever implemented it later, does not count.
+      if (change.review !== null && independentReview(change)) {
+        if (reviewerConflicts(change, change.review.reviewer).length > 0)
+          refusals.push({
+            code: 'review_not_independent',
+            message: `${change.id}'s review was written by ${change.review.reviewer}, who requested or implemented it; someone independent must review it`,
+          });
+      }
       if (change.type === 'emergency' && change.recordCompletedAt === null)
         refusals.push({
           code: 'record_incomplete',

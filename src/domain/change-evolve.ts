@@ -1,11 +1,14 @@
 // Applies recorded change events to the change record. Pure and total: replaying the ledger through this
 // function rebuilds the projection exactly, which is how `verify --rebuild` catches a direct database edit.
-import { emptyContent, type Change } from './change.ts';
+import { authorsOf, emptyContent, type Approval, type Change } from './change.ts';
 import type { ChangeEvent, RecordedEvent } from './events.ts';
 
 export function changeId(number: number): string {
   return `CHG-${number}`;
 }
+
+const addAuthor = (authors: string[], who: string): string[] =>
+  authors.includes(who) ? authors : [...authors, who];
 
 export function evolveChange(change: Change | null, event: RecordedEvent<ChangeEvent>): Change {
   if (event.type === 'change.created') {
@@ -20,11 +23,13 @@ export function evolveChange(change: Change | null, event: RecordedEvent<ChangeE
       template: d.template,
       requester: event.actor.id,
       lastEditor: event.actor.id,
+      authors: [event.actor.id],
       revision: 1,
       revisionHash: d.revisionHash,
       assessment: d.assessment,
       approvals: [],
       window: d.window,
+      agreedWindow: null,
       implementedBy: null,
       startedAt: null,
       completedAt: null,
@@ -54,6 +59,7 @@ export function evolveChange(change: Change | null, event: RecordedEvent<ChangeE
         revisionHash: e.data.revisionHash,
         assessment: e.data.assessment,
         lastEditor: event.actor.id,
+        authors: addAuthor(authorsOf(next), event.actor.id),
       };
     case 'change.approvals_withdrawn':
       return {
@@ -61,6 +67,21 @@ export function evolveChange(change: Change | null, event: RecordedEvent<ChangeE
         state: next.state === 'draft' ? 'draft' : 'awaiting_approval',
         approvals: next.approvals.map((a) => (a.withdrawnAt === null ? { ...a, withdrawnAt: event.at } : a)),
       };
+    case 'change.reassessed':
+      return { ...next, assessment: e.data.assessment };
+    case 'change.approvals_lapsed': {
+      const lapsed = (a: Approval) =>
+        e.data.lapsed.some((l) => l.approver === a.approver && l.group === a.group);
+      return {
+        ...next,
+        state: 'awaiting_approval',
+        approvals: next.approvals.map((a) =>
+          a.withdrawnAt === null && a.decision === 'approved' && lapsed(a)
+            ? { ...a, withdrawnAt: event.at }
+            : a,
+        ),
+      };
+    }
     case 'change.submitted':
       return {
         ...next,
@@ -82,6 +103,7 @@ export function evolveChange(change: Change | null, event: RecordedEvent<ChangeE
         state: 'approved',
         authorizedAt: next.type === 'emergency' ? event.at : next.authorizedAt,
         recordDueAt: e.data.recordDueAt,
+        agreedWindow: next.window,
       };
     case 'change.rejected':
       return {
@@ -91,7 +113,13 @@ export function evolveChange(change: Change | null, event: RecordedEvent<ChangeE
         closedAt: event.at,
       };
     case 'change.scheduled':
-      return { ...next, state: 'scheduled', window: e.data.window };
+      // Standard changes are pre-approved by their template, not by people: no window is agreed for them.
+      return {
+        ...next,
+        state: 'scheduled',
+        window: e.data.window,
+        agreedWindow: next.agreedWindow ?? (next.type === 'standard' ? null : e.data.window),
+      };
     case 'change.started':
       return {
         ...next,

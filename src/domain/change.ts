@@ -126,11 +126,18 @@ export interface Change extends ChangeContent {
   template: string | null;
   requester: string;
   lastEditor: string;
+  /** Everyone who wrote content into any revision (the requester included): none of them may approve. */
+  authors: string[];
   revision: number;
   revisionHash: string;
   assessment: Assessment | null;
   approvals: Approval[];
   window: Window | null;
+  /**
+   * The window the approvers agreed to: the one the change had when approved, else the first one it was
+   * scheduled into afterwards. Moving beyond it (plus the policy's tolerance) needs approval again.
+   */
+  agreedWindow: Window | null;
   implementedBy: string | null;
   startedAt: string | null;
   completedAt: string | null;
@@ -167,6 +174,11 @@ export function emptyContent(): ChangeContent {
     testEvidence: null,
     proposedPolicy: null,
   };
+}
+
+/** Authors of a change; records projected before authors were kept know only the requester and last editor. */
+export function authorsOf(change: Change): string[] {
+  return change.authors ?? [...new Set([change.requester, change.lastEditor])];
 }
 
 export const CONTENT_KEYS = Object.keys(emptyContent()) as (keyof ChangeContent)[];

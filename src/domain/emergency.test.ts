@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Change } from './change.ts';
 import { validApprovals } from './quorum.ts';
+import { approvalStanding } from './standing.ts';
 import {
   NOW,
   at,
@@ -73,10 +74,33 @@ describe('emergency changes', () => {
     assert.deepEqual(codes(attempt(submitted(), cmd.start(), cast.ivan)), ['invalid_transition']);
   });
 
-  for (const state of ['approved', 'implementing', 'review'] as const) {
+  it('any edit before it starts withdraws the authorization, as for any approval', () => {
+    const c = authorized();
+    for (const fields of [{ testPlan: 'Replay.' }, { services: ['tool'] }, { implementer: 'bob' }]) {
+      const d = attempt(c, cmd.edit(c, fields), cast.alice, at(5));
+      assert.deepEqual(eventTypes(d).slice(0, 2), ['change.edited', 'change.approvals_withdrawn']);
+      const after = step(c, cmd.edit(c, fields), cast.alice, at(5));
+      assert.equal(after.state, 'awaiting_approval');
+      assert.deepEqual(codes(attempt(after, cmd.start(), cast.ivan, at(6))), ['invalid_transition']);
+    }
+  });
+
+  for (const state of ['implementing', 'review'] as const) {
+    it(`edits to what was authorized are refused while ${state}`, () => {
+      let c = step(authorized(), cmd.start(), cast.ivan, at(10));
+      if (state === 'review') c = step(c, cmd.complete(), cast.ivan, at(20));
+      for (const fields of [
+        { services: ['tool'] },
+        { implementer: 'bob' },
+        { implementationPlan: 'Something else entirely.' },
+      ])
+        assert.deepEqual(codes(attempt(c, cmd.edit(c, fields), cast.alice, at(30))), ['authorized_scope']);
+    });
+  }
+
+  for (const state of ['implementing', 'review'] as const) {
     it(`edits while ${state} complete the record without withdrawing the authorization`, () => {
-      let c = authorized();
-      if (state !== 'approved') c = step(c, cmd.start(), cast.ivan, at(10));
+      let c = step(authorized(), cmd.start(), cast.ivan, at(10));
       if (state === 'review') c = step(c, cmd.complete(), cast.ivan, at(20));
       const partial = cmd.edit(c, { testPlan: 'Replay the failing request.' });
       assert.deepEqual(eventTypes(attempt(c, partial, cast.ivan, at(30))), ['change.edited']);
@@ -91,7 +115,8 @@ describe('emergency changes', () => {
       assert.equal(c.state, state);
       assert.equal(c.recordCompletedAt, at(40));
       assert.equal(c.approvals[0]?.withdrawnAt, null, 'the authorization stands');
-      assert.equal(validApprovals(c).length, 0, 'though it was for an earlier revision');
+      assert.equal(validApprovals(c).length, 1, 'and still counts, though given for an earlier revision');
+      assert.equal(approvalStanding(c).satisfied, true);
       // Once complete, further edits do not complete it again.
       const more = cmd.edit(c, { title: 'Hot fix, documented' });
       assert.deepEqual(eventTypes(attempt(c, more, cast.alice, at(50))), ['change.edited']);
@@ -105,7 +130,7 @@ describe('emergency changes', () => {
     c = step(c, cmd.approve(), cast.dora, at(3));
     c = step(c, cmd.start(), cast.ivan, at(10));
     c = step(c, cmd.complete(), cast.ivan, at(20));
-    c = step(c, cmd.review(), cast.ivan, at(30));
+    c = step(c, cmd.review(), cast.sam, at(30));
     assert.equal(step(c, cmd.close(), cast.alice, at(40)).state, 'closed');
   });
 
@@ -124,7 +149,7 @@ describe('emergency changes', () => {
     assert.deepEqual(codes(attempt(c, cmd.close(), cast.alice)), ['record_incomplete', 'review_required']);
     const d = attempt(c, cmd.close(), cast.alice);
     assert.match(d.ok ? '' : d.refusals.map((r) => r.message).join(' '), /testEvidence/);
-    c = step(c, cmd.review(), cast.ivan, at(30));
+    c = step(c, cmd.review(), cast.sam, at(30));
     assert.deepEqual(codes(attempt(c, cmd.close(), cast.alice)), ['record_incomplete']);
     c = step(c, fullRecord(c), cast.alice, at(40));
     assert.equal(step(c, cmd.close(), cast.alice, at(50)).state, 'closed');

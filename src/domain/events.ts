@@ -4,9 +4,17 @@
 import type { Approval, Assessment, ChangeContent, Review, VerificationCheck, Window } from './change.ts';
 import type { ActorKind, Role } from './actor.ts';
 import type { ServiceAttributes } from './service.ts';
-import type { ApprovalRequirement, ChangeType, Outcome } from '../policy/types.ts';
+import type { ApprovalRequirement, ChangeType, Outcome, RiskRating } from '../policy/types.ts';
 
 export interface Refusal {
+  code: string;
+  message: string;
+}
+
+/** An approval that stopped counting, and why (group no longer held, approver now in conflict…). */
+export interface LapsedApproval {
+  approver: string;
+  group: string;
   code: string;
   message: string;
 }
@@ -36,6 +44,19 @@ export type ChangeEvent =
     }
   | { type: 'change.approvals_withdrawn'; data: { reason: string; withdrawn: number; revisionHash: string } }
   | { type: 'change.submitted'; data: { assessment: Assessment; revisionHash: string } }
+  | {
+      /** The assessment recomputed from the catalogue and policy of the moment differs from the recorded one. */
+      type: 'change.reassessed';
+      data: {
+        assessment: Assessment;
+        previous: { rating: RiskRating | null; requiredApprovals: ApprovalRequirement[] };
+      };
+    }
+  | {
+      /** The approvals no longer suffice (checked at start): the change goes back for approval. */
+      type: 'change.approvals_lapsed';
+      data: { reason: string; lapsed: LapsedApproval[]; requiredApprovals: ApprovalRequirement[] };
+    }
   | { type: 'change.approval_granted'; data: Omit<Approval, 'withdrawnAt' | 'decision' | 'at'> }
   | {
       type: 'change.approved';

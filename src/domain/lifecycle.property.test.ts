@@ -195,7 +195,13 @@ function assertQuorum(change: Change, cast: Actor[]): void {
   for (const id of people) {
     const actor = cast.find((a) => a.id === id);
     assert.ok(actor && actor.kind === 'human', `${id} is not a person`);
-    const conflicts = [change.requester, change.lastEditor, change.implementer, change.implementedBy];
+    const conflicts = [
+      change.requester,
+      change.lastEditor,
+      change.implementer,
+      change.implementedBy,
+      ...change.authors,
+    ];
     assert.ok(!conflicts.includes(id), `${id} has a conflict of duties`);
     assert.ok(!authors.includes(id) && !authors.includes(actor.email!.toLowerCase()), `${id} wrote code`);
   }

@@ -42,6 +42,16 @@ describe('segregation of duties', () => {
     assert.ok(attempt(c, cmd.approve(), cast.tom).ok, 'someone else still may');
   });
 
+  it('everyone who edited any revision cannot approve or reject, not only the last editor', () => {
+    let c = awaiting();
+    const carl = tech('carl', { roles: ['change_manager'] });
+    c = step(c, cmd.edit(c, { description: 'Clarified by carl.' }), carl);
+    c = step(c, cmd.edit(c, { reason: 'Reworded by alice.' }), cast.alice);
+    assert.equal(c.lastEditor, 'alice');
+    assert.deepEqual(c.authors, ['alice', 'carl']);
+    refusedBoth(c, carl, ['sod_author']);
+  });
+
   it('the named implementer cannot approve or reject', () => {
     refusedBoth(awaiting({ implementer: 'tina' }), cast.tina, ['sod_implementer']);
   });

@@ -1,64 +1,27 @@
 // Quorum and segregation of duties: who may decide on a change, and whether enough distinct people have.
 import type { Actor } from './actor.ts';
-import type { Approval, Change } from './change.ts';
+import type { Change } from './change.ts';
+import { dutiesConflicts } from './duties.ts';
 import type { Refusal } from './events.ts';
-import type { ApprovalRequirement } from '../policy/types.ts';
+import { approvalStanding, type Live, type RequirementProgress } from './standing.ts';
 
-/** Approvals that still count: for the current revision and not withdrawn by an edit. */
-export function validApprovals(change: Change): Approval[] {
-  return change.approvals.filter(
-    (a) => a.decision === 'approved' && a.withdrawnAt === null && a.revisionHash === change.revisionHash,
-  );
-}
+export { dutiesConflicts } from './duties.ts';
+export { validApprovals, type RequirementProgress } from './standing.ts';
 
-export interface RequirementProgress extends ApprovalRequirement {
-  approvedBy: string[];
-  remaining: number;
-}
-
-export function approvalProgress(change: Change): {
+export function approvalProgress(
+  change: Change,
+  live: Live | null = null,
+): {
   requirements: RequirementProgress[];
   satisfied: boolean;
 } {
-  const valid = validApprovals(change);
-  const requirements = (change.assessment?.requiredApprovals ?? []).map((req) => {
-    const approvedBy = [...new Set(valid.filter((a) => a.group === req.group).map((a) => a.approver))];
-    return { ...req, approvedBy, remaining: Math.max(0, req.count - approvedBy.length) };
-  });
-  return { requirements, satisfied: requirements.every((r) => r.remaining === 0) };
+  const s = approvalStanding(change, live);
+  return { requirements: s.requirements, satisfied: s.satisfied };
 }
 
 /** Quorum is met when every requirement has its count of distinct people and nobody counts twice. */
-export function quorumMet(change: Change): boolean {
-  const valid = validApprovals(change);
-  const people = valid.map((a) => a.approver);
-  if (new Set(people).size !== people.length) return false;
-  return approvalProgress(change).satisfied;
-}
-
-/**
- * Segregation of duties: the people who asked for, last shaped, will carry out, or wrote the code of a
- * change never decide on it. Admin is no exception. Returns every reason that applies.
- */
-export function dutiesConflicts(change: Change, actor: Actor): Refusal[] {
-  const out: Refusal[] = [];
-  const who = actor.id;
-  if (change.requester === who)
-    out.push({ code: 'sod_requester', message: `${who} requested ${change.id} and cannot decide on it` });
-  if (change.lastEditor === who)
-    out.push({ code: 'sod_last_editor', message: `${who} last edited ${change.id} and cannot decide on it` });
-  if (change.implementer === who || change.implementedBy === who)
-    out.push({ code: 'sod_implementer', message: `${who} implements ${change.id} and cannot decide on it` });
-  const ids = new Set([who.toLowerCase(), ...(actor.email ? [actor.email.toLowerCase()] : [])]);
-  const authored = change.links.filter(
-    (l) => (l.kind === 'commit' || l.kind === 'pull_request') && l.author && ids.has(l.author.toLowerCase()),
-  );
-  if (authored.length > 0)
-    out.push({
-      code: 'sod_commit_author',
-      message: `${who} authored linked ${authored.map((l) => l.ref).join(', ')} and cannot decide on ${change.id}`,
-    });
-  return out;
+export function quorumMet(change: Change, live: Live | null = null): boolean {
+  return approvalStanding(change, live).satisfied;
 }
 
 /** Checks that apply to anyone deciding (approve or reject); the group is chosen by the caller. */
@@ -80,8 +43,9 @@ export function chooseGroup(
   change: Change,
   actor: Actor,
   requested: string | null,
+  live: Live | null = null,
 ): { group: string } | { refusal: Refusal } {
-  const progress = approvalProgress(change).requirements;
+  const progress = approvalProgress(change, live).requirements;
   const required = progress.map((r) => r.group);
   if (requested !== null) {
     if (!actor.groups.includes(requested))

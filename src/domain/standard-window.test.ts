@@ -2,7 +2,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { decideCreate } from './change-create.ts';
+import { decideChange } from './change-decide.ts';
 import {
+  NOW,
   at,
   attempt,
   cast,
@@ -11,6 +13,7 @@ import {
   content,
   create,
   createInput,
+  eventTypes,
   inState,
   policy,
   step,
@@ -119,10 +122,41 @@ describe('windows', () => {
     assert.equal(step(c, cmd.start(), cast.ivan, at(90)).state, 'implementing');
   });
 
-  it('rescheduling replaces the window', () => {
+  it('rescheduling within the tolerance replaces the window', () => {
+    assert.equal(policy.windows.moveToleranceMinutes, 120);
     let c = step(approved, cmd.schedule(at(30), at(90)), cast.alice);
-    c = step(c, cmd.schedule(at(200), at(260)), cast.alice);
-    assert.deepEqual(c.window, { start: at(200), end: at(260) });
+    c = step(c, cmd.schedule(at(150), at(210)), cast.alice);
+    assert.deepEqual([c.state, c.window], ['scheduled', { start: at(150), end: at(210) }]);
+    assert.deepEqual(c.agreedWindow, { start: at(30), end: at(90) });
     assert.deepEqual(codes(attempt(c, cmd.start(), cast.ivan, at(60))), ['window_not_open']);
+  });
+
+  it('rescheduling beyond the tolerance withdraws the approvals; the policy may waive it', () => {
+    const c = step(approved, cmd.schedule(at(30), at(90)), cast.alice);
+    for (const [start, end] of [
+      [at(30), at(211)],
+      [at(-91), at(90)],
+    ] as const) {
+      const d = attempt(c, cmd.schedule(start, end), cast.alice);
+      assert.deepEqual(eventTypes(d), ['change.scheduled', 'change.approvals_withdrawn']);
+      assert.equal(step(c, cmd.schedule(start, end), cast.alice).state, 'awaiting_approval');
+    }
+    const lenient = { ...policy, windows: { ...policy.windows, reapproveOnMove: false } };
+    const d = decideChange(c, cmd.schedule(at(600), at(700)), {
+      actor: cast.alice,
+      now: NOW,
+      policy: lenient,
+    });
+    assert.deepEqual(eventTypes(d), ['change.scheduled']);
+  });
+
+  it('a window may not be longer than the policy allows', () => {
+    const max = policy.windows.maxLengthMinutes;
+    assert.ok(attempt(approved, cmd.schedule(at(0), at(max)), cast.alice).ok);
+    assert.deepEqual(codes(attempt(approved, cmd.schedule(at(0), at(max + 1)), cast.alice)), [
+      'window_too_long',
+    ]);
+    const input = { ...standard('os-patch-non-prod', ['tool']), window: { start: at(0), end: at(max + 1) } };
+    assert.deepEqual(refusalCodes(decideCreate(input, cast.alice, policy)), ['window_too_long']);
   });
 });

@@ -31,3 +31,35 @@ export function templateRefusals(
     });
   return out;
 }
+
+/**
+ * Everything a standard change must meet, at creation, on every edit and again when it starts: at least one
+ * service, all within its template, risk within the template's maximum, and the fields the policy requires
+ * for its rating (the template's defaults count, being copied into the change).
+ */
+export function standardRefusals(
+  templateId: string | null,
+  services: string[],
+  assessment: Assessment,
+  policy: Policy,
+): Refusal[] {
+  const out = templateRefusals(templateId, services, assessment, policy);
+  if (out.some((r) => r.code === 'unknown_template')) return out;
+  if (services.length === 0)
+    out.push({
+      code: 'services_required',
+      message: `name the services the standard change touches (template ${templateId} ${scopeText(templateId, policy)})`,
+    });
+  const missing = assessment.missing.filter((m) => m !== 'services');
+  if (missing.length > 0)
+    out.push({
+      code: 'missing_fields',
+      message: `${assessment.rating} risk requires: ${missing.join(', ')}`,
+    });
+  return out;
+}
+
+function scopeText(templateId: string | null, policy: Policy): string {
+  const scope = policy.templates.find((t) => t.id === templateId)?.services ?? [];
+  return scope.length === 0 ? 'covers any service' : `covers ${scope.join(', ')}`;
+}

@@ -76,7 +76,16 @@ describe('parsePolicy: valid files', () => {
       types: ['emergency', 'unauthorized'],
       outcomes: ['failed', 'rolled_back'],
       ratings: [],
+      reviewers: [],
     });
+    assert.deepEqual(policy.windows, {
+      maxLengthMinutes: 7 * 24 * 60,
+      reapproveOnMove: true,
+      moveToleranceMinutes: 0,
+    });
+    // The single-list form of emergency approvals applies to every rating.
+    for (const r of ['low', 'medium', 'high'] as const)
+      assert.deepEqual(policy.approvals.emergency[r], [{ group: 'technical', count: 1 }]);
     assert.equal(policy.deadlines.emergencyRecordMinutes, 24 * 60);
     assert.equal(policy.deadlines.emergencyReviewMinutes, 5 * 24 * 60);
     assert.deepEqual(policy.templates, []);
@@ -185,6 +194,57 @@ describe('parsePolicy: errors point at the line to fix', () => {
     assert.equal(e.line, 24);
     assert.equal(e.column, 20);
     assert.match(e.message, /"1 day" is not a duration/);
+  });
+
+  it('emergency approvals by rating, with errors at the rating to fix', () => {
+    const byRating =
+      'emergency:\n    low: [{ group: technical }]\n    medium: [{ group: technical }]\n    high: [{ group: technical }, { group: security }]';
+    const result = parsePolicy(MINIMAL.replace('emergency: [{ group: technical }]', byRating));
+    assert.ok(result.ok, result.ok ? '' : formatPolicyErrors(result.errors, 'by rating'));
+    assert.deepEqual(result.policy.approvals.emergency.high, [
+      { group: 'technical', count: 1 },
+      { group: 'security', count: 1 },
+    ]);
+    assert.deepEqual(result.policy.approvals.emergency.low, [{ group: 'technical', count: 1 }]);
+    const unknown = only(
+      errorsFor(
+        'emergency: [{ group: technical }]',
+        byRating.replace('{ group: security }', '{ group: secops }'),
+      ),
+    );
+    assert.equal(unknown.path, 'approvals.emergency.high[1].group');
+    assert.equal(unknown.line, 24);
+    const missing = only(
+      errorsFor(
+        'emergency: [{ group: technical }]',
+        'emergency:\n    low: [{ group: technical }]\n    high: [{ group: technical }]',
+      ),
+    );
+    assert.equal(missing.path, 'approvals.emergency.medium');
+    const listed = only(errorsFor('emergency: [{ group: technical }]', 'emergency: [{ group: secops }]'));
+    assert.equal(listed.path, 'approvals.emergency[0].group');
+  });
+
+  it('reviewers and windows: unknown groups and bad durations', () => {
+    const reviewers = only(errorsFor('deadlines:', 'review:\n  reviewers: [technical, cab]\ndeadlines:'));
+    assert.equal(reviewers.path, 'review.reviewers[1]');
+    assert.match(reviewers.message, /unknown group "cab"/);
+    const length = only(errorsFor('deadlines:', 'windows:\n  maxLength: a week\ndeadlines:'));
+    assert.equal(length.path, 'windows.maxLength');
+    assert.match(length.message, /"a week" is not a duration/);
+    const tolerance = only(errorsFor('deadlines:', 'windows:\n  moveTolerance: -1h\ndeadlines:'));
+    assert.equal(tolerance.path, 'windows.moveTolerance');
+    const flag = only(errorsFor('deadlines:', 'windows:\n  reapproveOnMove: maybe\ndeadlines:'));
+    assert.equal(flag.path, 'windows.reapproveOnMove');
+    const zero = parsePolicy(
+      MINIMAL.replace('deadlines:', 'windows:\n  moveTolerance: 0m\n  maxLength: 1d\ndeadlines:'),
+    );
+    assert.ok(zero.ok);
+    assert.deepEqual(zero.policy.windows, {
+      maxLengthMinutes: 24 * 60,
+      reapproveOnMove: true,
+      moveToleranceMinutes: 0,
+    });
   });
 
   it('duplicate id', () => {

@@ -189,6 +189,32 @@ describe('assess() with the example policy', () => {
     assert.ok(a.missing.includes('testEvidence'));
   });
 
+  it('takes emergency approvals by rating, as the policy names them', () => {
+    const strict: Policy = {
+      ...policy,
+      approvals: {
+        ...policy.approvals,
+        emergency: {
+          ...policy.approvals.emergency,
+          high: [
+            { group: 'duty_manager', count: 1 },
+            { group: 'technical', count: 1 },
+          ],
+        },
+      },
+    };
+    const input = (services: Service[]) => ({
+      type: 'emergency' as const,
+      content: { ...emptyContent(), services: services.map((s) => s.name) },
+      services,
+      policyVersion: 1,
+    });
+    const high = assess(strict, input([service('web', { environment: 'prod', internetFacing: true })]));
+    assert.deepEqual(high.requiredApprovals, strict.approvals.emergency.high);
+    const low = assess(strict, input([service('tool')]));
+    assert.deepEqual(low.requiredApprovals, [{ group: 'duty_manager', count: 1 }]);
+  });
+
   it('needs no approval for a standard change, and normal approvals for an unauthorized one', () => {
     assert.deepEqual(run([service('tool')], {}, 'standard').requiredApprovals, []);
     const u = run([service('db', { dataClasses: ['personal'] })], {}, 'unauthorized');

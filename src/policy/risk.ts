@@ -96,7 +96,7 @@ function approvalsFor(
 ): ApprovalRequirement[] {
   let base: ApprovalRequirement[];
   if (type === 'standard') base = [];
-  else if (type === 'emergency') base = policy.approvals.emergency;
+  else if (type === 'emergency') base = policy.approvals.emergency[rating];
   else base = policy.approvals.normal[rating];
   // Replacing the policy is itself a change that needs the policy approvers, whatever its type.
   return mergeApprovals(base, content.proposedPolicy !== null ? policy.approvals.policy : []);

@@ -32,6 +32,21 @@ const duration = z
     return minutes;
   });
 
+// Tolerances may be zero: `0m` means "no slack".
+const nonNegativeDuration = z
+  .string({ error: 'expected a duration such as 0m, 30m, 2h or 1d' })
+  .transform((text, ctx) => {
+    const minutes = text.trim() === '0' ? 0 : parseDuration(text.trim());
+    if (minutes === null) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${text}" is not a duration; write a number followed by m, h, d or w (e.g. 0m, 30m, 2h)`,
+      });
+      return z.NEVER;
+    }
+    return minutes;
+  });
+
 const ID = /^[a-z][a-z0-9_-]*$/;
 const id = z.string().regex(ID, 'use lowercase letters, digits, "-" and "_", starting with a letter');
 // Question ids are read in CEL as `answers.<id>`, so they must be CEL identifiers.
@@ -70,6 +85,21 @@ const approval = z.strictObject({ group: id, count: positiveInt.default(1) });
 const approvalList = z
   .array(approval)
   .min(1, 'list at least one approval; an empty list would approve nothing');
+const approvalsByRating = z.strictObject({ low: approvalList, medium: approvalList, high: approvalList });
+
+/**
+ * Emergency authorizations by risk rating, like normal approvals. The older single list still reads,
+ * as the same list for every rating; errors keep the path of the form that was written.
+ */
+const emergencyApprovals = z.unknown().transform((value, ctx) => {
+  const parsed = (Array.isArray(value) ? approvalList : approvalsByRating).safeParse(value);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, code: 'custom', path: issue.path });
+    return z.NEVER;
+  }
+  const d = parsed.data;
+  return Array.isArray(d) ? { low: d, medium: d, high: d } : d;
+});
 
 const requiredField = z.enum([
   'description',
@@ -125,8 +155,8 @@ const baseSchema = z.strictObject({
     })
     .prefault({}),
   approvals: z.strictObject({
-    normal: z.strictObject({ low: approvalList, medium: approvalList, high: approvalList }),
-    emergency: approvalList,
+    normal: approvalsByRating,
+    emergency: emergencyApprovals,
     policy: approvalList,
   }),
   review: z
@@ -138,8 +168,21 @@ const baseSchema = z.strictObject({
         .array(z.enum(['successful', 'successful_with_issues', 'failed', 'rolled_back', 'cancelled']))
         .default(['failed', 'rolled_back']),
       ratings: z.array(rating).default([]),
+      reviewers: z.array(id).default([]),
     })
     .prefault({}),
+  windows: z
+    .strictObject({
+      maxLength: duration.default(7 * 24 * 60),
+      reapproveOnMove: z.boolean().default(true),
+      moveTolerance: nonNegativeDuration.default(0),
+    })
+    .prefault({})
+    .transform((w) => ({
+      maxLengthMinutes: w.maxLength,
+      reapproveOnMove: w.reapproveOnMove,
+      moveToleranceMinutes: w.moveTolerance,
+    })),
   deadlines: z
     .strictObject({
       emergencyRecord: duration.default(24 * 60),
@@ -215,7 +258,18 @@ function crossCheck(p: Parsed, ctx: Ctx): void {
   uniqueIds(p.templates, ['templates'], 'template', ctx);
   const groups = [...new Set(p.groups.map((g) => g.id))];
   for (const r of RISK_RATINGS) knownGroups(p.approvals.normal[r], ['approvals', 'normal', r], groups, ctx);
-  knownGroups(p.approvals.emergency, ['approvals', 'emergency'], groups, ctx);
+  const e = p.approvals.emergency;
+  // The single-list form is one array shared by every rating: report its problems once, at its own path.
+  if (e.low === e.medium && e.medium === e.high) knownGroups(e.low, ['approvals', 'emergency'], groups, ctx);
+  else for (const r of RISK_RATINGS) knownGroups(e[r], ['approvals', 'emergency', r], groups, ctx);
+  p.review.reviewers.forEach((g, i) => {
+    if (!groups.includes(g))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['review', 'reviewers', i],
+        message: `unknown group "${g}"; declare it under groups or use one of: ${groups.join(', ')}`,
+      });
+  });
   knownGroups(p.approvals.policy, ['approvals', 'policy'], groups, ctx);
   const questions = p.risk.questions.map((q) => q.id);
   p.risk.rules.forEach((rule, i) => {

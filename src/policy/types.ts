@@ -64,10 +64,10 @@ export interface Policy {
   };
   /** Fields required by risk rating, checked on submit and on every later edit. */
   requirements: Record<RiskRating, RequiredField[]>;
-  /** Approvals needed: normal changes by risk rating, emergency authorization, and policy replacement. */
+  /** Approvals needed: normal changes and emergency authorizations by risk rating, and policy replacement. */
   approvals: {
     normal: Record<RiskRating, ApprovalRequirement[]>;
-    emergency: ApprovalRequirement[];
+    emergency: Record<RiskRating, ApprovalRequirement[]>;
     policy: ApprovalRequirement[];
   };
   /** Reviews required before close: for these types, outcomes and ratings. */
@@ -75,6 +75,19 @@ export interface Policy {
     types: ChangeType[];
     outcomes: Outcome[];
     ratings: RiskRating[];
+    /**
+     * Who may write the review of an emergency or unauthorized change: a member of one of these groups
+     * (any group of the policy when empty) who neither requested nor implemented it.
+     */
+    reviewers: string[];
+  };
+  /** Implementation windows: how long one may be, and whether moving it after approval needs approval again. */
+  windows: {
+    maxLengthMinutes: number;
+    /** Moving an approved change's window withdraws its approvals… */
+    reapproveOnMove: boolean;
+    /** …unless the new window lies within the agreed one widened by this many minutes on each side. */
+    moveToleranceMinutes: number;
   };
   deadlines: {
     /** Emergency change: full record owed within this many minutes of its authorization. */

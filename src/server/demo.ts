@@ -91,7 +91,7 @@ export async function seedDemo(c: Container): Promise<void> {
   const now = Date.now();
   const window = {
     start: new Date(now - 3_600_000).toISOString(),
-    end: new Date(now + 7 * 86_400_000).toISOString(),
+    end: new Date(now + 6 * 86_400_000).toISOString(),
   };
   const scheduled = await raise('Upgrade payments API to TLS 1.3 only', ['payments-api']);
   for (const [who, cmd] of [

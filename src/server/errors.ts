@@ -31,6 +31,7 @@ const FORBIDDEN_REFUSALS = new Set([
   'not_an_approver',
   'not_in_group',
   'not_the_implementer',
+  'not_a_reviewer',
 ]);
 
 /** A domain refusal as an HTTP error: segregation-of-duties and permission refusals are 403s. */

@@ -1,5 +1,7 @@
 // The emergency path: authorized by a duty manager, implemented at once without a window, then owing its
 // complete record within 24 h and a review within 5 days (the example policy), shown as overdue when late.
+// The authorization covers what was authorized: changing services or plan afterwards withdraws it (or is
+// refused once implementing), and the review is written by someone independent of the change.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { COMPLETE_RECORD, registerServices, startTestApp, type TestApp } from '../support/app.ts';
@@ -7,6 +9,7 @@ import { engines } from '../support/db.ts';
 import {
   act,
   type ChangeJson,
+  events,
   expectError,
   getChange,
   hoursLater,
@@ -106,6 +109,8 @@ for (const engine of engines()) {
       assert.deepEqual(edited.overdue, { record: false, review: false });
       assert.equal(edited.state, 'review', 'completing the record does not send it back for approval');
       assert.equal(edited.authorizedAt, t0.toISOString());
+      const status = (edited as unknown as { approvalStatus: { satisfied: boolean } }).approvalStatus;
+      assert.equal(status.satisfied, true, 'the authorization still counts for the completed record');
       assert.deepEqual(await overdueIds(), []);
       const err = expectError(
         await t.req('bob', 'POST', `/api/v1/changes/${id}/close`),
@@ -122,10 +127,72 @@ for (const engine of engines()) {
       t.clock.now = hoursLater(t0, 5 * 24 + 1);
       assert.deepEqual(((await getChange(t, id)) as Emergency).overdue, { record: false, review: true });
       assert.deepEqual(await overdueIds(), [id]);
-      await act(t, 'ivan', id, 'review', { summary: 'Blocked in 4 minutes; WAF rule made permanent.' });
+      const summary = { summary: 'Blocked in 4 minutes; WAF rule made permanent.' };
+      // Neither its implementer nor its requester reviews it, nor someone outside the reviewer groups.
+      expectError(
+        await t.req('ivan', 'POST', `/api/v1/changes/${id}/review`, summary),
+        403,
+        'sod_reviewer_implementer',
+      );
+      expectError(
+        await t.req('bob', 'POST', `/api/v1/changes/${id}/review`, summary),
+        403,
+        'sod_reviewer_requester',
+      );
+      expectError(await t.req('tom', 'POST', `/api/v1/changes/${id}/review`, summary), 403, 'not_a_reviewer');
+      await act(t, 'sam', id, 'review', summary);
       assert.deepEqual(((await getChange(t, id)) as Emergency).overdue, { record: false, review: false });
       assert.deepEqual(await overdueIds(), []);
       assert.equal((await act(t, 'bob', id, 'close')).state, 'closed');
+    });
+
+    it('withdraws the authorization when what was authorized is edited before it starts', async () => {
+      const { id: eid } = await raise(t, 'bob', {
+        type: 'emergency',
+        title: 'Restart the dev tool',
+        services: ['reports-batch'],
+        implementationPlan: 'Restart the batch workers.',
+      });
+      await act(t, 'bob', eid, 'submit');
+      assert.equal((await act(t, 'dora', eid, 'approve')).state, 'approved');
+      const edited = ok<Emergency & { approvals: { withdrawnAt: string | null }[] }>(
+        await t.req('bob', 'PATCH', `/api/v1/changes/${eid}`, {
+          services: ['payments-api'],
+          implementationPlan: 'Patch the payments API in place.',
+        }),
+      );
+      assert.equal(edited.state, 'awaiting_approval');
+      assert.ok(edited.approvals.every((a) => a.withdrawnAt !== null));
+      const withdrawn = (await events(t, eid)).find((e) => e.type === 'change.approvals_withdrawn');
+      assert.match(String(withdrawn?.data.reason), /edited by bob after approval/);
+      expectError(await t.req('ivan', 'POST', `/api/v1/changes/${eid}/start`), 409, 'invalid_transition');
+      // Authorized again for what it now is, it may start.
+      await act(t, 'dora', eid, 'approve');
+      assert.equal((await act(t, 'ivan', eid, 'start')).state, 'implementing');
+    });
+
+    it('refuses, once implementing, edits to what was authorized, and still takes the owed record', async () => {
+      const { id: eid } = await raise(t, 'bob', {
+        type: 'emergency',
+        title: 'Hot fix the batch',
+        services: ['reports-batch'],
+      });
+      await act(t, 'bob', eid, 'submit');
+      await act(t, 'dora', eid, 'approve');
+      await act(t, 'ivan', eid, 'start');
+      const err = expectError(
+        await t.req('bob', 'PATCH', `/api/v1/changes/${eid}`, { services: ['payments-api'] }),
+        422,
+        'authorized_scope',
+      );
+      assert.match(err.message, /raise a new change/);
+      const done = ok<Emergency>(
+        await t.req('bob', 'PATCH', `/api/v1/changes/${eid}`, {
+          implementationPlan: 'Restarted the workers with the fixed config.',
+          testEvidence: COMPLETE_RECORD.testEvidence,
+        }),
+      );
+      assert.deepEqual([done.state, done.services], ['implementing', ['reports-batch']]);
     });
   });
 }

@@ -85,7 +85,7 @@ for (const engine of engines()) {
           type === 'normal'
             ? { ...COMPLETE_RECORD, ...base }
             : type === 'standard'
-              ? { ...base, type, template: 'tls-certificate-renewal' }
+              ? { ...base, reason: 'The certificate expires', type, template: 'tls-certificate-renewal' }
               : { ...base, type };
         const created = await raise(t, requester, body);
         m.id = created.id;

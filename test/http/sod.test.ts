@@ -1,13 +1,24 @@
 // Segregation of duties through the API: who may never approve a change, that every refusal is in the
 // change's history with who, what and why, that approvals come from distinct people, that an edit after
-// approval withdraws them, and that group membership is checked when approving.
+// approval withdraws them, that group membership is checked when approving and again at start, that
+// everyone who edited a revision is barred, and that risk is re-assessed from the catalogue at start.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { COMPLETE_RECORD, registerServices, startTestApp, type TestApp } from '../support/app.ts';
 import { engines } from '../support/db.ts';
 import { SYSTEM_ACTOR } from '../../src/domain/actor.ts';
 import type { Scope } from '../../src/contracts/identity.ts';
-import { act, bearer, events, expectError, getChange, noServerErrors, ok, raise } from '../support/http.ts';
+import {
+  act,
+  bearer,
+  events,
+  expectError,
+  getChange,
+  hoursLater,
+  noServerErrors,
+  ok,
+  raise,
+} from '../support/http.ts';
 
 const LOW = { description: 'Batch tweak', reason: 'Faster reports', services: ['reports-batch'] };
 const HIGH = { services: ['payments-api'], ...COMPLETE_RECORD };
@@ -16,6 +27,18 @@ interface Approval {
   approver: string;
   group: string;
   withdrawnAt: string | null;
+}
+
+interface Standing {
+  state: string;
+  riskRating: string | null;
+  approvals: Approval[];
+  approvalStatus: {
+    satisfied: boolean;
+    rating: string | null;
+    approvals: { approver: string; group: string; counts: boolean; reasons: { code: string }[] }[];
+    rose: { from: string | null; to: string } | null;
+  };
 }
 
 for (const engine of engines()) {
@@ -210,6 +233,116 @@ for (const engine of engines()) {
       );
       ok(await t.req('admin', 'PATCH', '/api/v1/users/tina', { groups: ['technical'] }));
       assert.equal((await act(t, 'tina', id, 'approve')).state, 'approved');
+    });
+
+    const windowNow = () => ({
+      start: t.clock.now.toISOString(),
+      end: hoursLater(t.clock.now, 2).toISOString(),
+    });
+
+    it('bars everyone who edited any revision, not only the last editor', async () => {
+      const { id } = await raise(t, 'alice', { title: 'Co-authored change', ...HIGH });
+      ok(await t.req(null, 'PATCH', `/api/v1/changes/${id}`, { securityImpact: 'None' }, as('cora')));
+      ok(await t.req('alice', 'PATCH', `/api/v1/changes/${id}`, { dataImpact: 'None' }));
+      await act(t, 'alice', id, 'submit');
+      const change = await getChange(t, id);
+      assert.equal(change.lastEditor, 'alice');
+      assert.deepEqual(change.authors, ['alice', 'cora']);
+      const err = expectError(
+        await t.req(null, 'POST', `/api/v1/changes/${id}/approve`, {}, as('cora')),
+        403,
+        'sod_author',
+      );
+      assert.match(err.message, /cora edited an earlier revision/);
+      const last = (await events(t, id)).at(-1)!;
+      assert.deepEqual(
+        [last.type, last.actor.id, (last.data.reasons as { code: string }[])[0]!.code],
+        ['change.command_refused', 'cora', 'sod_author'],
+      );
+      assert.deepEqual((await getChange(t, id)).approvals, []);
+    });
+
+    it('re-checks group membership at start: an approver who left the group no longer counts', async () => {
+      const { id } = await raise(t, 'alice', { title: 'Group checked at start', ...LOW });
+      await act(t, 'alice', id, 'submit');
+      await act(t, 'tom', id, 'approve');
+      await act(t, 'alice', id, 'schedule', { window: windowNow() });
+      ok(await t.req('admin', 'PATCH', '/api/v1/users/tom', { groups: [] }));
+      // The view already says so, before anyone tries to start.
+      const shown = ok<Standing>(await t.req('audrey', 'GET', `/api/v1/changes/${id}`));
+      assert.equal(shown.approvalStatus.satisfied, false);
+      assert.deepEqual(
+        shown.approvalStatus.approvals.map((a) => [a.approver, a.counts, a.reasons.map((r) => r.code)]),
+        [['tom', false, ['group_not_held']]],
+      );
+      const err = expectError(
+        await t.req('ivan', 'POST', `/api/v1/changes/${id}/start`),
+        422,
+        'approvals_lapsed',
+      );
+      assert.ok(err.details.some((d) => d.code === 'group_not_held'));
+      assert.match(err.message, /tom no longer holds the technical group/);
+      const after = ok<Standing>(await t.req('audrey', 'GET', `/api/v1/changes/${id}`));
+      assert.equal(after.state, 'awaiting_approval');
+      assert.notEqual(after.approvals[0]!.withdrawnAt, null, 'the lapsed approval is withdrawn');
+      const history = await events(t, id);
+      const [lapsed, refused] = history.slice(-2);
+      assert.equal(lapsed!.type, 'change.approvals_lapsed');
+      assert.deepEqual(
+        (lapsed!.data.lapsed as { approver: string; code: string }[]).map((l) => [l.approver, l.code]),
+        [['tom', 'group_not_held']],
+      );
+      assert.deepEqual(
+        [refused!.type, refused!.actor.id, refused!.data.command],
+        ['change.command_refused', 'ivan', 'start'],
+      );
+      ok(await t.req('admin', 'PATCH', '/api/v1/users/tom', { groups: ['technical'] }));
+      // Someone who holds the group now approves again; then it may start.
+      await act(t, 'tina', id, 'approve');
+      await act(t, 'alice', id, 'schedule', { window: windowNow() });
+      assert.equal((await act(t, 'ivan', id, 'start')).state, 'implementing');
+    });
+
+    it('re-assesses risk at start from the current catalogue: a rating that rose needs its approvals', async () => {
+      ok(
+        await t.req('admin', 'POST', '/api/v1/services', {
+          name: 'checkout',
+          environment: 'prod',
+          internetFacing: false,
+          criticality: 'low',
+        }),
+        201,
+      );
+      const { id } = await raise(t, 'alice', {
+        title: 'Checkout tweak',
+        services: ['checkout'],
+        ...COMPLETE_RECORD,
+      });
+      const submitted = await act(t, 'alice', id, 'submit');
+      assert.equal(submitted.riskRating, 'low');
+      assert.equal((await act(t, 'tom', id, 'approve')).state, 'approved');
+      await act(t, 'alice', id, 'schedule', { window: windowNow() });
+      ok(await t.req('admin', 'PATCH', '/api/v1/services/checkout', { internetFacing: true }));
+      const shown = ok<Standing>(await t.req('audrey', 'GET', `/api/v1/changes/${id}`));
+      assert.deepEqual([shown.approvalStatus.satisfied, shown.approvalStatus.rating], [false, 'high']);
+      assert.deepEqual(
+        shown.approvalStatus.rose && [shown.approvalStatus.rose.from, shown.approvalStatus.rose.to],
+        ['low', 'high'],
+      );
+      const err = expectError(
+        await t.req('ivan', 'POST', `/api/v1/changes/${id}/start`),
+        422,
+        'approvals_lapsed',
+      );
+      assert.ok(err.details.some((d) => d.code === 'risk_rose'));
+      const after = ok<Standing>(await t.req('audrey', 'GET', `/api/v1/changes/${id}`));
+      assert.deepEqual([after.state, after.riskRating], ['awaiting_approval', 'high']);
+      const types = (await events(t, id)).slice(-3).map((e) => e.type);
+      assert.deepEqual(types, ['change.reassessed', 'change.approvals_lapsed', 'change.command_refused']);
+      // tom's technical approval still counts; the security one the high rating needs completes it.
+      assert.equal((await act(t, 'sam', id, 'approve')).state, 'approved');
+      await act(t, 'alice', id, 'schedule', { window: windowNow() });
+      assert.equal((await act(t, 'ivan', id, 'start')).state, 'implementing');
     });
   });
 }

@@ -1,12 +1,22 @@
 // Standard changes: created from a template of the example policy they land pre-approved in `scheduled`
-// with the template's default plans; outside the template's services or above its maximum risk they are
-// refused with the reason.
+// with the template's default plans; outside the template's services, above its maximum risk, naming no
+// service or missing what the policy requires for their rating they are refused with the reason — and the
+// risk is assessed again when they start.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { registerServices, startTestApp, type TestApp } from '../support/app.ts';
 import { engines } from '../support/db.ts';
-import { act, expectError, hoursLater, noServerErrors, ok, raise, snapshot } from '../support/http.ts';
+import {
+  act,
+  events,
+  expectError,
+  hoursLater,
+  noServerErrors,
+  ok,
+  raise,
+  snapshot,
+} from '../support/http.ts';
 import { parsePolicy } from '../../src/policy/load.ts';
 import type { ChangeTemplate } from '../../src/policy/types.ts';
 
@@ -159,6 +169,8 @@ for (const engine of engines()) {
         type: 'standard',
         template: 'scale-replicas',
         title: 'Scale web',
+        description: 'Two more replicas',
+        reason: 'Peak season',
         services: ['web-frontend'],
       });
       const err = expectError(
@@ -171,6 +183,59 @@ for (const engine of engines()) {
         await t.req('alice', 'GET', `/api/v1/changes/${id}`),
       );
       assert.deepEqual([after.services, after.state], [['web-frontend'], 'scheduled']);
+    });
+
+    it('refuses a standard change that names no service, whatever its title', async () => {
+      const before = await snapshot(t);
+      const err = expectError(await standard('tls-certificate-renewal', []), 422, 'services_required');
+      assert.match(err.message, /name the services/);
+      assert.deepEqual(await snapshot(t), before);
+    });
+
+    it('refuses a standard change missing the fields its rating requires; template defaults count', async () => {
+      const before = await snapshot(t);
+      // Rated medium on web-frontend: description, reason, rollback and test plans are required.
+      const err = expectError(
+        await t.req('alice', 'POST', '/api/v1/changes', {
+          type: 'standard',
+          template: 'scale-replicas',
+          title: 'Anything at all',
+          services: ['web-frontend'],
+        }),
+        422,
+        'missing_fields',
+      );
+      assert.match(err.message, /medium risk requires: description, reason/);
+      assert.doesNotMatch(err.message, /rollbackPlan|testPlan/, 'the template supplies those');
+      assert.deepEqual(await snapshot(t), before);
+    });
+
+    it('re-assesses at start: a standard change now rated above its template does not start', async () => {
+      ok(
+        await t.req('admin', 'POST', '/api/v1/services', {
+          name: 'intranet',
+          environment: 'prod',
+          criticality: 'low',
+        }),
+        201,
+      );
+      const window = { start: t.clock.now.toISOString(), end: hoursLater(t.clock.now, 2).toISOString() };
+      const c = ok<Standard>(await standard('tls-certificate-renewal', ['intranet'], { window }), 201);
+      assert.equal(c.riskRating, 'low');
+      ok(await t.req('admin', 'PATCH', '/api/v1/services/intranet', { internetFacing: true }));
+      const err = expectError(
+        await t.req('ivan', 'POST', `/api/v1/changes/${c.id}/start`),
+        422,
+        'template_risk_exceeded',
+      );
+      assert.match(err.message, /rated high/);
+      const history = (await events(t, c.id)).slice(-2);
+      assert.deepEqual(
+        history.map((e) => e.type),
+        ['change.reassessed', 'change.command_refused'],
+      );
+      const after = ok<Standard>(await t.req('alice', 'GET', `/api/v1/changes/${c.id}`));
+      assert.deepEqual([after.state, after.riskRating], ['scheduled', 'high']);
     });
   });
 }

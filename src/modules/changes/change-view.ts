@@ -1,9 +1,9 @@
 // The change as the API shows it: the record plus what is derived at read time (risk at the top level,
-// approval progress, whether deadlines have passed).
+// each approval's standing and the quorum, whether deadlines have passed).
 import type { ChangeSummary, ChangeView } from '../../contracts/changes.ts';
 import type { Change } from '../../domain/change.ts';
 import { reviewRequired } from '../../domain/change-decide.ts';
-import { approvalProgress } from '../../domain/quorum.ts';
+import { approvalStanding, type Live } from '../../domain/standing.ts';
 import type { Policy } from '../../policy/types.ts';
 
 export function overdue(change: Change, now: string): { record: boolean; review: boolean } {
@@ -13,11 +13,14 @@ export function overdue(change: Change, now: string): { record: boolean; review:
   };
 }
 
-export function toView(change: Change, now: string, policy: Policy): ChangeView {
+/** `live`: the assessment and approvers as they are now, so the view shows which approvals still count. */
+export function toView(change: Change, now: string, policy: Policy, live: Live | null = null): ChangeView {
   return {
     ...change,
+    authors: change.authors ?? [...new Set([change.requester, change.lastEditor])],
+    agreedWindow: change.agreedWindow ?? null,
     riskRating: change.assessment?.rating ?? null,
-    approvalStatus: approvalProgress(change),
+    approvalStatus: approvalStanding(change, live),
     reviewRequired: reviewRequired(change, policy),
     overdue: overdue(change, now),
   };

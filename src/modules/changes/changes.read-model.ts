@@ -6,6 +6,7 @@ import { AppError } from '../../contracts/errors.ts';
 import type { ChangeList, ListChangesQuery } from '../../contracts/changes.ts';
 import type { Change } from '../../domain/change.ts';
 import type { RecordedEvent } from '../../domain/events.ts';
+import type { ApproverNow } from '../../domain/standing.ts';
 import type { Store } from '../../store/database.ts';
 import { signedField } from '../../store/ledger-fields.ts';
 import { Prepared } from '../../store/prepared.ts';
@@ -48,6 +49,27 @@ export class ChangesReadModel {
   async load(id: string): Promise<Change | null> {
     const row = await docById.first(this.store, { id });
     return row ? (JSON.parse(row.doc) as Change) : null;
+  }
+
+  /** The named people as they are now, for checking that their approvals still count. */
+  async approvers(usernames: string[]): Promise<Record<string, ApproverNow>> {
+    if (usernames.length === 0) return {};
+    const rows = await this.store.db
+      .selectFrom('users')
+      .select(['username', 'kind', 'groups', 'active', 'email'])
+      .where('username', 'in', [...new Set(usernames)])
+      .execute();
+    return Object.fromEntries(
+      rows.map((r) => [
+        r.username,
+        {
+          kind: r.kind as ApproverNow['kind'],
+          groups: JSON.parse(r.groups) as string[],
+          active: r.active === 1,
+          email: r.email,
+        },
+      ]),
+    );
   }
 
   async nextNumber(): Promise<number> {

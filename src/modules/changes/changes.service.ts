@@ -7,6 +7,7 @@ import type { Actor } from '../../domain/actor.ts';
 import { emptyContent, type Assessment, type Change, type ChangeContent } from '../../domain/change.ts';
 import { decideChange, type ChangeCommand } from '../../domain/change-decide.ts';
 import { decideCreate } from '../../domain/change-create.ts';
+import type { Live } from '../../domain/standing.ts';
 import { changeId, evolveChange } from '../../domain/change-evolve.ts';
 import type { ChangeEvent, RecordedEvent, Refusal } from '../../domain/events.ts';
 import { assess } from '../../policy/risk.ts';
@@ -115,10 +116,14 @@ export class ChangesService {
         };
       } else if (command.type === 'submit') {
         cmd = { type: 'submit', assessment: await this.assess(change.type, change, active) };
+      } else if (command.type === 'approve' || command.type === 'start') {
+        cmd = { ...command, live: await this.liveFor(change, active) };
       } else cmd = command;
       const decision = decideChange(change, cmd, { actor, now, policy: active.policy });
       if (!decision.ok) {
+        // Events that stand despite the refusal (a reassessment, lapsed approvals) are recorded before it.
         await this.deps.recorder.record(actor, now, [
+          ...(decision.events ?? []).map((event) => ({ subject: id, event })),
           {
             subject: id,
             event: {
@@ -143,6 +148,24 @@ export class ChangesService {
         await this.policies.activate(actor, change.proposedPolicy, id);
       return after;
     });
+  }
+
+  /** The assessment from the catalogue and policy of the moment, and every approver as they are now. */
+  private async liveFor(change: Change, active: ActivePolicy): Promise<Live> {
+    return {
+      assessment: await this.assess(change.type, change, active),
+      approvers: await this.read.approvers(change.approvals.map((a) => a.approver)),
+    };
+  }
+
+  /**
+   * What the change view shows approvals against: the world as it is now while the change waits to start;
+   * after that, the record as it was decided on. Null for a refusal and for changes past that point.
+   */
+  async live(result: Change | Refused): Promise<Live | null> {
+    if (result instanceof Refused) return null;
+    if (!['awaiting_approval', 'approved', 'scheduled'].includes(result.state)) return null;
+    return this.liveFor(result, await this.policies.active());
   }
 
   async get(id: string): Promise<Change> {

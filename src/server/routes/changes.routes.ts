@@ -83,8 +83,9 @@ export function changesRoutes(app: FastifyInstance, c: Container): void {
       },
     },
     async (req) => {
-      return presentChange(await c.changes.get(req.params.id), await c.policies.forDisplay(), now())
-        .body as ChangeView;
+      const change = await c.changes.get(req.params.id);
+      const live = await c.changes.live(change);
+      return presentChange(change, await c.policies.forDisplay(), now(), 200, live).body as ChangeView;
     },
   );
 
@@ -124,9 +125,11 @@ export function changesRoutes(app: FastifyInstance, c: Container): void {
   type Cmd = Parameters<Container['changes']['command']>[2];
   const command = async (req: FastifyRequest, reply: Parameters<typeof mutate>[2], id: string, cmd: Cmd) => {
     const a = actor(req);
-    return mutate(c.deps, req, reply, async () =>
-      presentChange(await c.changes.command(a, id, cmd), await c.policies.forDisplay(), now()),
-    );
+    return mutate(c.deps, req, reply, async () => {
+      const result = await c.changes.command(a, id, cmd);
+      const live = await c.changes.live(result);
+      return presentChange(result, await c.policies.forDisplay(), now(), 200, live);
+    });
   };
 
   const action = <B extends z.ZodType>(
