@@ -4,19 +4,22 @@ import { Migrator, type Kysely, type Migration, type MigrationResultSet } from '
 import * as m0001 from './migrations/0001_initial.ts';
 import * as m0002 from './migrations/0002_ledger_tree.ts';
 import * as m0003 from './migrations/0003_change_search.ts';
+import * as m0004 from './migrations/0004_change_origin.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_ledger_tree': m0002,
   '0003_change_search': m0003,
+  '0004_change_origin': m0004,
 };
 
-export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationResultSet> {
+/** Runs the migrations not yet run, up to `target` (a name such as `0003_change_search`) or to the last. */
+export async function migrateToLatest(db: Kysely<unknown>, target?: string): Promise<MigrationResultSet> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => MIGRATIONS },
   });
-  const result = await migrator.migrateToLatest();
+  const result = target === undefined ? await migrator.migrateToLatest() : await migrator.migrateTo(target);
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(
