@@ -13,6 +13,12 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004_change_origin': m0004,
 };
 
+/** Names of the migrations this database has not run yet. */
+export async function pendingMigrations(db: Kysely<unknown>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+  return (await migrator.getMigrations()).filter((m) => m.executedAt === undefined).map((m) => m.name);
+}
+
 /** Runs the migrations not yet run, up to `target` (a name such as `0003_change_search`) or to the last. */
 export async function migrateToLatest(db: Kysely<unknown>, target?: string): Promise<MigrationResultSet> {
   const migrator = new Migrator({

@@ -3,7 +3,9 @@
 // approvals are bound to, the new columns read as internal with no supplier, and text search reaches the
 // supplier impact of changes recorded before. The rows come from the earlier code (test/fixtures).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createContainer, type Container } from '../../src/container.ts';
 import type { Actor } from '../../src/domain/actor.ts';
@@ -11,9 +13,11 @@ import { contentOf, type Change } from '../../src/domain/change.ts';
 import { approvalProgress } from '../../src/domain/quorum.ts';
 import { revisionHash } from '../../src/domain/revision.ts';
 import { formatRebuildReport, rebuildAndCompare } from '../../src/modules/ledger/rebuild.ts';
+import { openStore } from '../../src/store/database.ts';
 import { migrateToLatest } from '../../src/store/migrate.ts';
 import { PROJECTION_TABLES } from '../../src/store/schema.ts';
 import { testLedger } from '../support/app.ts';
+import { cli } from '../cli/support.ts';
 import { engines, freshStore, type TestStore } from '../support/db.ts';
 
 const ALICE: Actor = {
@@ -94,3 +98,27 @@ for (const engine of engines()) {
     });
   });
 }
+
+describe('changeproof verify --rebuild on a data directory made before migration 0004', () => {
+  it('asks for the migration first, then passes once it has run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'changeproof-upgrade-'));
+    try {
+      const store = openStore({ dataDir: dir });
+      await migrateToLatest(store.kysely as never, '0003_change_search');
+      for (const table of ['ledger_entries', ...PROJECTION_TABLES] as const)
+        for (const row of FIXTURE[table]!) await store.kysely.insertInto(table).values(row).execute();
+      await store.close();
+      const env = { CHANGEPROOF_DATA: dir };
+      const early = await cli(['verify', '--rebuild'], env);
+      assert.equal(early.code, 2, early.stdout + early.stderr);
+      assert.match(early.stderr, /0004_change_origin.*changeproof migrate/);
+      const migrated = await cli(['migrate'], env);
+      assert.equal(migrated.code, 0, migrated.stdout + migrated.stderr);
+      const verified = await cli(['verify', '--rebuild'], env);
+      assert.equal(verified.code, 0, verified.stdout + verified.stderr);
+      assert.match(verified.stdout, /OK: the tables are exactly what the ledger says/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
