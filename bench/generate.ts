@@ -74,12 +74,19 @@ const PARTS = [
   'autoscaling',
 ];
 
+// About one change in twenty on a service rated medium or high is started by a supplier, drawn from an RNG
+// of its own and never where it would raise the rating (which would add approvals and draws): the rest of
+// the data is what it was before supplier changes existed.
+const SUPPLIERS = ['PayCo Ltd', 'Example Cloud', 'MailRelay Inc', 'IdentityHub', 'CDN Partners'];
+
 export interface ListDbMeta {
   changes: number;
   token: string;
   requester: string;
   service: string;
   word: string;
+  /** Absent from databases generated before supplier changes existed. */
+  supplier?: string;
   from: string;
   to: string;
   generatedSeconds: number;
@@ -97,6 +104,7 @@ function mulberry32(seed: number): () => number {
 export async function generateChanges(dataDir: string, count: number): Promise<ListDbMeta> {
   const t0 = performance.now();
   const rnd = mulberry32(42);
+  const supplierRnd = mulberry32(5_21);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const weighted = <T extends string>(w: Record<T, number>): T => {
     let r = rnd() * Object.values<number>(w).reduce((a, b) => a + b, 0);
@@ -128,6 +136,10 @@ export async function generateChanges(dataDir: string, count: number): Promise<L
     const services =
       rnd() < 0.15 && type !== 'standard' ? [service.name, pick(SERVICES).name] : [service.name];
     const part = pick(PARTS);
+    const supplier =
+      type !== 'standard' && SERVICES.indexOf(service) % 10 <= 5 && supplierRnd() < 0.05
+        ? SUPPLIERS[Math.floor(supplierRnd() * SUPPLIERS.length)]!
+        : null;
     let ch = ok(
       await c.changes.create(requester, {
         type,
@@ -151,6 +163,18 @@ export async function generateChanges(dataDir: string, count: number): Promise<L
         },
         testPlan: 'Integration suite and a load test in staging.',
         testEvidence: { environment: 'staging', results: 'All integration tests passed.' },
+        ...(supplier !== null && {
+          origin: 'supplier' as const,
+          supplier,
+          supplierReference: `NOTICE-${i}`,
+          supplierImpact: `${supplier} changes the ${part} it runs for ${service.name}; maintenance notice attached.`,
+          supplierAccessReview: {
+            access: 'Unchanged: the supplier keeps its scoped API key, rotated yearly and logged.',
+            controlsStillApply: true,
+            agreementsNeedUpdate: false,
+          },
+          customerCommunication: 'Status page entry a week ahead.',
+        }),
         ...(type === 'standard' && {
           template: 'os-patch-non-prod',
           window: {
@@ -250,6 +274,7 @@ export async function generateChanges(dataDir: string, count: number): Promise<L
     requester: REQUESTERS[3]!.username,
     service: SERVICES[12]!.name,
     word: 'kafka',
+    supplier: SUPPLIERS[1],
     from: new Date(START + SPAN / 2).toISOString(),
     to: new Date(START + SPAN / 2 + 30 * 86_400_000).toISOString(),
     generatedSeconds: (performance.now() - t0) / 1000,

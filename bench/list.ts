@@ -9,6 +9,8 @@ import { printTable, summarise, verdict, type Summary } from './stats.ts';
 import { runClients } from './worker.ts';
 
 const TARGET_P95_MS = 30;
+/** Databases generated before supplier changes existed have none: the supplier filters then find nothing. */
+const SUPPLIERS_0 = 'Example Cloud';
 
 export async function listBench(opts: { root: string; changes: number; repeat: number; regen: boolean }) {
   const dataDir = join(opts.root, `list-${opts.changes}`);
@@ -49,6 +51,9 @@ export async function listBench(opts: { root: string; changes: number; repeat: n
       'q=the': `${base}?q=the`,
       [`q=${meta.word}&risk=high`]: `${base}?q=${meta.word}&risk=high`,
       'from/to (30 days)': `${base}?${range}`,
+      'origin=supplier': `${base}?origin=supplier`,
+      [`supplier=${meta.supplier ?? SUPPLIERS_0}`]: `${base}?supplier=${encodeURIComponent(meta.supplier ?? SUPPLIERS_0)}`,
+      'q=maintenance notice': `${base}?q=maintenance%20notice`,
       combined: `${base}?state=closed&risk=high&service=${meta.service}&${range}`,
     };
     console.log(

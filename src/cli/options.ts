@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { z } from 'zod';
-import type { ChangeStateEnum, ChangeTypeEnum } from '../contracts/changes.ts';
+import type { ChangeOriginEnum, ChangeStateEnum, ChangeTypeEnum } from '../contracts/changes.ts';
 import type { RoleEnum, Scope } from '../contracts/identity.ts';
 import { ApiClient, DEFAULT_URL, normaliseUrl, type ChangeView, type ServiceView } from './client.ts';
 import { CliError, EXIT_USAGE } from './exit.ts';
@@ -28,6 +28,12 @@ export const CHANGE_TYPES = keys<z.infer<typeof ChangeTypeEnum>>({
   normal: true,
   emergency: true,
   unauthorized: true,
+});
+export const ORIGINS = keys<z.infer<typeof ChangeOriginEnum>>({
+  internal: true,
+  supplier: true,
+  customer: true,
+  automation: true,
 });
 export const RISKS = keys<NonNullable<ChangeView['riskRating']>>({ low: true, medium: true, high: true });
 export const OUTCOMES = keys<NonNullable<ChangeView['outcome']>>({

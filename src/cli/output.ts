@@ -38,7 +38,8 @@ const yes = (b: boolean) => (b ? 'yes' : 'no');
 
 export function changeBlock(c: ChangeView): string {
   const out: string[] = [`${c.id}  ${c.title}`];
-  const field = (label: string, value: string) => out.push(`  ${`${label}:`.padEnd(14)}${value}`);
+  const field = (label: string, value: string) =>
+    out.push(`  ${`${label}:`.padEnd(Math.max(14, label.length + 2))}${value}`);
   field('state', `${c.state} (${c.type} change, revision ${c.revision})`);
   field(
     'requester',
@@ -46,6 +47,17 @@ export function changeBlock(c: ChangeView): string {
   );
   field('implementer', c.implementer ?? '-');
   field('services', list(c.services));
+  if (c.origin !== 'internal') field('origin', c.origin);
+  if (c.supplier || c.supplierReference)
+    field('supplier', [c.supplier ?? '-', c.supplierReference].filter(Boolean).join(' · notice '));
+  if (c.supplierImpact) field('supplier impact', clip(c.supplierImpact, 100));
+  const access = c.supplierAccessReview;
+  if (access)
+    field(
+      'access review',
+      `${clip(access.access, 80)} · controls ${access.controlsStillApply ? 'still apply' : 'NO LONGER APPLY'}${access.agreementsNeedUpdate ? ' · agreements need updating' : ''}`,
+    );
+  if (c.customerCommunication) field('customers', clip(c.customerCommunication, 100));
   if (c.template) field('template', c.template);
   if (c.proposedPolicy !== null)
     field('proposes', 'a new policy version (activates when this change starts)');

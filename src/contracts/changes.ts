@@ -1,13 +1,16 @@
 // API contract for changes: request bodies (strict: unknown fields are errors) and the change as returned.
 import { z } from 'zod';
 import { Instant, Name } from './common.ts';
-import { CHANGE_STATES, type ChangeState } from '../domain/change.ts';
+import { CHANGE_ORIGINS, CHANGE_STATES, type ChangeOrigin, type ChangeState } from '../domain/change.ts';
 
 const text = (max: number) => z.string().max(max);
 const RiskRating = z.enum(['low', 'medium', 'high']);
 const Outcome = z.enum(['successful', 'successful_with_issues', 'failed', 'rolled_back', 'cancelled']);
 export const ChangeStateEnum = z.enum(CHANGE_STATES as [ChangeState, ...ChangeState[]]);
 export const ChangeTypeEnum = z.enum(['standard', 'normal', 'emergency', 'unauthorized']);
+export const ChangeOriginEnum = z.enum(CHANGE_ORIGINS as [ChangeOrigin, ...ChangeOrigin[]]);
+/** A supplier's name as the service catalogue holds it; lists match it whole, ignoring case. */
+const SupplierName = z.string().trim().min(1, 'name the supplier, or send null for none').max(200);
 
 const Link = z.strictObject({
   kind: z.enum(['pull_request', 'commit', 'ticket', 'vulnerability', 'incident', 'risk', 'document']),
@@ -35,6 +38,19 @@ const TestEvidence = z.strictObject({
     .optional(),
   url: z.url().max(2000).optional(),
 });
+const SupplierAccessReview = z
+  .strictObject({
+    access: z
+      .string()
+      .trim()
+      .min(1, 'say what the supplier can reach now and how that access is managed and monitored')
+      .max(5_000),
+    controlsStillApply: z.boolean().describe('The controls in place for this supplier still apply'),
+    agreementsNeedUpdate: z
+      .boolean()
+      .describe('Risk treatments or the agreement with the supplier must be updated'),
+  })
+  .describe("Reassessment of the supplier's access after its change (ISO/IEC 27001:2022 A.5.21)");
 export const WindowInput = z
   .strictObject({ start: Instant, end: Instant })
   .refine((w) => w.end > w.start, { message: 'the window must end after it starts', path: ['end'] });
@@ -55,6 +71,17 @@ export const ContentInput = z.strictObject({
   rollbackPlan: RollbackPlan.nullable(),
   testPlan: text(20_000),
   testEvidence: TestEvidence.nullable(),
+  origin: ChangeOriginEnum.describe('Who set the change going; internal unless said otherwise'),
+  supplier: SupplierName.nullable().describe('The supplier concerned, as named in the service catalogue'),
+  supplierReference: z
+    .string()
+    .trim()
+    .min(1, "give the supplier's reference or notice, or send null for none")
+    .max(500)
+    .nullable()
+    .describe("The supplier's own reference or notice: an id or a URL"),
+  customerCommunication: text(5_000).describe('How and when customers are told, or why they need not be'),
+  supplierAccessReview: SupplierAccessReview.nullable(),
 });
 
 export const CreateChangeBody = ContentInput.partial()
@@ -112,6 +139,8 @@ export const ListChangesQuery = z.strictObject({
   risk: RiskRating.optional(),
   service: Name.optional(),
   requester: z.string().max(64).optional(),
+  origin: ChangeOriginEnum.optional(),
+  supplier: SupplierName.optional().describe('The supplier, matched whole and ignoring case'),
   from: Instant.optional().describe('Created at or after'),
   to: Instant.optional().describe('Created before'),
   q: z
@@ -119,7 +148,9 @@ export const ListChangesQuery = z.strictObject({
     .min(1)
     .max(200)
     .optional()
-    .describe('Text in the title or description; a whole change id (CHG-42) finds that change'),
+    .describe(
+      "Text in the title, description, supplier, supplier's reference or supplier impact; a whole change id (CHG-42) finds that change",
+    ),
   overdue: z
     .enum(['true', 'false'])
     .optional()
@@ -162,6 +193,11 @@ export const ChangeView = z
     testPlan: z.string(),
     testEvidence: TestEvidence.nullable(),
     proposedPolicy: z.string().nullable(),
+    origin: ChangeOriginEnum,
+    supplier: z.string().nullable(),
+    supplierReference: z.string().nullable(),
+    customerCommunication: z.string(),
+    supplierAccessReview: SupplierAccessReview.nullable(),
     template: z.string().nullable(),
     requester: z.string(),
     lastEditor: z.string(),
@@ -248,6 +284,8 @@ export const ChangeSummary = ChangeView.pick({
   riskRating: true,
   title: true,
   services: true,
+  origin: true,
+  supplier: true,
   requester: true,
   implementer: true,
   window: true,

@@ -1,6 +1,15 @@
 // The change record: what the projection stores and what the lifecycle decides over.
 // Times are ISO 8601 strings in UTC with milliseconds, so they sort as text on every engine.
-import type { ApprovalRequirement, ChangeType, Outcome, RequiredField, RiskRating } from '../policy/types.ts';
+import type {
+  ApprovalRequirement,
+  ChangeOrigin,
+  ChangeType,
+  Outcome,
+  RequiredField,
+  RiskRating,
+} from '../policy/types.ts';
+
+export { CHANGE_ORIGINS, type ChangeOrigin } from '../policy/types.ts';
 
 export type ChangeState =
   | 'draft'
@@ -67,6 +76,19 @@ export interface Review {
   at: string;
 }
 
+/**
+ * ISO/IEC 27001:2022 A.5.21: a change in a supplier's service triggers a reassessment of what the supplier
+ * now has access to and how that access is managed, whether the controls in place still apply, and whether
+ * risk treatments or agreements need updating.
+ */
+export interface SupplierAccessReview {
+  /** What the supplier can reach after the change, and how that access is managed, monitored and secured. */
+  access: string;
+  controlsStillApply: boolean;
+  /** Risk treatments or the agreement with the supplier must be updated. */
+  agreementsNeedUpdate: boolean;
+}
+
 /** The fields a requester writes; their canonical hash is the revision that approvals bind to. */
 export interface ChangeContent {
   title: string;
@@ -85,6 +107,14 @@ export interface ChangeContent {
   testEvidence: TestEvidence | null;
   /** For a change that replaces the active policy: the proposed YAML. */
   proposedPolicy: string | null;
+  origin: ChangeOrigin;
+  /** The supplier concerned, named as in the service catalogue; any origin may name one. */
+  supplier: string | null;
+  /** The supplier's own reference or notice: an id or a URL. */
+  supplierReference: string | null;
+  /** How and when customers are told, or why they need not be. */
+  customerCommunication: string;
+  supplierAccessReview: SupplierAccessReview | null;
 }
 
 export interface RiskReason {
@@ -173,6 +203,7 @@ export function emptyContent(): ChangeContent {
     testPlan: '',
     testEvidence: null,
     proposedPolicy: null,
+    ...LATER_CONTENT,
   };
 }
 
@@ -180,6 +211,21 @@ export function emptyContent(): ChangeContent {
 export function authorsOf(change: Change): string[] {
   return change.authors ?? [...new Set([change.requester, change.lastEditor])];
 }
+
+/**
+ * Content fields added after changes were first recorded, at their defaults. A revision hash leaves them out
+ * while they hold these values, so changes recorded before them keep their hash (and their approvals).
+ */
+export const LATER_CONTENT: Pick<
+  ChangeContent,
+  'origin' | 'supplier' | 'supplierReference' | 'customerCommunication' | 'supplierAccessReview'
+> = {
+  origin: 'internal',
+  supplier: null,
+  supplierReference: null,
+  customerCommunication: '',
+  supplierAccessReview: null,
+};
 
 export const CONTENT_KEYS = Object.keys(emptyContent()) as (keyof ChangeContent)[];
 

@@ -25,6 +25,11 @@ const CHANGE_FIELDS = {
   links: 'int',
   linkKinds: 'list<string>',
   proposesPolicy: 'bool',
+  origin: 'string',
+  supplier: 'string',
+  supplierReference: 'string',
+  customerCommunication: 'string',
+  hasSupplierAccessReview: 'bool',
 } as const;
 
 const SERVICE_FIELDS = {
@@ -129,6 +134,11 @@ export function celContext({ type, content, services, questionIds }: CelInput): 
       links: BigInt(content.links.length),
       linkKinds: content.links.map((l) => l.kind),
       proposesPolicy: content.proposedPolicy !== null,
+      origin: content.origin,
+      supplier: content.supplier ?? '',
+      supplierReference: content.supplierReference ?? '',
+      customerCommunication: content.customerCommunication,
+      hasSupplierAccessReview: content.supplierAccessReview !== null,
     },
     // Nulls become '' so rules compare strings instead of guarding against null_type.
     services: services.map((s) => ({

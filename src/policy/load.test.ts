@@ -70,7 +70,7 @@ describe('parsePolicy: valid files', () => {
     const { policy } = result;
     assert.deepEqual(policy.approvals.normal.low, [{ group: 'technical', count: 1 }]);
     assert.equal(policy.risk.default, 'low');
-    assert.deepEqual(policy.requirements, { low: [], medium: [], high: [] });
+    assert.deepEqual(policy.requirements, { low: [], medium: [], high: [], byOrigin: {} });
     assert.equal(policy.deadlines.approvalSlaMinutes, 2 * 24 * 60);
     assert.deepEqual(policy.review, {
       types: ['emergency', 'unauthorized'],

@@ -114,10 +114,18 @@ const IS_MISSING: Record<RequiredField, (c: ChangeContent) => boolean> = {
   rollbackPlan: (c) => c.rollbackPlan === null,
   backupConfirmed: (c) => c.rollbackPlan === null || !c.rollbackPlan.backupConfirmed,
   testEvidence: (c) => c.testEvidence === null,
+  supplier: (c) => c.supplier === null || blank(c.supplier),
+  supplierReference: (c) => c.supplierReference === null || blank(c.supplierReference),
+  supplierImpact: (c) => blank(c.supplierImpact),
+  customerCommunication: (c) => blank(c.customerCommunication),
+  supplierAccessReview: (c) => c.supplierAccessReview === null,
 };
 
+/** What the rating requires, then what the change's origin adds at that rating; each field once. */
 export function missingFields(policy: Policy, rating: RiskRating, content: ChangeContent): RequiredField[] {
-  return policy.requirements[rating].filter((field) => IS_MISSING[field](content));
+  const byOrigin = policy.requirements.byOrigin?.[content.origin]?.[rating] ?? [];
+  const required = [...new Set([...policy.requirements[rating], ...byOrigin])];
+  return required.filter((field) => IS_MISSING[field](content));
 }
 
 export function assess(policy: Policy, input: AssessInput): Assessment {

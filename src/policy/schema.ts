@@ -111,7 +111,20 @@ const requiredField = z.enum([
   'testPlan',
   'testEvidence',
   'securityImpact',
+  'supplier',
+  'supplierReference',
+  'supplierImpact',
+  'customerCommunication',
+  'supplierAccessReview',
 ]);
+
+const byRating = z
+  .strictObject({
+    low: z.array(requiredField).default([]),
+    medium: z.array(requiredField).default([]),
+    high: z.array(requiredField).default([]),
+  })
+  .prefault({});
 
 const template = z.strictObject({
   id,
@@ -152,6 +165,15 @@ const baseSchema = z.strictObject({
       low: z.array(requiredField).default([]),
       medium: z.array(requiredField).default([]),
       high: z.array(requiredField).default([]),
+      // Strict, so a misspelt origin is an error rather than a requirement that never applies.
+      byOrigin: z
+        .strictObject({
+          internal: byRating.optional(),
+          supplier: byRating.optional(),
+          customer: byRating.optional(),
+          automation: byRating.optional(),
+        })
+        .default({}),
     })
     .prefault({}),
   approvals: z.strictObject({

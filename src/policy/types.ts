@@ -6,6 +6,10 @@ export const RISK_RATINGS: readonly RiskRating[] = ['low', 'medium', 'high'];
 
 export type ChangeType = 'standard' | 'normal' | 'emergency' | 'unauthorized';
 
+/** Who set a change going; supplier-initiated changes are governed like any other (ISO/IEC 27001 A.5.21–5.22). */
+export type ChangeOrigin = 'internal' | 'supplier' | 'customer' | 'automation';
+export const CHANGE_ORIGINS: readonly ChangeOrigin[] = ['internal', 'supplier', 'customer', 'automation'];
+
 /** One line of an approval requirement: `count` distinct people from `group`. */
 export interface ApprovalRequirement {
   group: string;
@@ -22,7 +26,12 @@ export type RequiredField =
   | 'backupConfirmed'
   | 'testPlan'
   | 'testEvidence'
-  | 'securityImpact';
+  | 'securityImpact'
+  | 'supplier'
+  | 'supplierReference'
+  | 'supplierImpact'
+  | 'customerCommunication'
+  | 'supplierAccessReview';
 
 export interface RiskQuestion {
   id: string;
@@ -62,8 +71,13 @@ export interface Policy {
     questions: RiskQuestion[];
     rules: RiskRule[];
   };
-  /** Fields required by risk rating, checked on submit and on every later edit. */
-  requirements: Record<RiskRating, RequiredField[]>;
+  /**
+   * Fields required by risk rating, checked on submit and on every later edit; `byOrigin` adds fields for
+   * changes of that origin (e.g. a supplier's notice and a review of its access), again by rating.
+   */
+  requirements: Record<RiskRating, RequiredField[]> & {
+    byOrigin?: Partial<Record<ChangeOrigin, Record<RiskRating, RequiredField[]>>>;
+  };
   /** Approvals needed: normal changes and emergency authorizations by risk rating, and policy replacement. */
   approvals: {
     normal: Record<RiskRating, ApprovalRequirement[]>;

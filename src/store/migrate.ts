@@ -4,6 +4,7 @@ import { Migrator, type Kysely, type Migration, type MigrationResultSet } from '
 import * as m0001 from './migrations/0001_initial.ts';
 import * as m0002 from './migrations/0002_ledger_tree.ts';
 import * as m0003 from './migrations/0003_change_search.ts';
+import * as m0004 from './migrations/0004_change_origin.ts';
 import * as m0005 from './migrations/0005_sessions.ts';
 import * as m0006 from './migrations/0006_ledger_signed_fields.ts';
 
@@ -11,16 +12,24 @@ const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_ledger_tree': m0002,
   '0003_change_search': m0003,
+  '0004_change_origin': m0004,
   '0005_sessions': m0005,
   '0006_ledger_signed_fields': m0006,
 };
 
-export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationResultSet> {
+/** Names of the migrations this database has not run yet. */
+export async function pendingMigrations(db: Kysely<unknown>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+  return (await migrator.getMigrations()).filter((m) => m.executedAt === undefined).map((m) => m.name);
+}
+
+/** Runs the migrations not yet run, up to `target` (a name such as `0003_change_search`) or to the last. */
+export async function migrateToLatest(db: Kysely<unknown>, target?: string): Promise<MigrationResultSet> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => MIGRATIONS },
   });
-  const result = await migrator.migrateToLatest();
+  const result = target === undefined ? await migrator.migrateToLatest() : await migrator.migrateTo(target);
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(

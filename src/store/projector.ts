@@ -22,6 +22,17 @@ const changeById = new Prepared((db, p: { id: string }) =>
 
 type Of<E extends DomainEvent, T extends E['type']> = Extract<E, { type: T }>['data'];
 
+/** A supplier's name as lists match it: whole, trimmed, ignoring case. */
+export function supplierKey(name: string): string {
+  return name.trim().toLowerCase();
+}
+
+/** What the list's text search reads; the supplier's details follow only when there are any. */
+export function searchText(change: Change): string {
+  const supplier = [change.supplier, change.supplierReference, change.supplierImpact].filter((s) => s);
+  return [`${change.id} ${change.title} ${change.description}`, ...supplier].join(' ').toLowerCase();
+}
+
 export function changeRow(change: Change): ChangeTable {
   return {
     id: change.id,
@@ -38,7 +49,9 @@ export function changeRow(change: Change): ChangeTable {
     record_completed_at: change.recordCompletedAt,
     review_due_at: change.reviewDueAt,
     reviewed: change.review ? 1 : 0,
-    search: `${change.id} ${change.title} ${change.description}`.toLowerCase(),
+    origin: change.origin,
+    supplier: change.supplier === null ? null : supplierKey(change.supplier),
+    search: searchText(change),
     created_at: change.createdAt,
     updated_at: change.updatedAt,
     doc: canonicalJson(change),

@@ -51,6 +51,10 @@ export interface ChangeTable {
   record_completed_at: string | null;
   review_due_at: string | null;
   reviewed: number;
+  /** internal | supplier | customer | automation (migration 0004). */
+  origin: string;
+  /** The supplier's name folded for matching (`supplierKey`), or null. */
+  supplier: string | null;
   search: string;
   created_at: string;
   updated_at: string;

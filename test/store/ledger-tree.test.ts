@@ -73,6 +73,10 @@ for (const engine of engines()) {
           await sql`drop trigger ${sql.raw(`change_search_${t}`)}`.execute(db);
         await sql`drop table change_search`.execute(db);
       } else await sql`drop index if exists changes_search_trgm`.execute(db);
+      for (const column of ['origin', 'supplier']) {
+        await sql`drop index ${sql.raw(`changes_${column}`)}`.execute(db);
+        await sql`alter table changes drop column ${sql.raw(column)}`.execute(db);
+      }
       await sql`delete from kysely_migration where name <> '0001_initial'`.execute(db);
       await migrateToLatest(db as never);
       assert.deepEqual(await recorder.ledger.tree.root(leaves.length), naiveRoot(leaves));

@@ -11,6 +11,7 @@ import {
   many,
   readJsonObject,
   riskAnswer,
+  ORIGINS,
   RISKS,
   STATES,
   CHANGE_TYPES,
@@ -26,6 +27,10 @@ interface ContentOpts {
   service?: string[];
   dataImpact?: string;
   supplierImpact?: string;
+  origin?: ChangeContent['origin'];
+  supplier?: string;
+  supplierRef?: string;
+  customerCommunication?: string;
   securityImpact?: string;
   implementationPlan?: string;
   testPlan?: string;
@@ -35,7 +40,10 @@ interface ContentOpts {
   file?: string;
 }
 
-/** The requester's fields, shared by create and edit; anything else (rollback plan, test evidence) via --file. */
+/**
+ * The requester's fields, shared by create and edit; anything else (rollback plan, test evidence, the
+ * review of a supplier's access) via --file.
+ */
 function contentOptions(cmd: Command): Command {
   return cmd
     .option('--title <text>', 'short title (at least 3 characters)')
@@ -47,12 +55,16 @@ function contentOptions(cmd: Command): Command {
     .option('--link <kind:ref>', 'a PR, commit, ticket, ... e.g. ticket:OPS-12 (repeatable)', link)
     .option('--data-impact <text>', 'effect on data (personal data, retention, ...)')
     .option('--supplier-impact <text>', 'effect on or dependence on a supplier')
+    .addOption(choice('--origin <origin>', 'who set the change going (default internal)', ORIGINS))
+    .option('--supplier <name>', 'the supplier concerned, as named in the service catalogue')
+    .option('--supplier-ref <id|url>', "the supplier's own reference or notice")
+    .option('--customer-communication <text>', 'how and when customers are told, or why not')
     .option('--security-impact <text>', 'security impact assessment')
     .option('--implementation-plan <text>', 'the steps')
     .option('--test-plan <text>', 'how it is tested before production')
     .option(
       '--file <change.json>',
-      'JSON object with any change fields (e.g. rollbackPlan, testEvidence); flags override it; - reads stdin',
+      'JSON object with any change fields (e.g. rollbackPlan, testEvidence, supplierAccessReview); flags override it; - reads stdin',
     );
 }
 
@@ -66,6 +78,10 @@ function content(o: ContentOpts): Partial<ChangeContent> {
       services: o.service,
       dataImpact: o.dataImpact,
       supplierImpact: o.supplierImpact,
+      origin: o.origin,
+      supplier: o.supplier,
+      supplierReference: o.supplierRef,
+      customerCommunication: o.customerCommunication,
       securityImpact: o.securityImpact,
       implementationPlan: o.implementationPlan,
       testPlan: o.testPlan,
@@ -115,6 +131,7 @@ Examples:
   changeproof changes submit CHG-12
   changeproof changes approve CHG-12 --comment "rollback plan looks good"
   changeproof changes list --state awaiting_approval --risk high
+  changeproof changes list --origin supplier --supplier "PayCo Ltd"
   changeproof changes show CHG-12`,
     );
 
@@ -141,9 +158,11 @@ Examples:
     .addOption(choice('--risk <rating>', 'only this risk rating', RISKS))
     .option('--service <name>', 'only changes touching this service')
     .option('--requester <username>', 'only changes raised by this user')
+    .addOption(choice('--origin <origin>', 'only changes of this origin', ORIGINS))
+    .option('--supplier <name>', 'only changes naming this supplier (whole name, any case)')
     .option('--from <time>', 'created at or after (ISO 8601, e.g. 2026-11-01T00:00:00Z)')
     .option('--to <time>', 'created before')
-    .option('--q <text>', 'text in the id, title or description')
+    .option('--q <text>', "text in the id, title, description or the supplier's name, reference or impact")
     .option('--overdue', 'only emergency changes owing their record or review past the deadline')
     .option('--no-overdue', 'only changes that are not overdue')
     .option('--limit <n>', 'page size (1-200, default 50)', integer)
@@ -161,6 +180,8 @@ Examples:
           risk: o.risk,
           service: o.service,
           requester: o.requester,
+          origin: o.origin,
+          supplier: o.supplier,
           from: o.from,
           to: o.to,
           q: o.q,

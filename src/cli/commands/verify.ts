@@ -104,9 +104,17 @@ async function verifyRebuild(o: VerifyOptions): Promise<void> {
   const { openConfiguredStore } = await import('../../server/start.ts');
   const { rebuildAndCompare, formatRebuildReport } = await import('../../modules/ledger/rebuild.ts');
   const { fileSignedState } = await import('../../modules/ledger/signed-state.ts');
+  const { pendingMigrations } = await import('../../store/migrate.ts');
   const config = loadConfig();
   const store = openConfiguredStore(config);
   try {
+    // The replay projects as this version does; tables of an earlier schema would differ in every row.
+    const pending = await pendingMigrations(store.kysely as never);
+    if (pending.length > 0)
+      throw new CliError(
+        `the database has not run migration ${pending.join(', ')}; run \`changeproof migrate\` (or start the server) first, then verify`,
+        EXIT_USAGE,
+      );
     const show = !o.json && process.stderr.isTTY;
     const report = await rebuildAndCompare(store, {
       keys: o.key,

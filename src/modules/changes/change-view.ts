@@ -35,6 +35,8 @@ export function toSummary(change: Change, now: string): ChangeSummary {
     riskRating: change.assessment?.rating ?? null,
     title: change.title,
     services: change.services,
+    origin: change.origin,
+    supplier: change.supplier,
     requester: change.requester,
     implementer: change.implementer,
     window: change.window,

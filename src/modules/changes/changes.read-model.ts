@@ -10,6 +10,7 @@ import type { ApproverNow } from '../../domain/standing.ts';
 import type { Store } from '../../store/database.ts';
 import { signedField } from '../../store/ledger-fields.ts';
 import { Prepared } from '../../store/prepared.ts';
+import { supplierKey } from '../../store/projector.ts';
 import { toSummary } from './change-view.ts';
 
 const encodeCursor = (n: number) => Buffer.from(`n:${n}`).toString('base64url');
@@ -29,7 +30,7 @@ const docById = new Prepared((db, p: { id: string }) =>
 
 /**
  * What a search box text asks for: a change id is a key lookup; other text matches as a case-insensitive
- * substring of id, title and description. `pattern` is exact (the text's own % and _ escaped); the index
+ * substring of id, title, description and the supplier's name, reference and impact. `pattern` is exact (the text's own % and _ escaped); the index
  * takes `candidates`, the same text unescaped — a LIKE with ESCAPE cannot use it — which finds a superset.
  */
 function textSearch(q: string): { number: number } | { pattern: string; candidates: string } {
@@ -96,6 +97,8 @@ export class ChangesReadModel {
     if (query.type) q = q.where('changes.type', '=', query.type);
     if (query.risk) q = q.where('changes.risk_rating', '=', query.risk);
     if (query.requester) q = q.where('changes.requester', '=', query.requester);
+    if (query.origin) q = q.where('changes.origin', '=', query.origin);
+    if (query.supplier) q = q.where('changes.supplier', '=', supplierKey(query.supplier));
     if (query.from || query.to) {
       const range = await this.numberRange(query.from, query.to);
       if (!range) return { items: [], nextCursor: null };

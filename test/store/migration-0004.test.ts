@@ -1,0 +1,124 @@
+// A database made before migration 0004 (change origin and supplier) upgrades in place: the ledger it holds
+// still replays to exactly its tables (`verify --rebuild`), every change keeps the revision hash its
+// approvals are bound to, the new columns read as internal with no supplier, and text search reaches the
+// supplier impact of changes recorded before. The rows come from the earlier code (test/fixtures).
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { createContainer, type Container } from '../../src/container.ts';
+import type { Actor } from '../../src/domain/actor.ts';
+import { contentOf, type Change } from '../../src/domain/change.ts';
+import { approvalProgress } from '../../src/domain/quorum.ts';
+import { revisionHash } from '../../src/domain/revision.ts';
+import { formatRebuildReport, rebuildAndCompare } from '../../src/modules/ledger/rebuild.ts';
+import { openStore } from '../../src/store/database.ts';
+import { migrateToLatest } from '../../src/store/migrate.ts';
+import { PROJECTION_TABLES } from '../../src/store/schema.ts';
+import { testLedger } from '../support/app.ts';
+import { cli } from '../cli/support.ts';
+import { engines, freshStore, type TestStore } from '../support/db.ts';
+
+const ALICE: Actor = {
+  id: 'alice',
+  kind: 'human',
+  roles: ['requester'],
+  groups: [],
+  scopes: null,
+  email: null,
+};
+
+const FIXTURE = JSON.parse(
+  readFileSync(new URL('../fixtures/ledger-before-0004.json', import.meta.url), 'utf8'),
+) as Record<string, Record<string, unknown>[]>;
+
+for (const engine of engines()) {
+  describe(`migration 0004 on a database made before it (${engine})`, () => {
+    let s: TestStore;
+    let c: Container;
+    const now = '2026-11-26T09:00:00.000Z';
+    const load = async (id: string) => (await c.changes.read.load(id))!;
+
+    before(async () => {
+      s = await freshStore(engine, { migrate: false });
+      const db = s.store.kysely;
+      await migrateToLatest(db as never, '0003_change_search');
+      for (const table of ['ledger_entries', ...PROJECTION_TABLES] as const)
+        for (const row of FIXTURE[table]!) await db.insertInto(table).values(row).execute();
+      await s.store.migrate();
+      c = createContainer(s.store, testLedger(), () => new Date(now));
+    });
+    after(() => s.cleanup());
+
+    it('replays the old ledger to exactly the migrated tables', async () => {
+      const report = await rebuildAndCompare(s.store);
+      assert.equal(report.entries, FIXTURE.ledger_entries!.length);
+      assert.equal(report.ok, true, formatRebuildReport(report));
+    });
+
+    it('keeps every revision hash, so approvals given before the upgrade still count', async () => {
+      const changes = FIXTURE.changes!.map((r) => JSON.parse(r.doc as string) as Change);
+      assert.equal(changes.length, 5);
+      for (const old of changes) {
+        const now = await load(old.id);
+        assert.equal(now.revisionHash, old.revisionHash, old.id);
+        assert.equal(revisionHash(contentOf(now)), old.revisionHash, `${old.id}: recomputed`);
+        assert.equal(now.origin, 'internal', old.id);
+        assert.equal(now.supplier, null, old.id);
+      }
+      const approved = await load('CHG-1');
+      assert.equal(approved.state, 'approved');
+      assert.equal(approvalProgress(approved).satisfied, true);
+    });
+
+    it('fills the filter columns and the text index for the changes already there', async () => {
+      const ids = async (query: Record<string, string>) =>
+        (await c.changes.read.list({ limit: 50, ...query }, now)).items.map((x) => x.id);
+      assert.deepEqual(await ids({ origin: 'internal' }), ['CHG-5', 'CHG-4', 'CHG-3', 'CHG-2', 'CHG-1']);
+      assert.deepEqual(await ids({ origin: 'supplier' }), []);
+      assert.deepEqual(await ids({ q: 'retires the v2 gateway' }), ['CHG-1']);
+      assert.deepEqual(await ids({ q: 'none really' }), ['CHG-5']);
+      assert.deepEqual(await ids({ q: 'über-routine' }), ['CHG-2'], 'text other than ASCII as before');
+    });
+
+    it('records new supplier changes on top, and still replays exactly', async () => {
+      const edited = await c.changes.command(ALICE, 'CHG-5', {
+        type: 'edit',
+        fields: { origin: 'supplier', supplier: 'PayCo', supplierReference: 'PAYCO-1' },
+      });
+      assert.equal((edited as Change).origin, 'supplier');
+      const ids = (await c.changes.read.list({ limit: 50, supplier: 'payco' }, now)).items;
+      assert.deepEqual(
+        ids.map((x) => x.id),
+        ['CHG-5'],
+      );
+      const report = await rebuildAndCompare(s.store);
+      assert.equal(report.ok, true, formatRebuildReport(report));
+    });
+  });
+}
+
+describe('changeproof verify --rebuild on a data directory made before migration 0004', () => {
+  it('asks for the migration first, then passes once it has run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'changeproof-upgrade-'));
+    try {
+      const store = openStore({ dataDir: dir });
+      await migrateToLatest(store.kysely as never, '0003_change_search');
+      for (const table of ['ledger_entries', ...PROJECTION_TABLES] as const)
+        for (const row of FIXTURE[table]!) await store.kysely.insertInto(table).values(row).execute();
+      await store.close();
+      const env = { CHANGEPROOF_DATA: dir };
+      const early = await cli(['verify', '--rebuild'], env);
+      assert.equal(early.code, 2, early.stdout + early.stderr);
+      assert.match(early.stderr, /0004_change_origin.*changeproof migrate/);
+      const migrated = await cli(['migrate'], env);
+      assert.equal(migrated.code, 0, migrated.stdout + migrated.stderr);
+      const verified = await cli(['verify', '--rebuild'], env);
+      assert.equal(verified.code, 0, verified.stdout + verified.stderr);
+      assert.match(verified.stdout, /OK: the tables are exactly what the ledger says/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
