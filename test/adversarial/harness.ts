@@ -8,6 +8,12 @@ import type { TestApp } from '../support/app.ts';
 import { checkReview, checkStandardCreated, checkStart, type Finding } from './quorum-check.ts';
 import { World, type Entry } from './world.ts';
 
+/**
+ * What a refused command may record: the refusal, and the facts that explain it — a start refused because
+ * approvals no longer suffice records the new assessment and which approvals lapsed, as the issue asks.
+ */
+const REFUSAL_EVIDENCE = new Set(['change.command_refused', 'change.reassessed', 'change.approvals_lapsed']);
+
 export interface Cred {
   label: string;
   secret: string;
@@ -232,7 +238,7 @@ export class Harness {
 
     // Judge each new entry against the world as it stood just before it.
     for (const e of await this.fetchNew()) {
-      if (res.statusCode >= 400 && e.type !== 'change.command_refused')
+      if (res.statusCode >= 400 && !REFUSAL_EVIDENCE.has(e.type))
         findings.push({
           tags: ['failed_request_wrote'],
           message: `${said} failed with ${res.statusCode} yet recorded ${e.type} #${e.seq}`,
