@@ -73,6 +73,9 @@ for (const engine of engines()) {
           await sql`drop trigger ${sql.raw(`change_search_${t}`)}`.execute(db);
         await sql`drop table change_search`.execute(db);
       } else await sql`drop index if exists changes_search_trgm`.execute(db);
+      await sql`drop index ledger_entries_signed_subject`.execute(db);
+      await sql`drop index ledger_entries_signed_id`.execute(db);
+      await sql`create index ledger_entries_subject on ledger_entries (subject, seq)`.execute(db);
       await sql`delete from kysely_migration where name <> '0001_initial'`.execute(db);
       await migrateToLatest(db as never);
       assert.deepEqual(await recorder.ledger.tree.root(leaves.length), naiveRoot(leaves));
