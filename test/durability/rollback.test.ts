@@ -147,7 +147,8 @@ describe('a database restored from an older backup (SQLite, real server)', () =>
     await server.start();
     const refusal = async (why: RegExp) => {
       const res = await checkpoint();
-      assert.equal(res.status, 500, JSON.stringify(res.body));
+      // A refusal that says what happened, as a conflict with what was signed, not a server error.
+      assert.equal(res.status, 409, JSON.stringify(res.body));
       assert.match((res.body as unknown as { error: { message: string } }).error.message, why);
     };
     await refusal(/refusing to sign: .*rolled back/);

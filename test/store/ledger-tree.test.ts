@@ -77,6 +77,10 @@ for (const engine of engines()) {
         await sql`drop index ${sql.raw(`changes_${column}`)}`.execute(db);
         await sql`alter table changes drop column ${sql.raw(column)}`.execute(db);
       }
+      await sql`drop index idempotency_keys_created_at`.execute(db);
+      await sql`drop index ledger_entries_signed_subject`.execute(db);
+      await sql`drop index ledger_entries_signed_id`.execute(db);
+      await sql`create index ledger_entries_subject on ledger_entries (subject, seq)`.execute(db);
       await sql`delete from kysely_migration where name <> '0001_initial'`.execute(db);
       await migrateToLatest(db as never);
       assert.deepEqual(await recorder.ledger.tree.root(leaves.length), naiveRoot(leaves));
