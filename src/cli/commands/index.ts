@@ -16,8 +16,9 @@ export function registerClientCommands(program: Command, policy: Command): void 
   program.addHelpText(
     'after',
     `
-Client commands talk to a server: --url or CHANGEPROOF_URL (default http://127.0.0.1:8320) and --token or
-CHANGEPROOF_TOKEN (an API token, or a session from \`changeproof login\`). --json prints the API's JSON.
+Client commands talk to a server: --url or CHANGEPROOF_URL (default http://127.0.0.1:8320), signed in with
+--token or CHANGEPROOF_TOKEN (an API token or a session), else the session \`changeproof login\` saved for
+that server. --json prints the API's JSON.
 Exit codes: 0 ok, 1 refused, denied or failed check, 2 usage or connection error.`,
   );
   loginCommands(program);
