@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { registerServices, startTestApp, type TestApp } from '../support/app.ts';
 import { engines } from '../support/db.ts';
-import { act, expectError, noServerErrors, ok, raise, snapshot } from '../support/http.ts';
+import { act, bearer, expectError, noServerErrors, ok, raise, snapshot } from '../support/http.ts';
 
 // Two lone surrogates: a low one, then a high one with no low one after it.
 const LONE = 'Fix \udc00 and \ud800 now';
@@ -61,6 +61,8 @@ for (const engine of engines()) {
     let t: TestApp;
     let draft: string;
     let approved: string;
+    /** An admin's signed-in session: some write routes (a password change) take no API token at all. */
+    let session: Record<string, string>;
     before(async () => {
       t = noServerErrors(await startTestApp(engine));
       await registerServices(t);
@@ -73,6 +75,12 @@ for (const engine of engines()) {
       approved = (await raise(t, 'alice', { title: 'An approved one', ...low })).id;
       await act(t, 'alice', approved, 'submit');
       assert.equal((await act(t, 'tom', approved, 'approve')).state, 'approved');
+      const password = 'malformed-admin-2026';
+      ok(await t.req('admin', 'POST', '/api/v1/users', { username: 'ada', roles: ['admin'], password }), 201);
+      session = bearer(
+        ok<{ token: string }>(await t.req(null, 'POST', '/api/v1/auth/login', { username: 'ada', password }))
+          .token,
+      );
     });
     after(() => t.close());
 
@@ -112,7 +120,7 @@ for (const engine of engines()) {
           for (const c of cases) {
             const verb = method.toUpperCase() as 'POST' | 'PATCH' | 'DELETE';
             const err = await writesNothing(
-              () => t.req('admin', verb, url, c.body),
+              () => t.req(null, verb, url, c.body, session),
               400,
               'validation_failed',
             );
