@@ -324,7 +324,8 @@ const WINDOWS = {
   open: (h: Harness) => ({ start: at(h, -1), end: at(h, 3) }),
   later: (h: Harness) => ({ start: at(h, 48), end: at(h, 50) }),
   absurd: () => ({ start: '1970-01-01T00:00:00Z', end: '9999-12-31T23:59:59Z' }),
-  feb30: () => ({ start: '2027-02-30T10:00:00Z', end: '2027-03-01T12:00:00Z' }),
+  // 30 February does not exist; JavaScript's Date quietly reads it as 2 March.
+  feb30: () => ({ start: '2027-02-30T10:00:00Z', end: '2027-03-05T12:00:00Z' }),
 };
 
 export async function runStep(h: Harness, s: Step, n: number): Promise<void> {
