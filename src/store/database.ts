@@ -8,6 +8,7 @@ import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { NodeSqliteDatabase, nodeSqliteDialect } from './sqlite-dialect.ts';
 import { migrateToLatest } from './migrate.ts';
+import { reprojectIfStale } from './reproject.ts';
 import type { DB } from './schema.ts';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -127,8 +128,10 @@ export class Store {
     }
   }
 
+  /** Runs pending migrations, then rebuilds the projection from the ledger if another projector built it. */
   async migrate(): Promise<void> {
     await migrateToLatest(this.kysely as Kysely<unknown>);
+    await reprojectIfStale(this);
   }
 
   async close(): Promise<void> {

@@ -7,6 +7,7 @@ import * as m0003 from './migrations/0003_change_search.ts';
 import * as m0004 from './migrations/0004_change_origin.ts';
 import * as m0005 from './migrations/0005_sessions.ts';
 import * as m0006 from './migrations/0006_ledger_signed_fields.ts';
+import * as m0007 from './migrations/0007_projection_state.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004_change_origin': m0004,
   '0005_sessions': m0005,
   '0006_ledger_signed_fields': m0006,
+  '0007_projection_state': m0007,
 };
 
 /** Names of the migrations this database has not run yet. */

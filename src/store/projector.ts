@@ -16,6 +16,13 @@ import type { Store } from './database.ts';
 import { insertRows, Prepared, updateRow } from './prepared.ts';
 import type { ChangeTable } from './schema.ts';
 
+/**
+ * The version of what this projector writes for a given ledger. Raise it whenever the same events would
+ * now give other rows (a new field on a record, a new column): `Store.migrate` then rebuilds the tables.
+ * 2: change records carry their authors and the agreed window; changes record origin and supplier.
+ */
+export const PROJECTION_VERSION = 2;
+
 const changeById = new Prepared((db, p: { id: string }) =>
   db.selectFrom('changes').selectAll().where('id', '=', p.id),
 );

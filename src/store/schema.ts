@@ -164,6 +164,12 @@ export interface ChangeSearchTable {
   search: string;
 }
 
+/** Which projector built the projection tables (see reproject.ts). */
+export interface ProjectionStateTable {
+  key: string;
+  value: string;
+}
+
 export interface DB {
   ledger_nodes: LedgerNodeTable;
   ledger_checkpoints: LedgerCheckpointTable;
@@ -181,6 +187,7 @@ export interface DB {
   sessions: SessionTable;
   policies: PolicyTable;
   change_search: ChangeSearchTable;
+  projection_state: ProjectionStateTable;
 }
 
 /** Projection tables: rebuilt from the ledger by `verify --rebuild`. The others hold secrets or operations. */

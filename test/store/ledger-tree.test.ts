@@ -78,6 +78,7 @@ for (const engine of engines()) {
         await sql`alter table changes drop column ${sql.raw(column)}`.execute(db);
       }
       await sql`drop index idempotency_keys_created_at`.execute(db);
+      await sql`drop table projection_state`.execute(db);
       await sql`drop index ledger_entries_signed_subject`.execute(db);
       await sql`drop index ledger_entries_signed_id`.execute(db);
       await sql`create index ledger_entries_subject on ledger_entries (subject, seq)`.execute(db);

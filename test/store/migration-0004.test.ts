@@ -11,11 +11,13 @@ import { createContainer, type Container } from '../../src/container.ts';
 import type { Actor } from '../../src/domain/actor.ts';
 import { contentOf, type Change } from '../../src/domain/change.ts';
 import { approvalProgress } from '../../src/domain/quorum.ts';
+import { nodesToStoreOnAppend } from '../../src/ledger/tree.ts';
 import { revisionHash } from '../../src/domain/revision.ts';
 import { formatRebuildReport, rebuildAndCompare } from '../../src/modules/ledger/rebuild.ts';
 import { openStore } from '../../src/store/database.ts';
 import { migrateToLatest } from '../../src/store/migrate.ts';
-import { PROJECTION_TABLES } from '../../src/store/schema.ts';
+import { PROJECTION_TABLES, type DB } from '../../src/store/schema.ts';
+import type { Kysely } from 'kysely';
 import { testLedger } from '../support/app.ts';
 import { cli } from '../cli/support.ts';
 import { engines, freshStore, type TestStore } from '../support/db.ts';
@@ -33,6 +35,24 @@ const FIXTURE = JSON.parse(
   readFileSync(new URL('../fixtures/ledger-before-0004.json', import.meta.url), 'utf8'),
 ) as Record<string, Record<string, unknown>[]>;
 
+/**
+ * Lays the rows of a database at migration 0003: the fixture's entries and tables, and the tree nodes the
+ * code of that time kept as it appended (the fixture holds only entries, so they are computed here).
+ */
+async function loadFixture(db: Kysely<DB>): Promise<void> {
+  for (const table of ['ledger_entries', ...PROJECTION_TABLES] as const)
+    for (const row of FIXTURE[table]!) await db.insertInto(table).values(row).execute();
+  const known = new Map<string, Uint8Array>();
+  for (const [i, row] of FIXTURE.ledger_entries!.entries()) {
+    const leaf = Buffer.from(String(row.leaf_hash), 'hex');
+    for (const n of nodesToStoreOnAppend(i, leaf, (level, index) => known.get(`${level}/${index}`))) {
+      known.set(`${n.level}/${n.index}`, n.hash);
+      const hash = Buffer.from(n.hash).toString('hex');
+      await db.insertInto('ledger_nodes').values({ level: n.level, idx: n.index, hash }).execute();
+    }
+  }
+}
+
 for (const engine of engines()) {
   describe(`migration 0004 on a database made before it (${engine})`, () => {
     let s: TestStore;
@@ -44,8 +64,7 @@ for (const engine of engines()) {
       s = await freshStore(engine, { migrate: false });
       const db = s.store.kysely;
       await migrateToLatest(db as never, '0003_change_search');
-      for (const table of ['ledger_entries', ...PROJECTION_TABLES] as const)
-        for (const row of FIXTURE[table]!) await db.insertInto(table).values(row).execute();
+      await loadFixture(db);
       await s.store.migrate();
       c = createContainer(s.store, testLedger(), () => new Date(now));
     });
@@ -105,8 +124,7 @@ describe('changeproof verify --rebuild on a data directory made before migration
     try {
       const store = openStore({ dataDir: dir });
       await migrateToLatest(store.kysely as never, '0003_change_search');
-      for (const table of ['ledger_entries', ...PROJECTION_TABLES] as const)
-        for (const row of FIXTURE[table]!) await store.kysely.insertInto(table).values(row).execute();
+      await loadFixture(store.kysely);
       await store.close();
       const env = { CHANGEPROOF_DATA: dir };
       const early = await cli(['verify', '--rebuild'], env);
