@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { createContainer, type Container } from '../../src/container.ts';
 import type { Actor } from '../../src/domain/actor.ts';
 import { contentOf, type Change } from '../../src/domain/change.ts';
+import { canonicalJson } from '../../src/ledger/canonical.ts';
 import { approvalProgress } from '../../src/domain/quorum.ts';
 import { nodesToStoreOnAppend } from '../../src/ledger/tree.ts';
 import { revisionHash } from '../../src/domain/revision.ts';
@@ -117,6 +118,31 @@ for (const engine of engines()) {
     });
   });
 }
+
+describe('migration 0004 rewrites each record as canonical JSON', () => {
+  it('also when a key looks like an array index, which JavaScript would otherwise order first', async () => {
+    const s = await freshStore('sqlite', { migrate: false });
+    try {
+      const db = s.store.kysely;
+      await migrateToLatest(db as never, '0003_change_search');
+      const row = FIXTURE.changes!.find((r) => r.id === 'CHG-5')!;
+      const doc = JSON.parse(row.doc as string) as Change;
+      doc.riskAnswers = { '10': true, '9': false, dbMigration: true };
+      await db
+        .insertInto('changes')
+        .values({ ...row, doc: canonicalJson(doc) } as never)
+        .execute();
+      await s.store.migrate();
+      const after = await db.selectFrom('changes').select('doc').executeTakeFirstOrThrow();
+      const parsed = JSON.parse(after.doc) as Change;
+      assert.equal(after.doc, canonicalJson(parsed));
+      assert.match(after.doc, /"riskAnswers":\{"10":true,"9":false,"dbMigration":true\}/);
+      assert.equal(parsed.origin, 'internal');
+    } finally {
+      await s.cleanup();
+    }
+  });
+});
 
 describe('changeproof verify --rebuild on a data directory made before migration 0004', () => {
   it('asks for the migration first, then passes once it has run', async () => {

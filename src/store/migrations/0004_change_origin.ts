@@ -18,6 +18,19 @@ const DEFAULTS = {
 
 const BATCH = 500;
 
+/**
+ * The record with the new fields, as RFC 8785 text. The stored text is canonical already, so parsing it keeps
+ * every object's keys in canonical order unless a key looks like an array index (JavaScript puts those
+ * first); only then is the slower full canonicalisation needed. Sorting the top level places the new keys,
+ * and JSON.stringify writes strings and safe integers exactly as RFC 8785 does.
+ */
+function withDefaults(text: string, old: Record<string, unknown>): string {
+  const merged = { ...DEFAULTS, ...old };
+  if (/"(?:0|[1-9][0-9]*)":/.test(text)) return canonicalJson(merged);
+  const keys = Object.keys(merged).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify(Object.fromEntries(keys.map((k) => [k, merged[k as keyof typeof merged]])));
+}
+
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .alterTable('changes')
@@ -36,7 +49,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       );
       for (const row of rows) {
         const old = JSON.parse(row.doc) as Record<string, unknown>;
-        const doc = canonicalJson({ ...DEFAULTS, ...old });
+        const doc = withDefaults(row.doc, old);
         const impact = typeof old.supplierImpact === 'string' ? old.supplierImpact : '';
         const search = [`${String(old.id)} ${String(old.title)} ${String(old.description)}`, impact]
           .filter((s) => s)
