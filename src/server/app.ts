@@ -71,7 +71,7 @@ export async function buildApp(c: Container, options: AppOptions = {}): Promise<
         title: 'Changeproof API',
         version: VERSION,
         description:
-          'Change management with a verifiable ledger. Authenticate with `Authorization: Bearer <token>` (a session from POST /api/v1/auth/login, or an API token). Every mutating request accepts an `Idempotency-Key` header; a retry with the same key returns the first result.',
+          'Change management with a verifiable ledger. Authenticate with `Authorization: Bearer <token>` (a session from POST /api/v1/auth/login, or an API token). Every mutating request accepts an `Idempotency-Key` header; a retry with the same key returns the first result (keys are remembered for a day by default; a secret such as a new token is shown once and never replayed). API tokens may call only the routes their scopes cover.',
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
