@@ -2,6 +2,7 @@
 // retry with the same Idempotency-Key until acknowledged, and a loop asking servers for checkpoints.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { call, waitHealthy, type Response } from './support.ts';
+import { random } from './random.ts';
 
 export interface Ack {
   n: number;
@@ -110,7 +111,7 @@ export async function checkpointLoop(
   };
   while (!signal.aborted) {
     await Promise.all(urls().map(ask));
-    await sleep(everyMs * (0.5 + Math.random()));
+    await sleep(everyMs * (0.5 + random()));
   }
   return stats;
 }

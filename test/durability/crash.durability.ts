@@ -29,6 +29,7 @@ import {
   type Exit,
   type InitResult,
 } from './support.ts';
+import { random } from './random.ts';
 
 const APPENDS = Number(process.env.DURABILITY_APPENDS ?? 10_000);
 const WORKERS = 6;
@@ -70,7 +71,7 @@ describe(`crash suite: kill -9 during ${APPENDS} HTTP appends (SQLite, real serv
       // Kill points: evenly spaced acknowledgement counts, each moved by up to a third of the spacing.
       const gap = APPENDS / (KILLS + 1);
       const points = Array.from({ length: KILLS }, (_, k) =>
-        Math.round(gap * (k + 1) + (Math.random() - 0.5) * (gap / 1.5)),
+        Math.round(gap * (k + 1) + (random() - 0.5) * (gap / 1.5)),
       );
       let acked = 0;
       const abort = new AbortController();
@@ -81,11 +82,11 @@ describe(`crash suite: kill -9 during ${APPENDS} HTTP appends (SQLite, real serv
           while (acked < point && !abort.signal.aborted) await sleep(2);
           if (abort.signal.aborted) return;
           // A random moment within the next few requests, so kills land anywhere in a request's life.
-          await sleep(Math.random() * 30);
+          await sleep(random() * 30);
           killExits.push(await server.kill9());
           try {
             if (k % Math.ceil(KILLS / STARTUP_KILLS) === 1) {
-              killExits.push(await server.startAndKillAfter(100 + Math.random() * 1500));
+              killExits.push(await server.startAndKillAfter(100 + random() * 1500));
             }
             await server.start();
           } catch (error) {
