@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { registerServices, startTestApp, type TestApp } from '../support/app.ts';
 import { engines } from '../support/db.ts';
-import { act, bearer, expectError, noServerErrors, ok, raise, snapshot } from '../support/http.ts';
+import { act, bearer, noServerErrors, ok, raise, writesNothing } from '../support/http.ts';
 
 // Two lone surrogates: a low one, then a high one with no low one after it.
 const LONE = 'Fix \udc00 and \ud800 now';
@@ -84,17 +84,6 @@ for (const engine of engines()) {
     });
     after(() => t.close());
 
-    const writesNothing = async (
-      send: () => Promise<LightMyRequestResponse>,
-      status: number,
-      code: string,
-    ) => {
-      const before = await snapshot(t);
-      const err = expectError(await send(), status, code);
-      assert.deepEqual(await snapshot(t), before, 'a rejected request changed the database');
-      return err;
-    };
-
     it('refuses a lone surrogate in every string field of every write route, naming the field', async () => {
       const doc = ok<OpenApi>(await t.req('admin', 'GET', '/api/v1/openapi.json'));
       const params: Record<string, string> = {
@@ -120,6 +109,7 @@ for (const engine of engines()) {
           for (const c of cases) {
             const verb = method.toUpperCase() as 'POST' | 'PATCH' | 'DELETE';
             const err = await writesNothing(
+              t,
               () => t.req(null, verb, url, c.body, session),
               400,
               'validation_failed',
@@ -193,7 +183,7 @@ for (const engine of engines()) {
         ],
       ];
       for (const [send, path, why] of cases) {
-        const err = await writesNothing(send, 400, 'validation_failed');
+        const err = await writesNothing(t, send, 400, 'validation_failed');
         const detail = err.details.find((d) => d.path === path);
         assert.ok(detail, `${path} in ${JSON.stringify(err)}`);
         assert.match(detail.message, why);
@@ -216,17 +206,20 @@ for (const engine of engines()) {
 
     it('answers a path it cannot route with the error envelope', async () => {
       const long = await writesNothing(
+        t,
         () => t.req('alice', 'GET', `/api/v1/services/${'a'.repeat(5000)}`),
         414,
         'uri_too_long',
       );
       assert.ok(long.message.length < 300, 'the message does not echo the path');
       await writesNothing(
+        t,
         () => t.req('alice', 'PATCH', `/api/v1/changes/CHG-${'9'.repeat(500)}`, { title: 'Long id' }),
         414,
         'uri_too_long',
       );
       const bad = await writesNothing(
+        t,
         () => t.req('alice', 'GET', '/api/v1/services/%ED%A0%80'),
         400,
         'validation_failed',

@@ -3,10 +3,17 @@
 // `change.command_refused` event and leaves the change as it was.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { LightMyRequestResponse } from 'fastify';
 import { registerServices, startTestApp, type TestApp } from '../support/app.ts';
 import { engines } from '../support/db.ts';
-import { act, expectError, ledgerSince, noServerErrors, raise, snapshot } from '../support/http.ts';
+import {
+  act,
+  expectError,
+  ledgerSince,
+  noServerErrors,
+  raise,
+  snapshot,
+  writesNothing,
+} from '../support/http.ts';
 
 const LOW = { description: 'Nightly batch tweak', reason: 'Faster reports', services: ['reports-batch'] };
 
@@ -25,26 +32,16 @@ for (const engine of engines()) {
     });
     after(() => t.close());
 
-    /** Runs a request that must fail with `status`/`code` and must leave the database exactly as it was. */
-    const writesNothing = async (
-      send: () => Promise<LightMyRequestResponse>,
-      status: number,
-      code: string,
-    ) => {
-      const before = await snapshot(t);
-      const err = expectError(await send(), status, code);
-      assert.deepEqual(await snapshot(t), before, 'a rejected request changed the database');
-      return err;
-    };
-
     it('rejects unknown fields, naming them', async () => {
       const create = await writesNothing(
+        t,
         () => t.req('alice', 'POST', '/api/v1/changes', { title: 'Unknown field', colour: 'red' }),
         400,
         'validation_failed',
       );
       assert.match(create.message, /colour/);
       const nested = await writesNothing(
+        t,
         () =>
           t.req('alice', 'PATCH', `/api/v1/changes/${draft}`, {
             rollbackPlan: { method: 'm', expectedMinutes: 1, triggers: '', backupConfirmed: true, extra: 1 },
@@ -58,12 +55,14 @@ for (const engine of engines()) {
         JSON.stringify(nested),
       );
       const action = await writesNothing(
+        t,
         () => t.req('tom', 'POST', `/api/v1/changes/${draft}/approve`, { comment: 'ok', vote: 'yes' }),
         400,
         'validation_failed',
       );
       assert.match(action.message, /vote/);
       const query = await writesNothing(
+        t,
         () => t.req('alice', 'GET', '/api/v1/changes?colour=red'),
         400,
         'validation_failed',
@@ -88,6 +87,7 @@ for (const engine of engines()) {
       ];
       for (const [body, path] of cases) {
         const err = await writesNothing(
+          t,
           () => t.req('alice', 'POST', '/api/v1/changes', body),
           400,
           'validation_failed',
@@ -98,21 +98,25 @@ for (const engine of engines()) {
         );
       }
       await writesNothing(
+        t,
         () => t.req('alice', 'GET', '/api/v1/changes?limit=many'),
         400,
         'validation_failed',
       );
       await writesNothing(
+        t,
         () => t.req('alice', 'GET', '/api/v1/changes?state=lost'),
         400,
         'validation_failed',
       );
       await writesNothing(
+        t,
         () => t.req('alice', 'GET', '/api/v1/changes?from=yesterday'),
         400,
         'validation_failed',
       );
       await writesNothing(
+        t,
         () => t.req('alice', 'PATCH', `/api/v1/changes/${draft}`, {}),
         400,
         'validation_failed',
@@ -122,6 +126,7 @@ for (const engine of engines()) {
     it('rejects a window that ends before it starts', async () => {
       const window = { start: '2026-11-26T12:00:00Z', end: '2026-11-26T10:00:00Z' };
       const err = await writesNothing(
+        t,
         () => t.req('alice', 'POST', `/api/v1/changes/${approved}/schedule`, { window }),
         400,
         'validation_failed',
@@ -132,6 +137,7 @@ for (const engine of engines()) {
       );
       assert.match(err.message, /end after it starts/);
       await writesNothing(
+        t,
         () =>
           t.req('alice', 'POST', '/api/v1/changes', {
             title: 'Standard, backwards',
@@ -144,6 +150,7 @@ for (const engine of engines()) {
         'validation_failed',
       );
       await writesNothing(
+        t,
         () =>
           t.req('alice', 'POST', `/api/v1/changes/${approved}/schedule`, {
             window: { start: 'tomorrow', end: '2026-11-26T10:00:00Z' },
@@ -156,6 +163,7 @@ for (const engine of engines()) {
     it('rejects an oversized body with 413', async () => {
       const big = { title: 'Too big', description: 'x'.repeat(1024 * 1024 + 10) };
       const err = await writesNothing(
+        t,
         () => t.req('alice', 'POST', '/api/v1/changes', big),
         413,
         'payload_too_large',
@@ -167,11 +175,13 @@ for (const engine of engines()) {
       const json = { 'content-type': 'application/json' };
       for (const raw of ['{"title": "unterminated', '{title: "no quotes"}', 'nul'])
         await writesNothing(
+          t,
           () => t.req('alice', 'POST', '/api/v1/changes', raw, json),
           400,
           'validation_failed',
         );
       await writesNothing(
+        t,
         () => t.req('alice', 'PATCH', `/api/v1/changes/${draft}`, '[1,', json),
         400,
         'validation_failed',
@@ -185,13 +195,19 @@ for (const engine of engines()) {
           ['GET', `/api/v1/changes/${id}/events`],
           ['POST', `/api/v1/changes/${id}/submit`],
         ] as const) {
-          const err = await writesNothing(() => t.req('alice', method, url), 400, 'validation_failed');
+          const err = await writesNothing(t, () => t.req('alice', method, url), 400, 'validation_failed');
           assert.match(err.message, /CHG-42/);
         }
-      await writesNothing(() => t.req('alice', 'GET', '/api/v1/changes/CHG-999'), 404, 'not_found');
-      await writesNothing(() => t.req('alice', 'GET', '/api/v1/changes/CHG-999/events'), 404, 'not_found');
-      await writesNothing(() => t.req('alice', 'POST', '/api/v1/changes/CHG-999/submit'), 404, 'not_found');
+      await writesNothing(t, () => t.req('alice', 'GET', '/api/v1/changes/CHG-999'), 404, 'not_found');
+      await writesNothing(t, () => t.req('alice', 'GET', '/api/v1/changes/CHG-999/events'), 404, 'not_found');
       await writesNothing(
+        t,
+        () => t.req('alice', 'POST', '/api/v1/changes/CHG-999/submit'),
+        404,
+        'not_found',
+      );
+      await writesNothing(
+        t,
         () => t.req('alice', 'PATCH', '/api/v1/changes/CHG-999', { title: 'Nope nope' }),
         404,
         'not_found',
@@ -224,6 +240,7 @@ for (const engine of engines()) {
 
     it('rejects an empty or malformed Idempotency-Key', async () => {
       await writesNothing(
+        t,
         () =>
           t.req('alice', 'POST', '/api/v1/changes', { title: 'Keyed' }, { 'idempotency-key': 'has spaces' }),
         400,

@@ -66,6 +66,19 @@ export async function snapshot(t: TestApp): Promise<{ ledger: number; changes: s
   return { ledger: await ledgerSize(t), changes: JSON.stringify(rows) };
 }
 
+/** Runs a request that must fail with `status`/`code` and must leave the database exactly as it was. */
+export async function writesNothing(
+  t: TestApp,
+  send: () => Promise<LightMyRequestResponse>,
+  status: number,
+  code: string,
+) {
+  const before = await snapshot(t);
+  const err = expectError(await send(), status, code);
+  assert.deepEqual(await snapshot(t), before, 'a rejected request changed the database');
+  return err;
+}
+
 /** The ledger entries recorded since `since` (a ledger size taken earlier; sequences start at 0). */
 export async function ledgerSince(t: TestApp, since: number): Promise<LedgerEventJson[]> {
   const rows = await t.c.store.db
