@@ -10,7 +10,7 @@ import type { ApproverNow } from '../../domain/standing.ts';
 import type { Store } from '../../store/database.ts';
 import { signedField } from '../../store/ledger-fields.ts';
 import { Prepared } from '../../store/prepared.ts';
-import { supplierKey } from '../../store/projector.ts';
+import { supplierKey } from './changes.projection.ts';
 import { toSummary } from './change-view.ts';
 
 const encodeCursor = (n: number) => Buffer.from(`n:${n}`).toString('base64url');
