@@ -177,7 +177,10 @@ export class ChangesReadModel {
     return { low: Number(low.n), high: Number(high.n) };
   }
 
-  /** A change's history: the entries signed with it as their subject (the plain column can be edited). */
+  /**
+   * A change's history: the entries signed with it as their subject (the plain column can be edited). The
+   * one query of the ledger by subject; use it rather than writing another.
+   */
   async events(id: string): Promise<RecordedEvent[]> {
     const rows = await this.store.db
       .selectFrom('ledger_entries')
