@@ -2,6 +2,7 @@
 // off (in this benchmark only), each on its own fresh SQLite database (synchronous=FULL, as served).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { PROJECTIONS } from '../src/modules/projections.ts';
 import { openStore, type Store } from '../src/store/database.ts';
 import { LedgerRepository } from '../src/store/ledger.repository.ts';
 import { ACTOR, editedEvent } from './ledger-data.ts';
@@ -18,7 +19,7 @@ interface Side {
 
 async function open(dir: string, tree: boolean): Promise<Side> {
   const store = openStore({ dataDir: dir });
-  await store.migrate();
+  await store.migrate(PROJECTIONS);
   const ledger = new LedgerRepository(store);
   if (!tree) ledger.tree.append = async () => {};
   return { store, ledger, appended: 0, ms: 0 };

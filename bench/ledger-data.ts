@@ -9,6 +9,7 @@ import { canonicalJson } from '../src/ledger/canonical.ts';
 import { leafHash } from '../src/ledger/hash.ts';
 import { writeTlogTiles } from '../src/ledger/tiles.ts';
 import { nodesToStoreOnAppend } from '../src/ledger/tree.ts';
+import { PROJECTIONS } from '../src/modules/projections.ts';
 import { openStore } from '../src/store/database.ts';
 import { LedgerTreeRepository } from '../src/store/ledger-tree.repository.ts';
 import type { PendingEvent } from '../src/store/ledger.repository.ts';
@@ -83,7 +84,7 @@ export async function cachedLedger(dataDir: string, n: number, regen: boolean): 
   console.log(`generating a ledger of ${n} entries in ${dataDir} …`);
   const start = performance.now();
   const store = openStore({ dataDir });
-  await store.migrate();
+  await store.migrate(PROJECTIONS);
   const db = store.sqlite!.raw;
   // Generation only: the measured reads later run on the app's own pragmas (synchronous=FULL).
   db.exec('PRAGMA synchronous = OFF');

@@ -4,6 +4,7 @@ import { ChangesService } from './modules/changes/changes.service.ts';
 import { PolicyService } from './modules/policy/policy.service.ts';
 import { ServicesService } from './modules/services/services.service.ts';
 import type { Deps } from './modules/deps.ts';
+import { PROJECTIONS } from './modules/projections.ts';
 import { CheckpointService } from './modules/ledger/checkpoints.service.ts';
 import type { LedgerKey } from './modules/ledger/ledger-key.ts';
 import { LedgerReadModel } from './modules/ledger/ledger.read-model.ts';
@@ -35,7 +36,7 @@ export function createContainer(
   now: () => Date = () => new Date(),
   identity: IdentitySettings = {},
 ): Container {
-  const deps: Deps = { store, recorder: new Recorder(store), now };
+  const deps: Deps = { store, recorder: new Recorder(store, PROJECTIONS), now };
   const services = new ServicesService(deps);
   const policies = new PolicyService(deps);
   return {

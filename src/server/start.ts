@@ -5,6 +5,7 @@ import type { Config } from '../config.ts';
 import { createContainer, type Container } from '../container.ts';
 import { SYSTEM_ACTOR } from '../domain/actor.ts';
 import { OutboxDispatcher } from '../modules/notifications/outbox-dispatcher.ts';
+import { PROJECTIONS } from '../modules/projections.ts';
 import { openStore, type Store } from '../store/database.ts';
 import { CheckpointScheduler } from '../modules/ledger/checkpoint-scheduler.ts';
 import { loadOrCreateLedgerKey } from '../modules/ledger/ledger-key.ts';
@@ -26,7 +27,7 @@ export interface InitResult {
  * only if missing, and signs the first checkpoint of a new log.
  */
 export async function initialise(c: Container, policyFile?: string, demo = false): Promise<InitResult> {
-  await c.store.migrate();
+  await c.store.migrate(PROJECTIONS);
   await c.checkpoints.ensureKey();
   const policyVersion = await c.policies.ensureInitial(SYSTEM_ACTOR, policyFile);
   const admin = await c.identity.bootstrap();

@@ -8,6 +8,7 @@ import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { NodeSqliteDatabase, nodeSqliteDialect } from './sqlite-dialect.ts';
 import { migrateToLatest } from './migrate.ts';
+import type { Projections } from './projection.ts';
 import { reprojectIfStale } from './reproject.ts';
 import type { DB } from './schema.ts';
 
@@ -128,10 +129,10 @@ export class Store {
     }
   }
 
-  /** Runs pending migrations, then rebuilds the projection from the ledger if another projector built it. */
-  async migrate(): Promise<void> {
+  /** Runs pending migrations, then rebuilds from the ledger each projection another version of it built. */
+  async migrate(projections: Projections): Promise<void> {
     await migrateToLatest(this.kysely as Kysely<unknown>);
-    await reprojectIfStale(this);
+    await reprojectIfStale(this, projections);
   }
 
   async close(): Promise<void> {

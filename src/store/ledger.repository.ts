@@ -6,7 +6,6 @@ import type { DomainEvent, RecordedEvent } from '../domain/events.ts';
 import { canonicalJson } from '../ledger/canonical.ts';
 import { leafHash } from '../ledger/hash.ts';
 import type { Store } from './database.ts';
-import { signedField } from './ledger-fields.ts';
 import { LedgerTreeRepository } from './ledger-tree.repository.ts';
 import { AppError } from '../contracts/errors.ts';
 import { insertRows, Prepared } from './prepared.ts';
@@ -81,17 +80,6 @@ export class LedgerRepository {
     await insertRows(this.store, 'ledger_entries', rows);
     await this.tree.append(start, leaves);
     return recorded;
-  }
-
-  /** Events about one subject in order, e.g. a change's history, by the subject the entry was signed with. */
-  async bySubject(subject: string): Promise<RecordedEvent[]> {
-    const rows = await this.store.db
-      .selectFrom('ledger_entries')
-      .select('canonical')
-      .where(signedField(this.store.engine, 'subject'), '=', subject)
-      .orderBy('seq')
-      .execute();
-    return rows.map((r) => JSON.parse(r.canonical) as RecordedEvent);
   }
 
   async *all(batch = 1000): AsyncGenerator<RecordedEvent> {

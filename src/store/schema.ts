@@ -164,7 +164,7 @@ export interface ChangeSearchTable {
   search: string;
 }
 
-/** Which projector built the projection tables (see reproject.ts). */
+/** Which version of each projection built its tables (`projection:<name>`, see reproject.ts). */
 export interface ProjectionStateTable {
   key: string;
   value: string;
@@ -189,14 +189,3 @@ export interface DB {
   change_search: ChangeSearchTable;
   projection_state: ProjectionStateTable;
 }
-
-/** Projection tables: rebuilt from the ledger by `verify --rebuild`. The others hold secrets or operations. */
-export const PROJECTION_TABLES = [
-  'changes',
-  'change_services',
-  'services',
-  'users',
-  'api_tokens',
-  'policies',
-  'ledger_meta',
-] as const;

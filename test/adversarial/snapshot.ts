@@ -8,6 +8,7 @@ import pg from 'pg';
 import { createContainer } from '../../src/container.ts';
 import { SCOPES } from '../../src/contracts/identity.ts';
 import { SYSTEM_ACTOR } from '../../src/domain/actor.ts';
+import { PROJECTIONS } from '../../src/modules/projections.ts';
 import { memorySignedState } from '../../src/modules/ledger/signed-state.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { initialise } from '../../src/server/start.ts';
@@ -90,7 +91,7 @@ export async function prepareBase(engine: Engine): Promise<{ base: Base; t: Test
     await pgQuery(`create database ${location}`);
   }
   const store = storeAt(engine, location);
-  await store.migrate();
+  await store.migrate(PROJECTIONS);
   const ledger = testLedger('changeproof.test/adversary');
   const tokens: Record<string, string> = {};
   const t = await appOver(store, ledger, tokens, async () => {});

@@ -1,6 +1,6 @@
 // The world as the ledger says it is: users, services, the active policy and every change, folded from the
 // signed canonical entries (never from the projection tables), so the invariants judge the server by its
-// own record. The fold is deliberately naive — a shallow merge per event — and independent of the projector.
+// own record. The fold is deliberately naive — a shallow merge per event — and independent of the projections.
 import type { ChangeContent } from '../../src/domain/change.ts';
 import type { Service } from '../../src/domain/service.ts';
 import { parsePolicy } from '../../src/policy/load.ts';

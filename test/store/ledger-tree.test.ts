@@ -6,6 +6,7 @@ import { naiveRoot } from '../../src/ledger/tree.ts';
 import { verifyConsistency, verifyInclusion } from '../../src/ledger/verify-proof.ts';
 import { migrateToLatest } from '../../src/store/migrate.ts';
 import { Recorder } from '../../src/store/recorder.ts';
+import { PROJECTIONS } from '../../src/modules/projections.ts';
 import { engines, freshStore, type TestStore } from '../support/db.ts';
 
 const event = (i: number) => ({
@@ -20,7 +21,7 @@ for (const engine of engines()) {
     const leaves: Buffer[] = [];
     before(async () => {
       s = await freshStore(engine);
-      recorder = new Recorder(s.store);
+      recorder = new Recorder(s.store, PROJECTIONS);
       // Batches of different sizes, including several appends in one group-committed transaction.
       let i = 0;
       for (const n of [1, 2, 3, 5, 8, 13, 1, 1, 30, 7]) {

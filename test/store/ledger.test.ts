@@ -5,6 +5,7 @@ import canonicalize from 'canonicalize';
 import { SYSTEM_ACTOR } from '../../src/domain/actor.ts';
 import type { RecordedEvent } from '../../src/domain/events.ts';
 import { Recorder } from '../../src/store/recorder.ts';
+import { PROJECTIONS } from '../../src/modules/projections.ts';
 import { engines, freshStore, type TestStore } from '../support/db.ts';
 
 const serviceEvent = (name: string) => ({
@@ -37,7 +38,7 @@ for (const engine of engines()) {
     let recorder: Recorder;
     before(async () => {
       s = await freshStore(engine);
-      recorder = new Recorder(s.store);
+      recorder = new Recorder(s.store, PROJECTIONS);
     });
     after(() => s.cleanup());
 

@@ -14,10 +14,11 @@ import { canonicalJson } from '../../src/ledger/canonical.ts';
 import { approvalProgress } from '../../src/domain/quorum.ts';
 import { nodesToStoreOnAppend } from '../../src/ledger/tree.ts';
 import { revisionHash } from '../../src/domain/revision.ts';
+import { PROJECTIONS } from '../../src/modules/projections.ts';
 import { formatRebuildReport, rebuildAndCompare } from '../../src/modules/ledger/rebuild.ts';
 import { openStore } from '../../src/store/database.ts';
 import { migrateToLatest } from '../../src/store/migrate.ts';
-import { PROJECTION_TABLES, type DB } from '../../src/store/schema.ts';
+import type { DB } from '../../src/store/schema.ts';
 import type { Kysely } from 'kysely';
 import { testLedger } from '../support/app.ts';
 import { cli } from '../cli/support.ts';
@@ -36,12 +37,24 @@ const FIXTURE = JSON.parse(
   readFileSync(new URL('../fixtures/ledger-before-0004.json', import.meta.url), 'utf8'),
 ) as Record<string, Record<string, unknown>[]>;
 
+/** The tables the fixture holds: the ledger and the projection tables of that time. */
+const FIXTURE_TABLES = [
+  'ledger_entries',
+  'changes',
+  'change_services',
+  'services',
+  'users',
+  'api_tokens',
+  'policies',
+  'ledger_meta',
+] as const;
+
 /**
  * Lays the rows of a database at migration 0003: the fixture's entries and tables, and the tree nodes the
  * code of that time kept as it appended (the fixture holds only entries, so they are computed here).
  */
 async function loadFixture(db: Kysely<DB>): Promise<void> {
-  for (const table of ['ledger_entries', ...PROJECTION_TABLES] as const)
+  for (const table of FIXTURE_TABLES)
     for (const row of FIXTURE[table]!) await db.insertInto(table).values(row).execute();
   const known = new Map<string, Uint8Array>();
   for (const [i, row] of FIXTURE.ledger_entries!.entries()) {
@@ -66,7 +79,7 @@ for (const engine of engines()) {
       const db = s.store.kysely;
       await migrateToLatest(db as never, '0003_change_search');
       await loadFixture(db);
-      await s.store.migrate();
+      await s.store.migrate(PROJECTIONS);
       c = createContainer(s.store, testLedger(), () => new Date(now));
     });
     after(() => s.cleanup());
@@ -132,7 +145,7 @@ describe('migration 0004 rewrites each record as canonical JSON', () => {
         .insertInto('changes')
         .values({ ...row, doc: canonicalJson(doc) } as never)
         .execute();
-      await s.store.migrate();
+      await s.store.migrate(PROJECTIONS);
       const after = await db.selectFrom('changes').select('doc').executeTakeFirstOrThrow();
       const parsed = JSON.parse(after.doc) as Change;
       assert.equal(after.doc, canonicalJson(parsed));

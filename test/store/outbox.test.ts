@@ -4,6 +4,7 @@ import { SYSTEM_ACTOR } from '../../src/domain/actor.ts';
 import type { RecordedEvent } from '../../src/domain/events.ts';
 import { OutboxDispatcher } from '../../src/modules/notifications/outbox-dispatcher.ts';
 import { Recorder } from '../../src/store/recorder.ts';
+import { PROJECTIONS } from '../../src/modules/projections.ts';
 import { engines, freshStore, type TestStore } from '../support/db.ts';
 
 for (const engine of engines()) {
@@ -11,7 +12,7 @@ for (const engine of engines()) {
     let s: TestStore;
     before(async () => {
       s = await freshStore(engine);
-      const recorder = new Recorder(s.store);
+      const recorder = new Recorder(s.store, PROJECTIONS);
       for (let i = 0; i < 5; i++)
         await s.store.write(() =>
           recorder.record(SYSTEM_ACTOR, '2026-11-25T10:00:00.000Z', [

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { engines, freshStore, PG_URL } from '../support/db.ts';
+import { PROJECTIONS } from '../../src/modules/projections.ts';
 import type { Store } from '../../src/store/database.ts';
 
 // The text-search index is the one engine-specific part (migration 0003): on SQLite an FTS5 table and
@@ -23,7 +24,7 @@ describe('schema', () => {
     for (const engine of engines()) {
       const s = await freshStore(engine);
       try {
-        await s.store.migrate();
+        await s.store.migrate(PROJECTIONS);
         seen.push(await columns(s.store));
       } finally {
         await s.cleanup();

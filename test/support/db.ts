@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PROJECTIONS } from '../../src/modules/projections.ts';
 import pg from 'pg';
 import { openStore, type Engine, type Store } from '../../src/store/database.ts';
 
@@ -32,7 +33,7 @@ export async function freshStore(engine: Engine, { migrate = true } = {}): Promi
   if (engine === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'changeproof-test-'));
     const store = openStore({ dataDir: dir });
-    if (migrate) await store.migrate();
+    if (migrate) await store.migrate(PROJECTIONS);
     return {
       store,
       cleanup: async () => {
@@ -50,7 +51,7 @@ export async function freshStore(engine: Engine, { migrate = true } = {}): Promi
   const url = new URL(PG_URL);
   url.pathname = `/${name}`;
   const store = openStore({ databaseUrl: url.toString(), dataDir: '' });
-  if (migrate) await store.migrate();
+  if (migrate) await store.migrate(PROJECTIONS);
   return {
     store,
     cleanup: async () => {

@@ -114,10 +114,11 @@ export function ledgerCommands(program: Command): void {
       const { loadOrCreateLedgerKey, rotateLedgerKeyFile } =
         await import('../../modules/ledger/ledger-key.ts');
       const { SYSTEM_ACTOR } = await import('../../domain/actor.ts');
+      const { PROJECTIONS } = await import('../../modules/projections.ts');
       const config = loadConfig();
       const c = openContainer(config);
       try {
-        await c.store.migrate();
+        await c.store.migrate(PROJECTIONS);
         const current = loadOrCreateLedgerKey(config.ledgerKeyFile).key;
         const next = rotateLedgerKeyFile(current);
         const cp = await c.checkpoints.rotate(SYSTEM_ACTOR, next);

@@ -8,6 +8,7 @@ const load = async () => ({
   ...(await import('../../container.ts')),
   ...(await import('../../server/start.ts')),
   ...(await import('../../server/demo.ts')),
+  ...(await import('../../modules/projections.ts')),
 });
 
 function printAdmin(admin: { username: string; password: string; token: string }): void {
@@ -86,10 +87,10 @@ export function serverCommands(program: Command): void {
     .command('migrate')
     .description('Bring the database schema up to date (the server also does this on start)')
     .action(async () => {
-      const { loadConfig, openConfiguredStore } = await load();
+      const { loadConfig, openConfiguredStore, PROJECTIONS } = await load();
       const store = openConfiguredStore(loadConfig());
       try {
-        await store.migrate();
+        await store.migrate(PROJECTIONS);
         process.stdout.write('schema up to date\n');
       } finally {
         await store.close();

@@ -10,7 +10,7 @@ import type { ApproverNow } from '../../domain/standing.ts';
 import type { Store } from '../../store/database.ts';
 import { signedField } from '../../store/ledger-fields.ts';
 import { Prepared } from '../../store/prepared.ts';
-import { supplierKey } from '../../store/projector.ts';
+import { supplierKey } from './changes.projection.ts';
 import { toSummary } from './change-view.ts';
 
 const encodeCursor = (n: number) => Buffer.from(`n:${n}`).toString('base64url');
@@ -177,7 +177,10 @@ export class ChangesReadModel {
     return { low: Number(low.n), high: Number(high.n) };
   }
 
-  /** A change's history: the entries signed with it as their subject (the plain column can be edited). */
+  /**
+   * A change's history: the entries signed with it as their subject (the plain column can be edited). The
+   * one query of the ledger by subject; use it rather than writing another.
+   */
   async events(id: string): Promise<RecordedEvent[]> {
     const rows = await this.store.db
       .selectFrom('ledger_entries')

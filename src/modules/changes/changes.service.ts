@@ -94,7 +94,7 @@ export class ChangesService {
       const [created] = await this.deps.recorder.record(actor, iso(this.deps.now()), [
         { subject: changeId(number), event: decision.event },
       ]);
-      // The projector applied the same pure evolve to the same event: no need to read the row back.
+      // The changes projection applied the same pure evolve to the same event: no need to read the row back.
       return evolveChange(null, created as RecordedEvent<ChangeEvent>);
     });
   }

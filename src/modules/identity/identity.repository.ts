@@ -1,4 +1,4 @@
-// Reads and the secret writes of identity. Profile rows are projection tables, written only by the projector.
+// Reads and the secret writes of identity. Profile rows are projection tables, written by identity.projection.ts.
 import type { Actor, Role } from '../../domain/actor.ts';
 import type { UserProfile } from '../../domain/events.ts';
 import type { Store } from '../../store/database.ts';

@@ -31,6 +31,7 @@ export class CheckpointService {
   private readonly ledger: LedgerRepository;
   private readonly state: SignedState;
   private key: LedgerKey;
+  private rotating = false;
   readonly witnessKeys: string[];
 
   constructor(deps: Deps, key: LedgerKey, state: SignedState, witnessKeys: string[]) {
@@ -76,28 +77,42 @@ export class CheckpointService {
     });
   }
 
-  /** Switches to `next` (already written to disk by the caller), logs it, and signs a checkpoint with it. */
+  /**
+   * Logs `next` (already written to disk by the caller) as the log's key, switches to it once that is
+   * committed, and signs a checkpoint with it. Until the commit the old key signs: a rotation whose
+   * transaction fails leaves the log, the database and this service on the old key together.
+   */
   async rotate(actor: Actor, next: LedgerKey): Promise<CheckpointView> {
     if (next.origin !== this.key.origin)
       throw new AppError('validation_failed', "a rotated key keeps the log's origin");
-    await this.deps.store.write(async () => {
-      const previous = this.key;
-      await this.deps.recorder.record(actor, iso(this.deps.now()), [
-        {
-          subject: 'ledger',
-          event: {
-            type: 'ledger.key_activated',
-            data: {
-              origin: next.origin,
-              verifierKey: next.verifierKey,
-              keyId: next.keyId,
-              previousKeyId: previous.keyId,
+    // Inside another write, Store.write would return before the commit that the switch must wait for.
+    if (this.deps.store.inTransaction)
+      throw new Error('rotate the key outside other writes: the new key signs only once it is committed');
+    if (this.rotating)
+      throw new AppError('conflict', 'a key rotation is already under way; try again after it');
+    this.rotating = true;
+    const previous = this.key;
+    try {
+      await this.deps.store.write(async () => {
+        await this.deps.recorder.record(actor, iso(this.deps.now()), [
+          {
+            subject: 'ledger',
+            event: {
+              type: 'ledger.key_activated',
+              data: {
+                origin: next.origin,
+                verifierKey: next.verifierKey,
+                keyId: next.keyId,
+                previousKeyId: previous.keyId,
+              },
             },
           },
-        },
-      ]);
+        ]);
+      });
       this.key = next;
-    });
+    } finally {
+      this.rotating = false;
+    }
     return this.issue('key-rotation');
   }
 

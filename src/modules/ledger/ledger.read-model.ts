@@ -1,5 +1,6 @@
-// Reads of the ledger for auditors and tools: entries by range, inclusion and consistency proofs. Entries
-// are found by the subject and event id of their signed text, never by the editable columns beside it.
+// Reads of the ledger for auditors and tools: entries by range, inclusion and consistency proofs. An entry
+// is found by the event id of its signed text, never by the editable column beside it. (The events about
+// one subject, a change's history, are read by ChangesReadModel.events: the one query of them.)
 import { AppError } from '../../contracts/errors.ts';
 import type { Store } from '../../store/database.ts';
 import { signedField } from '../../store/ledger-fields.ts';
@@ -41,17 +42,6 @@ export class LedgerReadModel {
       .executeTakeFirst();
     if (!row) throw new AppError('not_found', `no ledger entry for event ${eventId}`);
     return Number(row.seq);
-  }
-
-  /** Ledger indexes of every event about a subject (a change's whole history). */
-  async indexesOf(subject: string): Promise<number[]> {
-    const rows = await this.store.db
-      .selectFrom('ledger_entries')
-      .select('seq')
-      .where(signedField(this.store.engine, 'subject'), '=', subject)
-      .orderBy('seq')
-      .execute();
-    return rows.map((r) => Number(r.seq));
   }
 
   async inclusion(index: number, size: number) {

@@ -1,25 +1,15 @@
 // `changeproof verify --rebuild`: replays the whole ledger into fresh projection tables (an in-memory
-// SQLite database) with the same Projector the live system uses, then compares them with the live tables
-// row by row. A direct UPDATE, INSERT or DELETE in the database shows up as a named difference. The
-// ledger itself is checked against its signed text and signed checkpoints by LedgerAudit.
+// SQLite database) with the same projections the live system applies, then compares every table they own
+// with the live one row by row, naming rows by each table's key. A direct UPDATE, INSERT or DELETE in the
+// database shows up as a named difference. The ledger itself is checked against its signed text and signed
+// checkpoints by LedgerAudit.
 import type { RecordedEvent } from '../../domain/events.ts';
 import { openStore, type Store } from '../../store/database.ts';
-import { Projector } from '../../store/projector.ts';
-import { PROJECTION_TABLES, type DB } from '../../store/schema.ts';
+import type { Projections, ProjectionTable } from '../../store/projection.ts';
+import type { DB } from '../../store/schema.ts';
+import { PROJECTIONS } from '../projections.ts';
 import { LedgerAudit } from './ledger-audit.ts';
 import type { SignedHead } from './signed-state.ts';
-
-type Table = (typeof PROJECTION_TABLES)[number];
-
-const KEYS: Record<Table, string[]> = {
-  changes: ['id'],
-  change_services: ['service', 'number'],
-  services: ['name'],
-  users: ['username'],
-  api_tokens: ['id'],
-  policies: ['version'],
-  ledger_meta: ['key'],
-};
 
 export interface Difference {
   table: string;
@@ -42,12 +32,13 @@ export interface RebuildReport {
 
 const norm = (v: unknown) => (typeof v === 'bigint' ? Number(v) : v);
 
-async function rows(store: Store, table: Table): Promise<Map<string, Record<string, unknown>>> {
+async function rows(store: Store, table: ProjectionTable): Promise<Map<string, Record<string, unknown>>> {
+  // The table names come from the registered projections, not from input.
   const all = (await store.kysely
-    .selectFrom(table as keyof DB)
+    .selectFrom(table.name as keyof DB)
     .selectAll()
     .execute()) as Record<string, unknown>[];
-  return new Map(all.map((r) => [KEYS[table].map((k) => String(norm(r[k]))).join('/'), r]));
+  return new Map(all.map((r) => [table.key.map((k) => String(norm(r[k]))).join('/'), r]));
 }
 
 export interface RebuildOptions {
@@ -56,6 +47,10 @@ export interface RebuildOptions {
   /** What this server last signed (`<data dir>/ledger.state`), kept outside the database. */
   signedHead?: SignedHead | null;
   onProgress?: (done: number) => void;
+  /** The projections to replay and compare; by default every feature's (src/modules/projections.ts). */
+  projections?: Projections;
+  /** Creates, in the scratch database, tables the migrations do not (a projection defined by a test). */
+  prepare?: (scratch: Store) => Promise<void>;
 }
 
 /** Page size of the replay: a power of two, so the tree nodes a page completes are aligned to it. */
@@ -64,8 +59,9 @@ const PAGE = 1024;
 export async function rebuildAndCompare(live: Store, options: RebuildOptions = {}): Promise<RebuildReport> {
   const fresh = openStore({ dataDir: '', memory: true });
   try {
-    await fresh.migrate();
-    const projector = new Projector(fresh);
+    const projections = options.projections ?? PROJECTIONS;
+    await fresh.migrate(projections);
+    await options.prepare?.(fresh);
     const audit = new LedgerAudit(live, options);
     await audit.start();
     const replayProblems: string[] = [];
@@ -76,13 +72,13 @@ export async function rebuildAndCompare(live: Store, options: RebuildOptions = {
       batch = [];
       try {
         await fresh.write(async () => {
-          for (const e of events) await projector.apply(e.event);
+          for (const e of events) await projections.apply(fresh, e.event);
         });
       } catch {
-        // An altered entry can be an event the projector cannot apply: replay one by one to name it.
+        // An altered entry can be an event no projection can apply: replay one by one to name it.
         for (const e of events)
           await fresh
-            .write(() => projector.apply(e.event))
+            .write(() => projections.apply(fresh, e.event))
             .catch((err: unknown) =>
               replayProblems.push(`entry ${e.seq}: cannot be replayed (${(err as Error).message})`),
             );
@@ -112,8 +108,9 @@ export async function rebuildAndCompare(live: Store, options: RebuildOptions = {
     const ledgerProblems = [...ledger.problems, ...replayProblems];
     const tables: RebuildReport['tables'] = [];
     const differences: Difference[] = [];
-    for (const table of PROJECTION_TABLES) {
-      const [a, b] = [await rows(live, table), await rows(fresh, table)];
+    for (const spec of projections.tables()) {
+      const table = spec.name;
+      const [a, b] = [await rows(live, spec), await rows(fresh, spec)];
       tables.push({ table, live: a.size, rebuilt: b.size });
       for (const [key, rebuilt] of b) {
         const actual = a.get(key);

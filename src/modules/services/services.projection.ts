@@ -1,0 +1,46 @@
+// The services projection: the catalogue, one row per service with its record as canonical JSON.
+import type { RecordedEvent, ServiceEvent } from '../../domain/events.ts';
+import type { Service } from '../../domain/service.ts';
+import { canonicalJson } from '../../ledger/canonical.ts';
+import type { Projection } from '../../store/projection.ts';
+
+type Of<T extends ServiceEvent['type']> = Extract<ServiceEvent, { type: T }>['data'];
+
+export function serviceRow(service: Service) {
+  return {
+    name: service.name,
+    environment: service.environment,
+    criticality: service.criticality,
+    internet_facing: service.internetFacing ? 1 : 0,
+    security_control: service.securityControl ? 1 : 0,
+    created_at: service.createdAt,
+    updated_at: service.updatedAt,
+    doc: canonicalJson(service),
+  };
+}
+
+export const servicesProjection: Projection = {
+  name: 'services',
+  version: 1,
+  handles: ['service.*'],
+  tables: [{ name: 'services', key: ['name'] }],
+  async apply(store, recorded) {
+    const event = recorded as RecordedEvent<ServiceEvent>;
+    const db = store.db;
+    if (event.type === 'service.registered') {
+      const d = event.data as Of<'service.registered'>;
+      const service: Service = { ...d.attributes, name: d.name, createdAt: event.at, updatedAt: event.at };
+      await db.insertInto('services').values(serviceRow(service)).execute();
+      return;
+    }
+    const d = event.data as Of<'service.updated'>;
+    const name = event.subject.slice('service:'.length);
+    const row = await db
+      .selectFrom('services')
+      .select('doc')
+      .where('name', '=', name)
+      .executeTakeFirstOrThrow();
+    const service: Service = { ...(JSON.parse(row.doc) as Service), ...d.fields, updatedAt: event.at };
+    await db.updateTable('services').set(serviceRow(service)).where('name', '=', name).execute();
+  },
+};
