@@ -1,6 +1,7 @@
 // Type-aware lint: the rules that catch floating promises and unsafe any matter most in a server
 // where a forgotten await can commit half a use-case. Below them, the import layers and the size budget
-// that keep the house legible (docs/ARCHITECTURE.md, "Import rules"); test/lint/rules.test.ts proves they fire.
+// that keep the house legible (docs/ARCHITECTURE.md, "Import rules");
+// test/guard-rails/lint-rules.test.ts proves they fire.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
