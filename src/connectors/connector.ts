@@ -107,7 +107,8 @@ function mountConnector(scope: FastifyInstance, connector: Connector, ctx: Conne
       method: route.method,
       url: route.url,
       config: routeConfig(route.auth),
-      ...(route.schema ? { schema: route.schema } : {}),
+      // The API description says that these routes take no bearer token.
+      schema: { ...route.schema, ...(route.auth && route.auth.kind !== 'bearer' ? { security: [] } : {}) },
       handler: route.handler,
     });
 }

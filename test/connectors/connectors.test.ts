@@ -210,6 +210,15 @@ describe('connectors', () => {
       ]);
     });
 
+    it('tells the API description which connector routes take no bearer token', async () => {
+      const doc = ok<{ paths: Record<string, Record<string, { security?: unknown[] }>> }>(
+        await t.req(null, 'GET', '/api/v1/openapi.json'),
+      );
+      assert.deepEqual(doc.paths[HOOK]?.post?.security, []);
+      assert.deepEqual(doc.paths[ADMIT]?.post?.security, []);
+      assert.equal(doc.paths['/api/v1/connectors/test-bare/undeclared']?.get?.security, undefined);
+    });
+
     it('fails closed on a connector route that declares nothing: signed-in sessions only', async () => {
       const url = '/api/v1/connectors/test-bare/undeclared';
       // No error formatter of its own: our envelope.
