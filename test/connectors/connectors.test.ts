@@ -5,10 +5,12 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import type { LightMyRequestResponse } from 'fastify';
+import Fastify, { type LightMyRequestResponse } from 'fastify';
 import type { Connector } from '../../src/connectors/connector.ts';
 import { buildApp } from '../../src/server/app.ts';
+import { registerAuth } from '../../src/server/auth.ts';
 import { declaredAccess, type SignatureVerifier } from '../../src/server/authorize.ts';
+import { registerErrorHandling } from '../../src/server/errors.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { bearer, expectError, ledgerSize, ok } from '../support/http.ts';
 import {
@@ -257,5 +259,24 @@ describe('connectors', () => {
         /registered twice/,
       );
     });
+  });
+
+  it('refuses a signature route whose body was parsed without its bytes kept', async () => {
+    // Outside a connector scope the default parser keeps no raw body; even a verifier that accepts
+    // anything must not be handed an empty buffer in place of the body.
+    const app = Fastify();
+    registerErrorHandling(app);
+    registerAuth(app, { authenticate: async () => null });
+    const config = { auth: 'signature' as const, verifySignature: () => null };
+    app.post('/hook', { config }, async () => ({ ok: true }));
+    app.get('/hook', { config }, async () => ({ ok: true }));
+    await app.ready();
+    try {
+      const res = await app.inject({ method: 'POST', url: '/hook', payload: { a: 1 } });
+      assert.match(expectError(res, 401, 'unauthenticated').message, /cannot verify/);
+      ok(await app.inject({ method: 'GET', url: '/hook' }));
+    } finally {
+      await app.close();
+    }
   });
 });
