@@ -10,6 +10,8 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { registerConnectors, type Connector } from '../connectors/connector.ts';
+import { CONNECTORS } from '../connectors/index.ts';
 import type { Container } from '../container.ts';
 import { registerAuth } from './auth.ts';
 import { trackRouteAccess } from './authorize.ts';
@@ -36,6 +38,10 @@ export interface AppOptions {
   trustProxy?: FastifyServerOptions['trustProxy'];
   /** How long an Idempotency-Key is remembered, in hours. */
   idempotencyHours?: number;
+  /** The connectors to mount; those of src/connectors/index.ts by default. */
+  connectors?: readonly Connector[];
+  /** Secrets connectors ask for by name (webhook secrets, shared tokens). */
+  connectorSecrets?: Readonly<Record<string, string>>;
 }
 
 export const DEFAULT_LOGIN_LIMIT = 10;
@@ -114,6 +120,10 @@ export async function buildApp(c: Container, options: AppOptions = {}): Promise<
       changesRoutes(api, c);
       policyRoutes(api, c);
       ledgerRoutes(api, c);
+      await registerConnectors(api, options.connectors ?? CONNECTORS, {
+        container: c,
+        secret: (name) => options.connectorSecrets?.[name],
+      });
     },
     { prefix: '/api/v1' },
   );

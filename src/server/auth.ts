@@ -1,5 +1,7 @@
 // Bearer authentication for every route except the public ones (health, login, the API description), then
-// the route's declared access checked in one place (authorize.ts, modules/identity/access.ts).
+// the route's declared access checked in one place (authorize.ts, modules/identity/access.ts). Routes that
+// declare `auth: 'signature'` are checked by their verifier over the raw body instead, and a bearer token
+// never stands in for a signature; `auth: 'none'` routes are open by explicit declaration.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../contracts/errors.ts';
 import type { Actor } from '../domain/actor.ts';
@@ -11,6 +13,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor | null;
     credential: Credential | null;
+    /** The body's exact bytes, kept by parsers of routes that verify signatures (connectors). */
+    rawBody: Buffer | null;
   }
   interface FastifyContextConfig {
     public?: boolean;
@@ -30,9 +34,11 @@ export function registerAuth(
 ): void {
   app.decorateRequest('actor', null);
   app.decorateRequest('credential', null);
+  app.decorateRequest('rawBody', null);
   app.addHook('onRequest', async (req) => {
     const config = req.routeOptions.config;
     if (config.public || config.access === 'public' || !req.routeOptions.url) return;
+    if (config.auth === 'none' || config.auth === 'signature') return;
     const secret = bearer(req);
     if (!secret)
       throw new AppError(
@@ -49,6 +55,17 @@ export function registerAuth(
     if (refusal) throw new AppError('forbidden', refusal);
     req.actor = found.actor;
     req.credential = found.credential;
+  });
+  // After parsing, so the verifier sees the bytes that were sent; before validation and the handler.
+  app.addHook('preValidation', async (req) => {
+    const config = req.routeOptions.config;
+    if (config.auth !== 'signature') return;
+    // A body parsed without its bytes kept cannot be checked: refuse rather than verify an empty buffer.
+    const refusal =
+      !config.verifySignature || (req.rawBody === null && req.body !== undefined)
+        ? 'this route cannot verify signatures (no verifier or no raw body); nothing was done'
+        : await config.verifySignature(req.rawBody ?? Buffer.alloc(0), req.headers);
+    if (refusal) throw new AppError('unauthenticated', refusal);
   });
 }
 

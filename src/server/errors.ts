@@ -123,51 +123,59 @@ export function registerErrorHandling(app: FastifyInstance): void {
       );
   });
   app.setErrorHandler((err: FastifyError, req, reply) => {
-    if (err instanceof AppError)
-      return reply.code(STATUS[err.code]).send(errorBody(err.code, err.message, err.details));
-    if (hasZodFastifySchemaValidationErrors(err)) {
-      const where = err.validationContext ?? 'request';
-      const details = err.validation.map((v) => {
-        const path = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
-        // The zod type provider puts the issue code in `keyword` and the rest of the issue in `params`.
-        const keys = (v.params as { keys?: string[] }).keys;
-        const message =
-          v.keyword === 'unrecognized_keys' && keys
-            ? `unknown field(s) ${keys.join(', ')}; remove them`
-            : (v.message ?? 'invalid');
-        return { path: path ? `${where}.${path}` : where, message };
-      });
-      const summary = details.map((d) => `${d.path}: ${d.message}`).join('; ');
-      return reply
-        .code(400)
-        .send(errorBody('validation_failed', `the ${where} is invalid: ${summary}`, details));
-    }
-    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
-      return reply
-        .code(413)
-        .send(
-          errorBody(
-            'payload_too_large',
-            'the request body is too large; the limit is set by CHANGEPROOF_BODY_LIMIT',
-          ),
-        );
-    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
-      return reply.code(415).send(errorBody('validation_failed', 'send the body as application/json'));
-    if (
-      err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ||
-      err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
-      err instanceof SyntaxError
-    )
-      return reply
-        .code(400)
-        .send(errorBody('validation_failed', `the body is not valid JSON: ${err.message}`));
-    if (isResponseSerializationError(err))
-      req.log.error({ err, issues: err.cause.issues }, 'response did not match its contract');
-    else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)
-      return reply.code(err.statusCode).send(errorBody('validation_failed', err.message));
-    else req.log.error({ err }, 'unhandled error');
-    return reply
-      .code(500)
-      .send(errorBody('internal', 'an internal error occurred; the server log has the details'));
+    const { status, body } = errorResponse(err, req);
+    return reply.code(status).send(body);
   });
+}
+
+/**
+ * Any failure as a status and our error body, logging what a client cannot fix. The app's error handler
+ * sends it as is; a connector whose protocol dictates another form reshapes it (connectors/connector.ts).
+ */
+export function errorResponse(err: FastifyError, req: FastifyRequest): { status: number; body: ErrorBody } {
+  const answer = (
+    status: number,
+    code: string,
+    message: string,
+    details: ErrorBody['error']['details'] = [],
+  ) => ({
+    status,
+    body: errorBody(code, message, details),
+  });
+  if (err instanceof AppError) return answer(STATUS[err.code], err.code, err.message, err.details);
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const where = err.validationContext ?? 'request';
+    const details = err.validation.map((v) => {
+      const path = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
+      // The zod type provider puts the issue code in `keyword` and the rest of the issue in `params`.
+      const keys = (v.params as { keys?: string[] }).keys;
+      const message =
+        v.keyword === 'unrecognized_keys' && keys
+          ? `unknown field(s) ${keys.join(', ')}; remove them`
+          : (v.message ?? 'invalid');
+      return { path: path ? `${where}.${path}` : where, message };
+    });
+    const summary = details.map((d) => `${d.path}: ${d.message}`).join('; ');
+    return answer(400, 'validation_failed', `the ${where} is invalid: ${summary}`, details);
+  }
+  if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+    return answer(
+      413,
+      'payload_too_large',
+      'the request body is too large; the limit is set by CHANGEPROOF_BODY_LIMIT',
+    );
+  if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+    return answer(415, 'validation_failed', 'send the body as application/json');
+  if (
+    err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ||
+    err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
+    err instanceof SyntaxError
+  )
+    return answer(400, 'validation_failed', `the body is not valid JSON: ${err.message}`);
+  if (isResponseSerializationError(err))
+    req.log.error({ err, issues: err.cause.issues }, 'response did not match its contract');
+  else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)
+    return answer(err.statusCode, 'validation_failed', err.message);
+  else req.log.error({ err }, 'unhandled error');
+  return answer(500, 'internal', 'an internal error occurred; the server log has the details');
 }

@@ -5,10 +5,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import Fastify from 'fastify';
 import { SCOPES } from '../../src/contracts/identity.ts';
+import { CONNECTORS } from '../../src/connectors/index.ts';
 import { SYSTEM_ACTOR, type Actor } from '../../src/domain/actor.ts';
 import { registerAuth } from '../../src/server/auth.ts';
 import { declaredAccess } from '../../src/server/authorize.ts';
 import { registerErrorHandling } from '../../src/server/errors.ts';
+import { TEST_CONNECTORS, TEST_CONNECTOR_SECRETS } from '../connectors/test-connectors.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { engines } from '../support/db.ts';
 import { bearer, expectError, ledgerSize, noServerErrors, ok } from '../support/http.ts';
@@ -24,7 +26,13 @@ for (const engine of engines()) {
   describe(`route authorization (${engine})`, () => {
     let t: TestApp;
     before(async () => {
-      t = noServerErrors(await startTestApp(engine));
+      // The shipped connectors and the test-only ones: the walk covers connector routes too.
+      t = noServerErrors(
+        await startTestApp(engine, {
+          connectors: [...CONNECTORS, ...TEST_CONNECTORS],
+          connectorSecrets: TEST_CONNECTOR_SECRETS,
+        }),
+      );
     });
     after(() => t.close());
 
@@ -41,7 +49,9 @@ for (const engine of engines()) {
     it('has every API route declare who may call it', () => {
       const routes = declaredAccess(t.app);
       assert.ok(routes.length >= 30, `only ${routes.length} routes registered`);
-      const undeclared = routes.filter((r) => r.url.startsWith('/api/') && r.access === undefined);
+      const undeclared = routes.filter(
+        (r) => r.url.startsWith('/api/') && r.auth === 'bearer' && r.access === undefined,
+      );
       assert.deepEqual(
         undeclared.map((r) => `${r.method} ${r.url}`),
         [],
@@ -51,7 +61,8 @@ for (const engine of engines()) {
 
     it('refuses a token without the declared scope before the route runs, on every route', async () => {
       const routes = declaredAccess(t.app).filter(
-        (r) => r.url.startsWith('/api/') && r.method !== 'HEAD' && r.access !== 'public',
+        (r) =>
+          r.url.startsWith('/api/') && r.method !== 'HEAD' && r.auth === 'bearer' && r.access !== 'public',
       );
       // A token holding every scope but the one needed (or any token, for session-only routes), made up front.
       const lacking = new Map<string, string>();
@@ -80,6 +91,28 @@ for (const engine of engines()) {
       assert.ok(refused >= 30, `only ${refused} routes checked`);
       // POST /tokens is open to any credential, so one token may have been minted; nothing else happened.
       assert.ok((await ledgerSize(t)) - size <= 1);
+    });
+
+    it('takes no bearer token in place of a signature, on every signature route', async () => {
+      const signed = declaredAccess(t.app).filter((r) => r.auth === 'signature' && r.method !== 'HEAD');
+      assert.ok(signed.length >= 1, 'no signature route registered');
+      const all = await tokenWith([...SCOPES]);
+      for (const route of signed) {
+        const url = route.url.replace(/:(\w+)/g, (_, p: string) => PARAMS[p] ?? 'x');
+        const res = await t.app.inject({
+          method: route.method as 'GET' | 'POST',
+          url,
+          payload: route.method === 'GET' ? undefined : '{}',
+          headers: { 'content-type': 'application/json', ...bearer(all) },
+        });
+        assert.equal(res.statusCode, 401, `${route.method} ${route.url}: ${res.body}`);
+      }
+      // `none` is a declaration, not an omission: each such route is named here by the walk.
+      const open = declaredAccess(t.app).filter((r) => r.auth === 'none');
+      assert.ok(
+        open.every((r) => r.url.startsWith('/api/v1/connectors/')),
+        'auth none outside a connector',
+      );
     });
 
     it("lets a token use exactly its scopes (and a session its user's rights)", async () => {

@@ -5,7 +5,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { createContainer, type Container } from '../../src/container.ts';
 import { SCOPES } from '../../src/contracts/identity.ts';
 import { SYSTEM_ACTOR, type Role } from '../../src/domain/actor.ts';
-import { buildApp } from '../../src/server/app.ts';
+import { buildApp, type AppOptions } from '../../src/server/app.ts';
 import { initialise } from '../../src/server/start.ts';
 import type { Engine } from '../../src/store/database.ts';
 import { freshStore } from './db.ts';
@@ -49,12 +49,12 @@ export interface TestApp {
   close: () => Promise<void>;
 }
 
-export async function startTestApp(engine: Engine = 'sqlite'): Promise<TestApp> {
+export async function startTestApp(engine: Engine = 'sqlite', options: AppOptions = {}): Promise<TestApp> {
   const { store, cleanup } = await freshStore(engine);
   const clock = { now: new Date('2026-11-25T10:00:00.000Z') };
   const c = createContainer(store, testLedger(), () => clock.now);
   const init = await initialise(c);
-  const app = await buildApp(c);
+  const app = await buildApp(c, options);
   const tokens: Record<string, string> = { admin: init.admin!.token };
   for (const u of CAST) {
     await c.identity.createUser(SYSTEM_ACTOR, {

@@ -1,0 +1,5 @@
+// The connectors the server mounts. A new one is a folder `src/connectors/<source>/` exporting a
+// `Connector` (see connector.ts), and one line here.
+import type { Connector } from './connector.ts';
+
+export const CONNECTORS: readonly Connector[] = [];
