@@ -36,14 +36,4 @@ export class JobLeases {
       .where('holder', '=', holder)
       .execute();
   }
-
-  async holder(job: string, now: Date): Promise<string | null> {
-    const row = await this.store.kysely
-      .selectFrom('job_leases')
-      .select('holder')
-      .where('job', '=', job)
-      .where('lease_until', '>', now.toISOString())
-      .executeTakeFirst();
-    return row?.holder ?? null;
-  }
 }
