@@ -7,7 +7,9 @@ import { loadConfig } from '../src/config.ts';
 import type { Container } from '../src/container.ts';
 import type { Actor } from '../src/domain/actor.ts';
 import { Refused } from '../src/modules/changes/changes.service.ts';
-import { OutboxDispatcher } from '../src/modules/notifications/outbox-dispatcher.ts';
+import { outboxDeliveryJobs } from '../src/jobs/outbox-delivery.job.ts';
+import { JobRunner } from '../src/jobs/runner.ts';
+import { OutboxDispatcher, processHolder } from '../src/modules/notifications/outbox-dispatcher.ts';
 import { initialise, openContainer } from '../src/server/start.ts';
 import { createBody, steps, type Role, type Step } from './lifecycle-plan.ts';
 import { actorOf, createUsers, registerServices, type BenchUser } from './seed.ts';
@@ -57,10 +59,15 @@ export async function directLifecycles(opts: {
   const dataDir = mkdtempSync(join(opts.root, 'direct-'));
   const c = openContainer(loadConfig({ CHANGEPROOF_DATA: dataDir }));
   // Delivered as in the server, so the outbox's own writes are part of the figure too.
-  const dispatcher = new OutboxDispatcher(c.store, [async () => {}]);
+  const holder = processHolder();
+  const dispatcher = new OutboxDispatcher(c.store, [{ name: 'bench', deliver: async () => {} }], { holder });
+  const jobs = new JobRunner(c.store, outboxDeliveryJobs(dispatcher), {
+    holder,
+    onError: (job, err) => console.error(job, err),
+  });
   try {
     await initialise(c);
-    dispatcher.start();
+    jobs.start();
     await registerServices(c, [{ name: opts.service, environment: 'prod', criticality: 'high' }]);
     await createUsers(c, Object.values(opts.users));
     const who = {
@@ -90,7 +97,7 @@ export async function directLifecycles(opts: {
       cpuMsPerWrite: (cpu.user + cpu.system) / 1000 / writes,
     };
   } finally {
-    await dispatcher.stop();
+    await jobs.stop();
     await c.store.close();
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -8,6 +8,7 @@ import { PROJECTIONS } from './modules/projections.ts';
 import { CheckpointService } from './modules/ledger/checkpoints.service.ts';
 import type { LedgerKey } from './modules/ledger/ledger-key.ts';
 import { LedgerReadModel } from './modules/ledger/ledger.read-model.ts';
+import { DeliveryReadModel } from './modules/notifications/delivery.read-model.ts';
 import type { SignedState } from './modules/ledger/signed-state.ts';
 import type { Store } from './store/database.ts';
 import { Recorder } from './store/recorder.ts';
@@ -28,6 +29,7 @@ export interface Container {
   changes: ChangesService;
   checkpoints: CheckpointService;
   ledger: LedgerReadModel;
+  delivery: DeliveryReadModel;
 }
 
 export function createContainer(
@@ -48,5 +50,6 @@ export function createContainer(
     changes: new ChangesService(deps, policies, services),
     checkpoints: new CheckpointService(deps, ledger.key, ledger.state, ledger.witnesses ?? []),
     ledger: new LedgerReadModel(store),
+    delivery: new DeliveryReadModel(store, now),
   };
 }

@@ -9,10 +9,10 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { registerConnectors, type Connector } from '../connectors/connector.ts';
 import { CONNECTORS } from '../connectors/index.ts';
 import type { Container } from '../container.ts';
+import { HealthView } from '../contracts/health.ts';
 import { registerAuth } from './auth.ts';
 import { trackRouteAccess } from './authorize.ts';
 import { registerDocs } from './docs.ts';
@@ -96,20 +96,20 @@ export async function buildApp(c: Container, options: AppOptions = {}): Promise<
           config: { access: 'public' },
           schema: {
             tags: ['meta'],
-            summary: 'Liveness and database reachability',
+            summary: 'Liveness, database reachability and delivery to subscribers',
             security: [],
-            response: {
-              200: z.object({
-                status: z.literal('ok'),
-                version: z.string(),
-                database: z.enum(['sqlite', 'postgres']),
-              }),
-            },
+            response: { 200: HealthView },
           },
         },
         async () => {
-          await c.store.db.selectFrom('policies').select('version').limit(1).execute();
-          return { status: 'ok' as const, version: VERSION, database: c.store.engine };
+          // Reading the cursors is the database check too.
+          const subscribers = await c.delivery.subscribers();
+          return {
+            status: subscribers.some((s) => s.stuck) ? ('degraded' as const) : ('ok' as const),
+            version: VERSION,
+            database: c.store.engine,
+            delivery: { subscribers },
+          };
         },
       );
       api.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>

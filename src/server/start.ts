@@ -4,10 +4,11 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.ts';
 import { createContainer, type Container } from '../container.ts';
 import { SYSTEM_ACTOR } from '../domain/actor.ts';
-import { OutboxDispatcher } from '../modules/notifications/outbox-dispatcher.ts';
 import { PROJECTIONS } from '../modules/projections.ts';
+import { processHolder, type Subscriber } from '../modules/notifications/outbox-dispatcher.ts';
+import { JobRunner } from '../jobs/runner.ts';
+import { serverJobs } from '../jobs/server-jobs.ts';
 import { openStore, type Store } from '../store/database.ts';
-import { CheckpointScheduler } from '../modules/ledger/checkpoint-scheduler.ts';
 import { loadOrCreateLedgerKey } from '../modules/ledger/ledger-key.ts';
 import { fileSignedState } from '../modules/ledger/signed-state.ts';
 import { parseWitnessVerifierKey } from '../ledger/cosignature.ts';
@@ -85,16 +86,25 @@ export async function startServer(
     trustProxy: config.trustProxy,
     idempotencyHours: config.idempotencyHours,
   });
-  const dispatcher = new OutboxDispatcher(store, [
-    async (event) =>
-      app.log.debug({ seq: event.seq, type: event.type, subject: event.subject }, 'event published'),
-  ]);
-  const scheduler = new CheckpointScheduler(container.checkpoints, container.policies, (err) =>
-    app.log.error({ err }, 'checkpoint not issued'),
+  // Named `log` since migration 0009, which gave it the delivery state of the days before names.
+  const subscribers: Subscriber[] = [
+    {
+      name: 'log',
+      deliver: async (event) =>
+        app.log.debug({ seq: event.seq, type: event.type, subject: event.subject }, 'event published'),
+    },
+  ];
+  const holder = processHolder();
+  const jobs = new JobRunner(
+    store,
+    serverJobs(container, subscribers, {
+      holder,
+      onFailure: (subscriber, err) => app.log.warn({ err, subscriber }, 'event not delivered; will retry'),
+    }),
+    { holder, now: container.deps.now, onError: (job, err) => app.log.error({ err, job }, 'job failed') },
   );
   await app.listen({ host: config.host, port: config.port });
-  dispatcher.start();
-  scheduler.start();
+  jobs.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
@@ -102,12 +112,11 @@ export async function startServer(
   const close = () =>
     (closing ??= (async () => {
       await app.close();
-      await scheduler.stop();
+      await jobs.stop();
       // A checkpoint at shutdown: the next start continues from exactly what was signed.
       await container.checkpoints
         .issue('shutdown')
         .catch((err: unknown) => app.log.error({ err }, 'no shutdown checkpoint'));
-      await dispatcher.stop();
       await store.close();
     })());
   return { app, container, url, init, close };

@@ -1,5 +1,6 @@
-// The outbox: one row per recorded event, written in the same transaction, delivered after commit.
-// Delivery is at-least-once; consumers de-duplicate by the event id.
+// The outbox: one row per recorded event, written in the same transaction, delivered after commit to each
+// named subscriber from its own cursor (outbox-cursors.repository.ts), and pruned once every cursor has
+// passed it. Delivery is at-least-once; consumers de-duplicate by the event id.
 import type { RecordedEvent } from '../domain/events.ts';
 import type { Store } from './database.ts';
 import { insertRows } from './prepared.ts';
@@ -10,8 +11,6 @@ export interface OutboxMessage {
   type: string;
   subject: string;
   payload: RecordedEvent;
-  attempts: number;
-  nextAttemptAt: string;
 }
 
 export class OutboxRepository {
@@ -32,20 +31,16 @@ export class OutboxRepository {
         subject: e.subject,
         payload: JSON.stringify(e),
         created_at: e.at,
-        attempts: 0,
-        next_attempt_at: e.at,
-        delivered_at: null,
-        last_error: null,
       })),
     );
   }
 
-  /** The oldest undelivered rows, in ledger order, whether or not they are due yet. */
-  async undelivered(limit: number): Promise<OutboxMessage[]> {
+  /** The rows after `seq`, in ledger order. */
+  async after(seq: number, limit: number): Promise<OutboxMessage[]> {
     const rows = await this.store.db
       .selectFrom('outbox')
       .selectAll()
-      .where('delivered_at', 'is', null)
+      .where('event_seq', '>', seq)
       .orderBy('event_seq')
       .limit(limit)
       .execute();
@@ -55,39 +50,54 @@ export class OutboxRepository {
       type: r.type,
       subject: r.subject,
       payload: JSON.parse(r.payload) as RecordedEvent,
-      attempts: r.attempts,
-      nextAttemptAt: r.next_attempt_at,
     }));
   }
 
-  /** One statement in one (group-committed) transaction: a commit per row would cost an fsync each. */
-  async markDelivered(seqs: number[], at: string): Promise<void> {
-    if (seqs.length === 0) return;
-    await this.store.write(async () => {
-      await this.store.db
-        .updateTable('outbox')
-        .set({ delivered_at: at })
-        .where('event_seq', 'in', seqs)
-        .execute();
-    });
+  /**
+   * The seq up to which no subscriber needs a row: the lowest cursor, or with no cursor at all the newest
+   * row (a subscriber added later starts from the ledger's head). One statement, so one snapshot: a cursor
+   * created after it starts at or beyond the head it saw.
+   */
+  async prunableUpTo(): Promise<number | null> {
+    const row = await this.store.kysely
+      .selectNoFrom((eb) => [
+        eb
+          .selectFrom('outbox')
+          .select((s) => s.fn.max('event_seq').as('m'))
+          .as('head'),
+        eb
+          .selectFrom('outbox_cursors')
+          .select((s) => s.fn.min('delivered_seq').as('m'))
+          .as('lowest'),
+      ])
+      .executeTakeFirstOrThrow();
+    const upTo = row.lowest ?? row.head;
+    return upTo === null ? null : Number(upTo);
   }
 
-  async markFailed(seq: number, attempts: number, error: string, retryAt: string): Promise<void> {
-    await this.store.write(async () => {
-      await this.store.db
-        .updateTable('outbox')
-        .set({ attempts, last_error: error.slice(0, 1000), next_attempt_at: retryAt })
-        .where('event_seq', '=', seq)
-        .execute();
-    });
+  /**
+   * Deletes up to `batch` rows at or below `upTo`, oldest first, in one short statement of its own (outside
+   * the serialised write transaction); returns how many went.
+   */
+  async prune(upTo: number, batch: number): Promise<number> {
+    const oldest = await this.store.kysely
+      .selectFrom('outbox')
+      .select((s) => s.fn.min('event_seq').as('m'))
+      .executeTakeFirstOrThrow();
+    if (oldest.m === null || Number(oldest.m) > upTo) return 0;
+    const result = await this.store.kysely
+      .deleteFrom('outbox')
+      .where('event_seq', '<=', Math.min(upTo, Number(oldest.m) + batch - 1))
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 
-  async pending(): Promise<number> {
+  /** The newest row's seq, or null when the outbox is empty. */
+  async head(): Promise<number | null> {
     const row = await this.store.db
       .selectFrom('outbox')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('delivered_at', 'is', null)
+      .select((s) => s.fn.max('event_seq').as('m'))
       .executeTakeFirstOrThrow();
-    return Number(row.n);
+    return row.m === null ? null : Number(row.m);
   }
 }

@@ -19,10 +19,28 @@ export interface OutboxTable {
   subject: string;
   payload: string;
   created_at: string;
+}
+
+/** Where each named subscriber is in the outbox (migration 0009). */
+export interface OutboxCursorTable {
+  subscriber: string;
+  /** The highest event seq delivered; -1 before the first. */
+  delivered_seq: number;
   attempts: number;
   next_attempt_at: string;
-  delivered_at: string | null;
   last_error: string | null;
+  failing_since: string | null;
+  lease_holder: string | null;
+  lease_until: string | null;
+  updated_at: string;
+}
+
+/** Who runs a once-per-cluster job, until when (migration 0009). */
+export interface JobLeaseTable {
+  job: string;
+  holder: string;
+  lease_until: string;
+  updated_at: string;
 }
 
 export interface IdempotencyTable {
@@ -177,6 +195,8 @@ export interface DB {
   ledger_meta: LedgerMetaTable;
   ledger_entries: LedgerEntryTable;
   outbox: OutboxTable;
+  outbox_cursors: OutboxCursorTable;
+  job_leases: JobLeaseTable;
   idempotency_keys: IdempotencyTable;
   changes: ChangeTable;
   change_services: ChangeServiceTable;

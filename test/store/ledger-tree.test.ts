@@ -83,6 +83,13 @@ for (const engine of engines()) {
       await sql`drop index ledger_entries_signed_subject`.execute(db);
       await sql`drop index ledger_entries_signed_id`.execute(db);
       await sql`create index ledger_entries_subject on ledger_entries (subject, seq)`.execute(db);
+      await sql`drop table outbox_cursors`.execute(db);
+      await sql`drop table job_leases`.execute(db);
+      await sql`alter table outbox add column attempts integer not null default 0`.execute(db);
+      await sql`alter table outbox add column next_attempt_at text not null default ''`.execute(db);
+      await sql`alter table outbox add column delivered_at text`.execute(db);
+      await sql`alter table outbox add column last_error text`.execute(db);
+      await sql`create index outbox_pending on outbox (delivered_at, next_attempt_at)`.execute(db);
       await sql`delete from kysely_migration where name <> '0001_initial'`.execute(db);
       await migrateToLatest(db as never);
       assert.deepEqual(await recorder.ledger.tree.root(leaves.length), naiveRoot(leaves));
