@@ -13,8 +13,8 @@ import {
 import { SYSTEM_ACTOR, type Actor } from '../../domain/actor.ts';
 import type { IdentityEvent } from '../../domain/events.ts';
 import { iso, type Deps } from '../deps.ts';
-import { isAdmin, maySeeUsers, tokenBoundsRefusal, tokenOwnerRefusal, type Credential } from './access.ts';
-import { adminOnly, userNotFound } from './identity.errors.ts';
+import { assertMay, may, tokenBoundsRefusal, tokenOwnerRefusal, type Credential } from './access.ts';
+import { userNotFound } from './identity.errors.ts';
 import { IdentityRepository } from './identity.repository.ts';
 import { hashPassword, newPassword, newSecret, secretHash, TOKEN_PREFIX } from './secrets.ts';
 import { SessionsService, type Authenticated } from './sessions.service.ts';
@@ -64,10 +64,6 @@ export class IdentityService {
     this.sessions = new SessionsService(deps, this.repo, settings.sessionIdleMinutes);
   }
 
-  private isAdmin(actor: Actor): boolean {
-    return isAdmin(actor);
-  }
-
   /** Creates the first admin with a one-time password and an admin API token, once; null if users exist. */
   async bootstrap(username = 'admin'): Promise<{ username: string; password: string; token: string } | null> {
     return this.deps.store.write(async () => {
@@ -93,7 +89,7 @@ export class IdentityService {
   }
 
   async createUser(actor: Actor, body: z.output<typeof CreateUserBody>): Promise<UserView> {
-    if (actor !== SYSTEM_ACTOR && !this.isAdmin(actor)) throw adminOnly('create users');
+    assertMay(actor, 'user.create');
     if (body.kind === 'bot' && body.password)
       throw new AppError('validation_failed', 'bots sign in with API tokens only; omit the password');
     // Argon2 takes tens of milliseconds: hash before entering the write transaction, which serialises writers.
@@ -132,7 +128,7 @@ export class IdentityService {
   /** Profile, roles, groups and whether the account is active (admin). Passwords change only by their owner. */
   async updateUser(actor: Actor, username: string, body: z.output<typeof UpdateUserBody>): Promise<UserView> {
     const { password: _never, ...fields } = body;
-    if (!this.isAdmin(actor)) throw adminOnly("change a user's profile, roles or groups");
+    assertMay(actor, 'user.update');
     if (actor.id === username && fields.active === false)
       throw new AppError('forbidden', 'you cannot disable your own account');
     return this.deps.store.write(async () => {
@@ -149,18 +145,13 @@ export class IdentityService {
     });
   }
 
-  private canSeeUsers(actor: Actor): boolean {
-    return maySeeUsers(actor);
-  }
-
   async listUsers(actor: Actor): Promise<UserView[]> {
-    if (!this.canSeeUsers(actor))
-      throw new AppError('forbidden', 'listing users needs the admin, change_manager or auditor role');
+    assertMay(actor, 'user.list');
     return this.repo.users();
   }
 
   async getUser(actor: Actor, username: string): Promise<UserView> {
-    if (actor.id !== username && !this.canSeeUsers(actor)) throw userNotFound(username);
+    if (actor.id !== username && may(actor, 'user.list')) throw userNotFound(username);
     const user = await this.repo.user(username);
     if (!user) throw userNotFound(username);
     return user;
@@ -172,7 +163,7 @@ export class IdentityService {
     credential: Credential | null = null,
   ): Promise<TokenInfo & { token: string }> {
     const owner = body.owner ?? actor.id;
-    if (owner !== actor.id && actor !== SYSTEM_ACTOR && !this.isAdmin(actor))
+    if (owner !== actor.id && may(actor, 'token.administer'))
       throw new AppError(
         'forbidden',
         'tokens are created by their owner (admins may create tokens for bots)',
@@ -206,13 +197,13 @@ export class IdentityService {
   }
 
   async listTokens(actor: Actor): Promise<TokenInfo[]> {
-    return (await this.repo.tokens(this.isAdmin(actor) ? null : actor.id)).map(tokenInfo);
+    return (await this.repo.tokens(may(actor, 'token.administer') ? actor.id : null)).map(tokenInfo);
   }
 
   async revokeToken(actor: Actor, id: string): Promise<TokenInfo> {
     return this.deps.store.write(async () => {
       const row = await this.repo.token(id);
-      if (!row || (row.owner !== actor.id && !this.isAdmin(actor)))
+      if (!row || (row.owner !== actor.id && may(actor, 'token.administer')))
         throw new AppError('not_found', `no token ${id}`);
       if (row.revoked_at) return tokenInfo(row);
       await this.deps.recorder.record(actor, iso(this.deps.now()), [

@@ -4,15 +4,7 @@ import type { CreateServiceBody, UpdateServiceBody } from '../../contracts/servi
 import type { Actor } from '../../domain/actor.ts';
 import { serviceAttributes, type Service } from '../../domain/service.ts';
 import { iso, type Deps } from '../deps.ts';
-
-const EDITORS = ['admin', 'change_manager'];
-
-function canEdit(actor: Actor): boolean {
-  return (
-    actor.roles.some((r) => EDITORS.includes(r)) &&
-    (actor.scopes === null || actor.scopes.includes('services:write'))
-  );
-}
+import { assertMay } from '../identity/access.ts';
 
 export class ServicesService {
   private readonly deps: Deps;
@@ -62,8 +54,7 @@ export class ServicesService {
   }
 
   async register(actor: Actor, body: CreateServiceBody): Promise<Service> {
-    if (!canEdit(actor))
-      throw new AppError('forbidden', 'registering services needs the change_manager or admin role');
+    assertMay(actor, 'service.register');
     const { name, ...rest } = body;
     const attributes = serviceAttributes(rest.environment, rest);
     return this.deps.store.write(async () => {
@@ -83,8 +74,7 @@ export class ServicesService {
   }
 
   async update(actor: Actor, name: string, fields: UpdateServiceBody): Promise<Service> {
-    if (!canEdit(actor))
-      throw new AppError('forbidden', 'changing services needs the change_manager or admin role');
+    assertMay(actor, 'service.update');
     return this.deps.store.write(async () => {
       await this.get(name);
       if (fields.dependencies) {
