@@ -1,6 +1,7 @@
 // The composition root: builds every repository and use-case once, from the store and the clock.
 import { IdentityService, type IdentitySettings } from './modules/identity/identity.service.ts';
 import { ChangesService } from './modules/changes/changes.service.ts';
+import { CommandRunner } from './modules/commands/command-runner.ts';
 import { PolicyService } from './modules/policy/policy.service.ts';
 import { ServicesService } from './modules/services/services.service.ts';
 import type { Deps } from './modules/deps.ts';
@@ -18,9 +19,16 @@ export interface LedgerSetup {
   witnesses?: string[];
 }
 
+export interface ContainerSettings extends IdentitySettings {
+  /** How long idempotency records are kept, in hours. */
+  idempotencyHours?: number;
+}
+
 export interface Container {
   deps: Deps;
   store: Store;
+  /** Runs every command: routes, the CLI's local commands, jobs and consumers. */
+  commands: CommandRunner;
   identity: IdentityService;
   services: ServicesService;
   policies: PolicyService;
@@ -33,15 +41,18 @@ export function createContainer(
   store: Store,
   ledger: LedgerSetup,
   now: () => Date = () => new Date(),
-  identity: IdentitySettings = {},
+  settings: ContainerSettings = {},
 ): Container {
-  const deps: Deps = { store, recorder: new Recorder(store), now };
+  const recorder = new Recorder(store);
+  const commands = new CommandRunner(store, now, settings.idempotencyHours);
+  const deps: Deps = { store, commands, record: recorder.record.bind(recorder), now };
   const services = new ServicesService(deps);
   const policies = new PolicyService(deps);
   return {
     deps,
     store,
-    identity: new IdentityService(deps, identity),
+    commands,
+    identity: new IdentityService(deps, settings),
     services,
     policies,
     changes: new ChangesService(deps, policies, services),

@@ -11,7 +11,7 @@ import type { Live } from '../../domain/standing.ts';
 import { changeId, evolveChange } from '../../domain/change-evolve.ts';
 import type { ChangeEvent, RecordedEvent, Refusal } from '../../domain/events.ts';
 import { assess } from '../../policy/risk.ts';
-import { iso, type Deps } from '../deps.ts';
+import type { Deps } from '../deps.ts';
 import type { PolicyService, ActivePolicy } from '../policy/policy.service.ts';
 import type { ServicesService } from '../services/services.service.ts';
 import { changeNotFound } from './changes.errors.ts';
@@ -65,7 +65,7 @@ export class ChangesService {
     body: CreateChangeBody,
     proposedPolicy: string | null = null,
   ): Promise<Change | Refused> {
-    return this.deps.store.write(async () => {
+    return this.deps.commands.execute(actor, async ({ at }) => {
       const active = await this.policies.active();
       const { type, template: templateId, window, ...fields } = body;
       const template = active.policy.templates.find((t) => t.id === templateId);
@@ -91,7 +91,7 @@ export class ChangesService {
         active.policy,
       );
       if (!decision.ok) return new Refused(decision.refusals);
-      const [created] = await this.deps.recorder.record(actor, iso(this.deps.now()), [
+      const [created] = await this.deps.record(actor, at, [
         { subject: changeId(number), event: decision.event },
       ]);
       // The projector applied the same pure evolve to the same event: no need to read the row back.
@@ -100,11 +100,10 @@ export class ChangesService {
   }
 
   async command(actor: Actor, id: string, command: Command): Promise<Change | Refused> {
-    return this.deps.store.write(async () => {
+    return this.deps.commands.execute(actor, async ({ at: now }) => {
       const change = await this.read.load(id);
       if (!change) throw changeNotFound(id);
       const active = await this.policies.active();
-      const now = iso(this.deps.now());
       let cmd: ChangeCommand;
       if (command.type === 'edit') {
         if (command.fields.services) await this.services.many(command.fields.services);
@@ -122,7 +121,7 @@ export class ChangesService {
       const decision = decideChange(change, cmd, { actor, now, policy: active.policy });
       if (!decision.ok) {
         // Events that stand despite the refusal (a reassessment, lapsed approvals) are recorded before it.
-        await this.deps.recorder.record(actor, now, [
+        await this.deps.record(actor, now, [
           ...(decision.events ?? []).map((event) => ({ subject: id, event })),
           {
             subject: id,
@@ -134,7 +133,7 @@ export class ChangesService {
         ]);
         return new Refused(decision.refusals);
       }
-      const recorded = await this.deps.recorder.record(
+      const recorded = await this.deps.record(
         actor,
         now,
         decision.events.map((event) => ({ subject: id, event })),

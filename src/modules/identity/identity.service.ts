@@ -66,7 +66,7 @@ export class IdentityService {
 
   /** Creates the first admin with a one-time password and an admin API token, once; null if users exist. */
   async bootstrap(username = 'admin'): Promise<{ username: string; password: string; token: string } | null> {
-    return this.deps.store.write(async () => {
+    return this.deps.commands.execute(SYSTEM_ACTOR, async () => {
       if ((await this.repo.countUsers()) > 0) return null;
       const password = newPassword();
       await this.createUser(SYSTEM_ACTOR, {
@@ -94,10 +94,9 @@ export class IdentityService {
       throw new AppError('validation_failed', 'bots sign in with API tokens only; omit the password');
     // Argon2 takes tens of milliseconds: hash before entering the write transaction, which serialises writers.
     const passwordHash = body.password ? await hashPassword(body.password) : null;
-    return this.deps.store.write(async () => {
+    return this.deps.commands.execute(actor, async ({ at }) => {
       if (await this.repo.user(body.username))
         throw new AppError('conflict', `a user named ${body.username} already exists`);
-      const at = iso(this.deps.now());
       const subject = `user:${body.username}`;
       const events: { subject: string; event: IdentityEvent }[] = [
         {
@@ -120,7 +119,7 @@ export class IdentityService {
         await this.repo.setSecret('password', body.username, passwordHash, at);
         events.push({ subject, event: { type: 'user.password_set', data: {} } });
       }
-      await this.deps.recorder.record(actor, at, events);
+      await this.deps.record(actor, at, events);
       return (await this.repo.user(body.username))!;
     });
   }
@@ -131,11 +130,10 @@ export class IdentityService {
     assertMay(actor, 'user.update');
     if (actor.id === username && fields.active === false)
       throw new AppError('forbidden', 'you cannot disable your own account');
-    return this.deps.store.write(async () => {
+    return this.deps.commands.execute(actor, async ({ at }) => {
       const user = await this.repo.user(username);
       if (!user) throw userNotFound(username);
-      const at = iso(this.deps.now());
-      await this.deps.recorder.record(actor, at, [
+      await this.deps.record(actor, at, [
         { subject: `user:${username}`, event: { type: 'user.updated', data: { fields } } },
       ]);
       // Disabling ends the account's sessions, so enabling it again revives none of them. Its API tokens are
@@ -173,17 +171,16 @@ export class IdentityService {
     const now = this.deps.now();
     if (body.expiresAt !== null && body.expiresAt <= iso(now))
       throw new AppError('validation_failed', 'expiresAt is in the past');
-    return this.deps.store.write(async () => {
+    return this.deps.commands.execute(actor, async ({ at }) => {
       const user = await this.repo.user(owner);
       if (!user || !user.active) throw userNotFound(owner);
       const refusal = tokenOwnerRefusal(actor, user);
       if (refusal) throw new AppError('forbidden', refusal);
-      const at = iso(now);
       const id = `tok_${randomBytes(8).toString('hex')}`;
       const token = newSecret(TOKEN_PREFIX);
       await this.repo.setSecret('token', id, secretHash(token), at);
       const scopes = [...new Set(body.scopes)];
-      await this.deps.recorder.record(actor, at, [
+      await this.deps.record(actor, at, [
         {
           subject: `user:${owner}`,
           event: {
@@ -201,12 +198,12 @@ export class IdentityService {
   }
 
   async revokeToken(actor: Actor, id: string): Promise<TokenInfo> {
-    return this.deps.store.write(async () => {
+    return this.deps.commands.execute(actor, async ({ at }) => {
       const row = await this.repo.token(id);
       if (!row || (row.owner !== actor.id && may(actor, 'token.administer')))
         throw new AppError('not_found', `no token ${id}`);
       if (row.revoked_at) return tokenInfo(row);
-      await this.deps.recorder.record(actor, iso(this.deps.now()), [
+      await this.deps.record(actor, at, [
         { subject: `user:${row.owner}`, event: { type: 'token.revoked', data: { tokenId: id } } },
       ]);
       return tokenInfo((await this.repo.token(id))!);

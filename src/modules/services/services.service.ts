@@ -3,7 +3,7 @@ import { AppError } from '../../contracts/errors.ts';
 import type { CreateServiceBody, UpdateServiceBody } from '../../contracts/services.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { serviceAttributes, type Service } from '../../domain/service.ts';
-import { iso, type Deps } from '../deps.ts';
+import type { Deps } from '../deps.ts';
 import { assertMay } from '../identity/access.ts';
 
 export class ServicesService {
@@ -57,7 +57,7 @@ export class ServicesService {
     assertMay(actor, 'service.register');
     const { name, ...rest } = body;
     const attributes = serviceAttributes(rest.environment, rest);
-    return this.deps.store.write(async () => {
+    return this.deps.commands.execute(actor, async ({ at }) => {
       const exists = await this.deps.store.db
         .selectFrom('services')
         .select('name')
@@ -66,7 +66,7 @@ export class ServicesService {
       if (exists)
         throw new AppError('conflict', `a service named ${name} already exists; PATCH it to change it`);
       await this.many(attributes.dependencies);
-      await this.deps.recorder.record(actor, iso(this.deps.now()), [
+      await this.deps.record(actor, at, [
         { subject: `service:${name}`, event: { type: 'service.registered', data: { name, attributes } } },
       ]);
       return this.get(name);
@@ -75,14 +75,14 @@ export class ServicesService {
 
   async update(actor: Actor, name: string, fields: UpdateServiceBody): Promise<Service> {
     assertMay(actor, 'service.update');
-    return this.deps.store.write(async () => {
+    return this.deps.commands.execute(actor, async ({ at }) => {
       await this.get(name);
       if (fields.dependencies) {
         if (fields.dependencies.includes(name))
           throw new AppError('validation_failed', 'a service cannot depend on itself');
         await this.many(fields.dependencies);
       }
-      await this.deps.recorder.record(actor, iso(this.deps.now()), [
+      await this.deps.record(actor, at, [
         { subject: `service:${name}`, event: { type: 'service.updated', data: { fields } } },
       ]);
       return this.get(name);

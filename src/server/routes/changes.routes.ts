@@ -49,7 +49,7 @@ export function changesRoutes(app: FastifyInstance, c: Container): void {
     },
     async (req, reply) => {
       const a = actor(req);
-      return mutate(c.deps, req, reply, async () =>
+      return mutate(c.commands, req, reply, async () =>
         presentChange(await c.changes.create(a, req.body), await c.policies.forDisplay(), now(), 201),
       );
     },
@@ -125,7 +125,7 @@ export function changesRoutes(app: FastifyInstance, c: Container): void {
   type Cmd = Parameters<Container['changes']['command']>[2];
   const command = async (req: FastifyRequest, reply: Parameters<typeof mutate>[2], id: string, cmd: Cmd) => {
     const a = actor(req);
-    return mutate(c.deps, req, reply, async () => {
+    return mutate(c.commands, req, reply, async () => {
       const result = await c.changes.command(a, id, cmd);
       const live = await c.changes.live(result);
       return presentChange(result, await c.policies.forDisplay(), now(), 200, live);

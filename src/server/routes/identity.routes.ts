@@ -161,7 +161,7 @@ export function identityRoutes(app: FastifyInstance, c: Container, limits: Login
     },
     async (req, reply) => {
       const a = actor(req);
-      return mutate(c.deps, req, reply, async () => ({
+      return mutate(c.commands, req, reply, async () => ({
         status: 201,
         body: await c.identity.createUser(a, req.body),
       }));
@@ -196,7 +196,7 @@ export function identityRoutes(app: FastifyInstance, c: Container, limits: Login
     },
     async (req, reply) => {
       const a = actor(req);
-      return mutate(c.deps, req, reply, async () => ({
+      return mutate(c.commands, req, reply, async () => ({
         status: 200,
         body: await c.identity.updateUser(a, req.params.username, req.body),
       }));
@@ -234,7 +234,7 @@ export function identityRoutes(app: FastifyInstance, c: Container, limits: Login
     async (req, reply) => {
       const a = actor(req);
       const via = credential(req);
-      return mutate(c.deps, req, reply, async () => ({
+      return mutate(c.commands, req, reply, async () => ({
         status: 201,
         body: await c.identity.createToken(a, req.body, via),
       }));
@@ -253,7 +253,7 @@ export function identityRoutes(app: FastifyInstance, c: Container, limits: Login
     },
     async (req, reply) => {
       const a = actor(req);
-      return mutate(c.deps, req, reply, async () => ({
+      return mutate(c.commands, req, reply, async () => ({
         status: 200,
         body: await c.identity.revokeToken(a, req.params.id),
       }));

@@ -93,7 +93,7 @@ export function policyRoutes(app: FastifyInstance, c: Container): void {
     async (req, reply) => {
       const a = actor(req);
       const { policy, sha256 } = parseOrThrow(req.body.source);
-      return mutate(c.deps, req, reply, async () => {
+      return mutate(c.commands, req, reply, async () => {
         const title = req.body.title ?? `Replace the policy with "${policy.name}" (${sha256.slice(0, 12)})`;
         const result = await c.changes.create(
           a,

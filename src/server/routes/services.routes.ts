@@ -30,7 +30,7 @@ export function servicesRoutes(app: FastifyInstance, c: Container): void {
     },
     async (req, reply) => {
       const a = actor(req);
-      return mutate(c.deps, req, reply, async () => ({
+      return mutate(c.commands, req, reply, async () => ({
         status: 201,
         body: await c.services.register(a, req.body),
       }));
@@ -75,7 +75,7 @@ export function servicesRoutes(app: FastifyInstance, c: Container): void {
     },
     async (req, reply) => {
       const a = actor(req);
-      return mutate(c.deps, req, reply, async () => ({
+      return mutate(c.commands, req, reply, async () => ({
         status: 200,
         body: await c.services.update(a, req.params.name, req.body),
       }));
