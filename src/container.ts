@@ -1,9 +1,12 @@
-// The composition root: builds every repository and use-case once, from the store and the clock.
+// The composition root: builds every repository, read model and use-case once, from the store and the
+// clock, and hands each use-case only the collaborators it declares.
 import { IdentityService, type IdentitySettings } from './modules/identity/identity.service.ts';
 import { ChangesService } from './modules/changes/changes.service.ts';
+import { ChangesReadModel } from './modules/changes/changes.read-model.ts';
 import { CommandRunner } from './modules/commands/command-runner.ts';
 import { PolicyService } from './modules/policy/policy.service.ts';
 import { ServicesService } from './modules/services/services.service.ts';
+import { ServicesReadModel } from './modules/services/services.read-model.ts';
 import type { Deps } from './modules/deps.ts';
 import { CheckpointService } from './modules/ledger/checkpoints.service.ts';
 import type { LedgerKey } from './modules/ledger/ledger-key.ts';
@@ -33,6 +36,8 @@ export interface Container {
   services: ServicesService;
   policies: PolicyService;
   changes: ChangesService;
+  /** Lists and history of changes. */
+  changesRead: ChangesReadModel;
   checkpoints: CheckpointService;
   ledger: LedgerReadModel;
 }
@@ -44,10 +49,12 @@ export function createContainer(
   settings: ContainerSettings = {},
 ): Container {
   const recorder = new Recorder(store);
+  const record = recorder.record.bind(recorder);
   const commands = new CommandRunner(store, now, settings.idempotencyHours);
-  const deps: Deps = { store, commands, record: recorder.record.bind(recorder), now };
-  const services = new ServicesService(deps);
+  const deps: Deps = { store, commands, record, now };
+  const services = new ServicesService({ commands, record, catalogue: new ServicesReadModel(store) });
   const policies = new PolicyService(deps);
+  const changesRead = new ChangesReadModel(store);
   return {
     deps,
     store,
@@ -55,7 +62,8 @@ export function createContainer(
     identity: new IdentityService(deps, settings),
     services,
     policies,
-    changes: new ChangesService(deps, policies, services),
+    changes: new ChangesService({ commands, record, changes: changesRead, policies, catalogue: services }),
+    changesRead,
     checkpoints: new CheckpointService(deps, ledger.key, ledger.state, ledger.witnesses ?? []),
     ledger: new LedgerReadModel(store),
   };

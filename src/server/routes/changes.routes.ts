@@ -67,7 +67,7 @@ export function changesRoutes(app: FastifyInstance, c: Container): void {
       },
     },
     async (req) => {
-      return c.changes.read.list(req.query, now().toISOString());
+      return c.changesRead.list(req.query, now().toISOString());
     },
   );
 
