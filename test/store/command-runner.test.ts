@@ -124,6 +124,27 @@ for (const engine of engines()) {
       );
     });
 
+    it('refuses a command whose declared action the actor may not do, before running it', async () => {
+      const viewer: Actor = { ...SYSTEM_ACTOR, id: 'vic', kind: 'human', roles: ['viewer'] };
+      let ran = false;
+      await assert.rejects(
+        c.commands.run({ actor: viewer, action: 'service.register' }, async () => {
+          ran = true;
+          return { status: 200, body: null };
+        }),
+        (err: unknown) =>
+          err instanceof AppError &&
+          err.code === 'forbidden' &&
+          err.message === 'registering services needs the change_manager or admin role',
+      );
+      assert.equal(ran, false);
+      const allowed = await c.commands.run({ actor: SYSTEM_ACTOR, action: 'service.register' }, async () => ({
+        status: 204,
+        body: null,
+      }));
+      assert.equal(allowed.outcome.status, 204);
+    });
+
     it('reads the clock once per command: nested use-cases share the reading', async () => {
       const start = await ledgerSize();
       await c.commands.execute(SYSTEM_ACTOR, async (ctx) => {

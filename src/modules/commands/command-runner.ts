@@ -8,6 +8,7 @@ import { AppError } from '../../contracts/errors.ts';
 import type { ErrorBody } from '../../contracts/errors.ts';
 import type { Actor } from '../../domain/actor.ts';
 import type { Store } from '../../store/database.ts';
+import { assertMay, type Action } from '../identity/access.ts';
 import { IdempotencyRepository } from './idempotency.repository.ts';
 
 /** What a command answers: an HTTP-like status and a body, kept as the idempotency record. */
@@ -40,6 +41,8 @@ export interface IdempotentRequest {
 
 export interface Command {
   actor: Actor;
+  /** What the command does, when the caller (a job, a consumer) wants the runner to check it is allowed. */
+  action?: Action | undefined;
   idempotency?: IdempotentRequest | undefined;
 }
 
@@ -110,6 +113,7 @@ export class CommandRunner implements Commands {
     command: Command,
     fn: (ctx: CommandContext) => Promise<Outcome>,
   ): Promise<{ outcome: Outcome; replayed: boolean }> {
+    if (command.action) assertMay(command.actor, command.action);
     const request = command.idempotency;
     if (!request) return { outcome: await this.execute(command.actor, fn), replayed: false };
     const { key } = request;

@@ -18,7 +18,6 @@ import {
 import { ChangeIdParam } from '../../contracts/common.ts';
 import { ErrorBody } from '../../contracts/errors.ts';
 import type { Container } from '../../container.ts';
-import { actor } from '../auth.ts';
 import { mutate } from '../idempotency.ts';
 import { presentChange } from '../present.ts';
 
@@ -48,8 +47,7 @@ export function changesRoutes(app: FastifyInstance, c: Container): void {
       },
     },
     async (req, reply) => {
-      const a = actor(req);
-      return mutate(c.commands, req, reply, async () =>
+      return mutate(c.commands, req, reply, async ({ actor: a }) =>
         presentChange(await c.changes.create(a, req.body), await c.policies.forDisplay(), now(), 201),
       );
     },
@@ -124,8 +122,7 @@ export function changesRoutes(app: FastifyInstance, c: Container): void {
 
   type Cmd = Parameters<Container['changes']['command']>[2];
   const command = async (req: FastifyRequest, reply: Parameters<typeof mutate>[2], id: string, cmd: Cmd) => {
-    const a = actor(req);
-    return mutate(c.commands, req, reply, async () => {
+    return mutate(c.commands, req, reply, async ({ actor: a }) => {
       const result = await c.changes.command(a, id, cmd);
       const live = await c.changes.live(result);
       return presentChange(result, await c.policies.forDisplay(), now(), 200, live);

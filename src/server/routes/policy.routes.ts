@@ -12,7 +12,6 @@ import {
 import type { Container } from '../../container.ts';
 import { parseOrThrow } from '../../modules/policy/policy.service.ts';
 import { parsePolicy } from '../../policy/load.ts';
-import { actor } from '../auth.ts';
 import { mutate } from '../idempotency.ts';
 import { presentChange } from '../present.ts';
 
@@ -91,9 +90,8 @@ export function policyRoutes(app: FastifyInstance, c: Container): void {
       },
     },
     async (req, reply) => {
-      const a = actor(req);
       const { policy, sha256 } = parseOrThrow(req.body.source);
-      return mutate(c.commands, req, reply, async () => {
+      return mutate(c.commands, req, reply, async ({ actor: a }) => {
         const title = req.body.title ?? `Replace the policy with "${policy.name}" (${sha256.slice(0, 12)})`;
         const result = await c.changes.create(
           a,
