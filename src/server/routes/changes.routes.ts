@@ -47,8 +47,8 @@ export function changesRoutes(app: FastifyInstance, c: Container): void {
       },
     },
     async (req, reply) => {
-      return mutate(c.commands, req, reply, async ({ actor: a }) =>
-        presentChange(await c.changes.create(a, req.body), await c.policies.forDisplay(), now(), 201),
+      return mutate(c.commands, req, reply, async ({ actor: a, now: at }) =>
+        presentChange(await c.changes.create(a, req.body), await c.policies.forDisplay(), at, 201),
       );
     },
   );
@@ -122,10 +122,10 @@ export function changesRoutes(app: FastifyInstance, c: Container): void {
 
   type Cmd = Parameters<Container['changes']['command']>[2];
   const command = async (req: FastifyRequest, reply: Parameters<typeof mutate>[2], id: string, cmd: Cmd) => {
-    return mutate(c.commands, req, reply, async ({ actor: a }) => {
+    return mutate(c.commands, req, reply, async ({ actor: a, now: at }) => {
       const result = await c.changes.command(a, id, cmd);
       const live = await c.changes.live(result);
-      return presentChange(result, await c.policies.forDisplay(), now(), 200, live);
+      return presentChange(result, await c.policies.forDisplay(), at, 200, live);
     });
   };
 

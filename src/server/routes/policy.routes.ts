@@ -91,14 +91,14 @@ export function policyRoutes(app: FastifyInstance, c: Container): void {
     },
     async (req, reply) => {
       const { policy, sha256 } = parseOrThrow(req.body.source);
-      return mutate(c.commands, req, reply, async ({ actor: a }) => {
+      return mutate(c.commands, req, reply, async ({ actor: a, now }) => {
         const title = req.body.title ?? `Replace the policy with "${policy.name}" (${sha256.slice(0, 12)})`;
         const result = await c.changes.create(
           a,
           { type: 'normal', title, reason: req.body.reason, description: `Policy file sha256 ${sha256}.` },
           req.body.source,
         );
-        return presentChange(result, await c.policies.forDisplay(), c.deps.now(), 201);
+        return presentChange(result, await c.policies.forDisplay(), now, 201);
       });
     },
   );
