@@ -149,7 +149,7 @@ export class IdentityService {
   }
 
   async getUser(actor: Actor, username: string): Promise<UserView> {
-    if (actor.id !== username && may(actor, 'user.list')) throw userNotFound(username);
+    if (actor.id !== username && may(actor, 'user.list') !== null) throw userNotFound(username);
     const user = await this.repo.user(username);
     if (!user) throw userNotFound(username);
     return user;
@@ -161,7 +161,7 @@ export class IdentityService {
     credential: Credential | null = null,
   ): Promise<TokenInfo & { token: string }> {
     const owner = body.owner ?? actor.id;
-    if (owner !== actor.id && may(actor, 'token.administer'))
+    if (owner !== actor.id && may(actor, 'token.administer') !== null)
       throw new AppError(
         'forbidden',
         'tokens are created by their owner (admins may create tokens for bots)',
@@ -194,13 +194,13 @@ export class IdentityService {
   }
 
   async listTokens(actor: Actor): Promise<TokenInfo[]> {
-    return (await this.repo.tokens(may(actor, 'token.administer') ? actor.id : null)).map(tokenInfo);
+    return (await this.repo.tokens(may(actor, 'token.administer') === null ? null : actor.id)).map(tokenInfo);
   }
 
   async revokeToken(actor: Actor, id: string): Promise<TokenInfo> {
     return this.deps.commands.execute(actor, async ({ at }) => {
       const row = await this.repo.token(id);
-      if (!row || (row.owner !== actor.id && may(actor, 'token.administer')))
+      if (!row || (row.owner !== actor.id && may(actor, 'token.administer') !== null))
         throw new AppError('not_found', `no token ${id}`);
       if (row.revoked_at) return tokenInfo(row);
       await this.deps.record(actor, at, [
