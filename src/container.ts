@@ -1,8 +1,12 @@
-// The composition root: builds every repository and use-case once, from the store and the clock.
+// The composition root: builds every repository, read model and use-case once, from the store and the
+// clock, and hands each use-case only the collaborators it declares.
 import { IdentityService, type IdentitySettings } from './modules/identity/identity.service.ts';
 import { ChangesService } from './modules/changes/changes.service.ts';
+import { ChangesReadModel } from './modules/changes/changes.read-model.ts';
+import { CommandRunner } from './modules/commands/command-runner.ts';
 import { PolicyService } from './modules/policy/policy.service.ts';
 import { ServicesService } from './modules/services/services.service.ts';
+import { ServicesReadModel } from './modules/services/services.read-model.ts';
 import type { Deps } from './modules/deps.ts';
 import { PROJECTIONS } from './modules/projections.ts';
 import { CheckpointService } from './modules/ledger/checkpoints.service.ts';
@@ -20,13 +24,22 @@ export interface LedgerSetup {
   witnesses?: string[];
 }
 
+export interface ContainerSettings extends IdentitySettings {
+  /** How long idempotency records are kept, in hours. */
+  idempotencyHours?: number;
+}
+
 export interface Container {
   deps: Deps;
   store: Store;
+  /** Runs every command: routes, the CLI's local commands, jobs and consumers. */
+  commands: CommandRunner;
   identity: IdentityService;
   services: ServicesService;
   policies: PolicyService;
   changes: ChangesService;
+  /** Lists and history of changes. */
+  changesRead: ChangesReadModel;
   checkpoints: CheckpointService;
   ledger: LedgerReadModel;
   delivery: DeliveryReadModel;
@@ -36,18 +49,24 @@ export function createContainer(
   store: Store,
   ledger: LedgerSetup,
   now: () => Date = () => new Date(),
-  identity: IdentitySettings = {},
+  settings: ContainerSettings = {},
 ): Container {
-  const deps: Deps = { store, recorder: new Recorder(store, PROJECTIONS), now };
-  const services = new ServicesService(deps);
+  const recorder = new Recorder(store, PROJECTIONS);
+  const record = recorder.record.bind(recorder);
+  const commands = new CommandRunner(store, now, settings.idempotencyHours);
+  const deps: Deps = { store, commands, record, now };
+  const services = new ServicesService({ commands, record, catalogue: new ServicesReadModel(store) });
   const policies = new PolicyService(deps);
+  const changesRead = new ChangesReadModel(store);
   return {
     deps,
     store,
-    identity: new IdentityService(deps, identity),
+    commands,
+    identity: new IdentityService(deps, settings),
     services,
     policies,
-    changes: new ChangesService(deps, policies, services),
+    changes: new ChangesService({ commands, record, changes: changesRead, policies, catalogue: services }),
+    changesRead,
     checkpoints: new CheckpointService(deps, ledger.key, ledger.state, ledger.witnesses ?? []),
     ledger: new LedgerReadModel(store),
     delivery: new DeliveryReadModel(store, now),

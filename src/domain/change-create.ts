@@ -4,6 +4,7 @@
 import type { Actor } from './actor.ts';
 import type { Assessment, ChangeContent, Window } from './change.ts';
 import type { ChangeEvent, Refusal } from './events.ts';
+import { roleAllows } from './permissions.ts';
 import { revisionHash } from './revision.ts';
 import type { Policy } from '../policy/types.ts';
 import { standardRefusals } from './template.ts';
@@ -20,11 +21,9 @@ export interface CreateChange {
 
 export type CreateDecision = { ok: true; event: ChangeEvent } | { ok: false; refusals: Refusal[] };
 
-const CREATORS = ['admin', 'change_manager', 'requester', 'implementer'];
-
 export function decideCreate(input: CreateChange, actor: Actor, policy: Policy): CreateDecision {
   const refusals: Refusal[] = [];
-  if (!actor.roles.some((r) => CREATORS.includes(r)))
+  if (!roleAllows(actor, 'change.create'))
     refusals.push({
       code: 'forbidden',
       message: `${actor.id} may not raise changes (needs the requester role)`,

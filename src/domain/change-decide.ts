@@ -1,6 +1,6 @@
 // The change lifecycle as a pure decision: given the record, a command, who is acting and when, return the
 // events to record or the reasons for refusal. No clock, no database: the caller passes both in.
-import type { Actor, Role } from './actor.ts';
+import type { Actor } from './actor.ts';
 import {
   contentOf,
   type Assessment,
@@ -14,6 +14,7 @@ import type { ChangeEvent, Refusal } from './events.ts';
 import { chooseGroup, deciderRefusals, validApprovals } from './quorum.ts';
 import { revisionHash } from './revision.ts';
 import { independentReview, reviewerConflicts, reviewerRefusals } from './review.ts';
+import { roleAllows } from './permissions.ts';
 import { reassessment, startRefusals } from './start.ts';
 import { approvalStanding, type Live } from './standing.ts';
 import type { Outcome, Policy } from '../policy/types.ts';
@@ -51,12 +52,11 @@ export type Decision =
 const refuse = (code: string, message: string): Decision => ({ ok: false, refusals: [{ code, message }] });
 const accept = (...events: ChangeEvent[]): Decision => ({ ok: true, events });
 
-const MANAGERS: Role[] = ['admin', 'change_manager'];
-const hasRole = (actor: Actor, roles: Role[]) => actor.roles.some((r) => roles.includes(r));
-
 /** Requester, named implementer, or a change manager: the people who look after a change's record. */
 function isSteward(change: Change, actor: Actor): boolean {
-  return change.requester === actor.id || change.implementer === actor.id || hasRole(actor, MANAGERS);
+  return (
+    change.requester === actor.id || change.implementer === actor.id || roleAllows(actor, 'change.manage')
+  );
 }
 
 function stateRefusal(change: Change, command: string, allowed: ChangeState[]): Decision | null {
@@ -245,9 +245,9 @@ function decideStart(
   const state = stateRefusal(change, 'start', direct ? ['approved', 'scheduled'] : ['scheduled']);
   if (state) return state;
   const { actor, now } = ctx;
-  if (!hasRole(actor, ['implementer', ...MANAGERS]) && change.implementer !== actor.id)
+  if (!roleAllows(actor, 'change.implement') && change.implementer !== actor.id)
     return refuse('forbidden', `${actor.id} is not an implementer`);
-  if (change.implementer !== null && change.implementer !== actor.id && !hasRole(actor, MANAGERS))
+  if (change.implementer !== null && change.implementer !== actor.id && !roleAllows(actor, 'change.manage'))
     return refuse('not_the_implementer', `${change.id} names ${change.implementer} as its implementer`);
   if (validApprovals(change).some((a) => a.approver === actor.id))
     return refuse(
@@ -270,11 +270,7 @@ function decideStart(
 
 export function decideChange(change: Change, cmd: ChangeCommand, ctx: DecideContext): Decision {
   const { actor, now } = ctx;
-  if (
-    hasRole(actor, ['auditor', 'viewer']) &&
-    !hasRole(actor, ['requester', 'implementer', 'approver', ...MANAGERS])
-  )
-    return refuse('forbidden', `${actor.id} has read-only access`);
+  if (!roleAllows(actor, 'change.work')) return refuse('forbidden', `${actor.id} has read-only access`);
   switch (cmd.type) {
     case 'edit':
       return decideEdit(change, cmd, ctx);

@@ -3,6 +3,7 @@ import type { Actor } from './actor.ts';
 import type { Change } from './change.ts';
 import { dutiesConflicts } from './duties.ts';
 import type { Refusal } from './events.ts';
+import { scopeAllows } from './permissions.ts';
 import { approvalStanding, type Live, type RequirementProgress } from './standing.ts';
 
 export { dutiesConflicts } from './duties.ts';
@@ -32,7 +33,7 @@ export function deciderRefusals(change: Change, actor: Actor): Refusal[] {
       code: 'bot_cannot_approve',
       message: `${actor.id} is not a person: bots and services approve nothing`,
     });
-  if (actor.scopes !== null && !actor.scopes.includes('changes:approve'))
+  if (!scopeAllows(actor, 'change.approve'))
     out.push({ code: 'token_cannot_approve', message: 'this API token lacks the changes:approve scope' });
   out.push(...dutiesConflicts(change, actor));
   return out;

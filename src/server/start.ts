@@ -60,6 +60,7 @@ export function openContainer(config: Config, now?: () => Date): Container {
   const state = fileSignedState(join(config.dataDir, 'ledger.state'));
   return createContainer(store, { key, state, witnesses: config.witnesses }, now, {
     sessionIdleMinutes: config.sessionIdleMinutes,
+    idempotencyHours: config.idempotencyHours,
   });
 }
 

@@ -72,7 +72,7 @@ for (const engine of engines()) {
     let s: TestStore;
     let c: Container;
     const now = '2026-11-26T09:00:00.000Z';
-    const load = async (id: string) => (await c.changes.read.load(id))!;
+    const load = async (id: string) => (await c.changesRead.load(id))!;
 
     before(async () => {
       s = await freshStore(engine, { migrate: false });
@@ -107,7 +107,7 @@ for (const engine of engines()) {
 
     it('fills the filter columns and the text index for the changes already there', async () => {
       const ids = async (query: Record<string, string>) =>
-        (await c.changes.read.list({ limit: 50, ...query }, now)).items.map((x) => x.id);
+        (await c.changesRead.list({ limit: 50, ...query }, now)).items.map((x) => x.id);
       assert.deepEqual(await ids({ origin: 'internal' }), ['CHG-5', 'CHG-4', 'CHG-3', 'CHG-2', 'CHG-1']);
       assert.deepEqual(await ids({ origin: 'supplier' }), []);
       assert.deepEqual(await ids({ q: 'retires the v2 gateway' }), ['CHG-1']);
@@ -121,7 +121,7 @@ for (const engine of engines()) {
         fields: { origin: 'supplier', supplier: 'PayCo', supplierReference: 'PAYCO-1' },
       });
       assert.equal((edited as Change).origin, 'supplier');
-      const ids = (await c.changes.read.list({ limit: 50, supplier: 'payco' }, now)).items;
+      const ids = (await c.changesRead.list({ limit: 50, supplier: 'payco' }, now)).items;
       assert.deepEqual(
         ids.map((x) => x.id),
         ['CHG-5'],

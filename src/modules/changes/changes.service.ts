@@ -2,20 +2,40 @@
 // (ledger, projection, outbox) in one transaction. A refusal is recorded too, and returned as `Refused`
 // rather than thrown so that the transaction that holds the record of it commits.
 import type { CreateChangeBody, EditChangeBody } from '../../contracts/changes.ts';
-import { AppError } from '../../contracts/errors.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { emptyContent, type Assessment, type Change, type ChangeContent } from '../../domain/change.ts';
 import { decideChange, type ChangeCommand } from '../../domain/change-decide.ts';
 import { decideCreate } from '../../domain/change-create.ts';
-import type { Live } from '../../domain/standing.ts';
+import type { ApproverNow, Live } from '../../domain/standing.ts';
 import { changeId, evolveChange } from '../../domain/change-evolve.ts';
 import type { ChangeEvent, RecordedEvent, Refusal } from '../../domain/events.ts';
 import { assess } from '../../policy/risk.ts';
-import { iso, type Deps } from '../deps.ts';
+import type { Service } from '../../domain/service.ts';
+import type { Commands } from '../commands/command-runner.ts';
+import type { RecordEvents } from '../commands/record.ts';
 import type { PolicyService, ActivePolicy } from '../policy/policy.service.ts';
-import type { ServicesService } from '../services/services.service.ts';
 import { changeNotFound } from './changes.errors.ts';
-import { ChangesReadModel } from './changes.read-model.ts';
+
+/** The change records as the use-cases read them (the projection, or a fake). */
+export interface ChangeRecords {
+  load(id: string): Promise<Change | null>;
+  /** The number the next change gets. */
+  nextNumber(): Promise<number>;
+  /** The named people as they are now, for checking that their approvals still count. */
+  approvers(usernames: string[]): Promise<Record<string, ApproverNow>>;
+  /** The change's history from the ledger. */
+  events(id: string): Promise<RecordedEvent[]>;
+}
+
+/** What the change use-cases need, and nothing more. */
+export interface ChangesCollaborators {
+  commands: Commands;
+  changes: ChangeRecords;
+  record: RecordEvents;
+  policies: Pick<PolicyService, 'active' | 'activate'>;
+  /** The named services, in order; refuses names that are not registered. */
+  catalogue: { many(names: string[]): Promise<Service[]> };
+}
 
 /** A command the domain refused; the refusal is already in the ledger. */
 export class Refused {
@@ -31,20 +51,18 @@ type Command =
   | { type: 'submit' };
 
 export class ChangesService {
-  private readonly deps: Deps;
-  private readonly policies: Pick<PolicyService, 'active' | 'activate'>;
-  private readonly services: Pick<ServicesService, 'many'>;
-  readonly read: ChangesReadModel;
+  private readonly commands: Commands;
+  private readonly changes: ChangeRecords;
+  private readonly record: RecordEvents;
+  private readonly policies: ChangesCollaborators['policies'];
+  private readonly catalogue: ChangesCollaborators['catalogue'];
 
-  constructor(
-    deps: Deps,
-    policies: Pick<PolicyService, 'active' | 'activate'>,
-    services: Pick<ServicesService, 'many'>,
-  ) {
-    this.deps = deps;
-    this.policies = policies;
-    this.services = services;
-    this.read = new ChangesReadModel(deps.store);
+  constructor(c: ChangesCollaborators) {
+    this.commands = c.commands;
+    this.changes = c.changes;
+    this.record = c.record;
+    this.policies = c.policies;
+    this.catalogue = c.catalogue;
   }
 
   private async assess(
@@ -52,7 +70,7 @@ export class ChangesService {
     content: ChangeContent,
     active: ActivePolicy,
   ): Promise<Assessment> {
-    const services = await this.services.many(content.services);
+    const services = await this.catalogue.many(content.services);
     const assessment = assess(active.policy, { type, content, services, policyVersion: active.version });
     // A policy replacement touches Changeproof itself rather than a catalogued service.
     if (content.proposedPolicy !== null)
@@ -65,7 +83,7 @@ export class ChangesService {
     body: CreateChangeBody,
     proposedPolicy: string | null = null,
   ): Promise<Change | Refused> {
-    return this.deps.store.write(async () => {
+    return this.commands.execute(actor, async ({ at }) => {
       const active = await this.policies.active();
       const { type, template: templateId, window, ...fields } = body;
       const template = active.policy.templates.find((t) => t.id === templateId);
@@ -77,7 +95,7 @@ export class ChangesService {
         ...fields,
         proposedPolicy,
       };
-      const number = await this.read.nextNumber();
+      const number = await this.changes.nextNumber();
       const decision = decideCreate(
         {
           number,
@@ -91,23 +109,20 @@ export class ChangesService {
         active.policy,
       );
       if (!decision.ok) return new Refused(decision.refusals);
-      const [created] = await this.deps.recorder.record(actor, iso(this.deps.now()), [
-        { subject: changeId(number), event: decision.event },
-      ]);
+      const [created] = await this.record(actor, at, [{ subject: changeId(number), event: decision.event }]);
       // The changes projection applied the same pure evolve to the same event: no need to read the row back.
       return evolveChange(null, created as RecordedEvent<ChangeEvent>);
     });
   }
 
   async command(actor: Actor, id: string, command: Command): Promise<Change | Refused> {
-    return this.deps.store.write(async () => {
-      const change = await this.read.load(id);
+    return this.commands.execute(actor, async ({ at: now }) => {
+      const change = await this.changes.load(id);
       if (!change) throw changeNotFound(id);
       const active = await this.policies.active();
-      const now = iso(this.deps.now());
       let cmd: ChangeCommand;
       if (command.type === 'edit') {
-        if (command.fields.services) await this.services.many(command.fields.services);
+        if (command.fields.services) await this.catalogue.many(command.fields.services);
         const content = { ...change, ...command.fields };
         cmd = {
           type: 'edit',
@@ -122,7 +137,7 @@ export class ChangesService {
       const decision = decideChange(change, cmd, { actor, now, policy: active.policy });
       if (!decision.ok) {
         // Events that stand despite the refusal (a reassessment, lapsed approvals) are recorded before it.
-        await this.deps.recorder.record(actor, now, [
+        await this.record(actor, now, [
           ...(decision.events ?? []).map((event) => ({ subject: id, event })),
           {
             subject: id,
@@ -134,7 +149,7 @@ export class ChangesService {
         ]);
         return new Refused(decision.refusals);
       }
-      const recorded = await this.deps.recorder.record(
+      const recorded = await this.record(
         actor,
         now,
         decision.events.map((event) => ({ subject: id, event })),
@@ -154,7 +169,7 @@ export class ChangesService {
   private async liveFor(change: Change, active: ActivePolicy): Promise<Live> {
     return {
       assessment: await this.assess(change.type, change, active),
-      approvers: await this.read.approvers(change.approvals.map((a) => a.approver)),
+      approvers: await this.changes.approvers(change.approvals.map((a) => a.approver)),
     };
   }
 
@@ -169,22 +184,17 @@ export class ChangesService {
   }
 
   async get(id: string): Promise<Change> {
-    const change = await this.read.load(id);
+    const change = await this.changes.load(id);
     if (!change) throw changeNotFound(id);
     return change;
   }
 
   async events(id: string) {
     await this.get(id);
-    return this.read.events(id);
+    return this.changes.events(id);
   }
 
   async activePolicy(): Promise<ActivePolicy> {
     return this.policies.active();
   }
-}
-
-export function assertWritable(actor: Actor): void {
-  if (actor.scopes !== null && !actor.scopes.includes('changes:write'))
-    throw new AppError('forbidden', 'this API token lacks the changes:write scope');
 }

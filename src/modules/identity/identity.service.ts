@@ -13,8 +13,8 @@ import {
 import { SYSTEM_ACTOR, type Actor } from '../../domain/actor.ts';
 import type { IdentityEvent } from '../../domain/events.ts';
 import { iso, type Deps } from '../deps.ts';
-import { isAdmin, maySeeUsers, tokenBoundsRefusal, tokenOwnerRefusal, type Credential } from './access.ts';
-import { adminOnly, userNotFound } from './identity.errors.ts';
+import { assertMay, may, tokenBoundsRefusal, tokenOwnerRefusal, type Credential } from './access.ts';
+import { userNotFound } from './identity.errors.ts';
 import { IdentityRepository } from './identity.repository.ts';
 import { hashPassword, newPassword, newSecret, secretHash, TOKEN_PREFIX } from './secrets.ts';
 import { SessionsService, type Authenticated } from './sessions.service.ts';
@@ -64,13 +64,9 @@ export class IdentityService {
     this.sessions = new SessionsService(deps, this.repo, settings.sessionIdleMinutes);
   }
 
-  private isAdmin(actor: Actor): boolean {
-    return isAdmin(actor);
-  }
-
   /** Creates the first admin with a one-time password and an admin API token, once; null if users exist. */
   async bootstrap(username = 'admin'): Promise<{ username: string; password: string; token: string } | null> {
-    return this.deps.store.write(async () => {
+    return this.deps.commands.execute(SYSTEM_ACTOR, async () => {
       if ((await this.repo.countUsers()) > 0) return null;
       const password = newPassword();
       await this.createUser(SYSTEM_ACTOR, {
@@ -93,15 +89,14 @@ export class IdentityService {
   }
 
   async createUser(actor: Actor, body: z.output<typeof CreateUserBody>): Promise<UserView> {
-    if (actor !== SYSTEM_ACTOR && !this.isAdmin(actor)) throw adminOnly('create users');
+    assertMay(actor, 'user.create');
     if (body.kind === 'bot' && body.password)
       throw new AppError('validation_failed', 'bots sign in with API tokens only; omit the password');
     // Argon2 takes tens of milliseconds: hash before entering the write transaction, which serialises writers.
     const passwordHash = body.password ? await hashPassword(body.password) : null;
-    return this.deps.store.write(async () => {
+    return this.deps.commands.execute(actor, async ({ at }) => {
       if (await this.repo.user(body.username))
         throw new AppError('conflict', `a user named ${body.username} already exists`);
-      const at = iso(this.deps.now());
       const subject = `user:${body.username}`;
       const events: { subject: string; event: IdentityEvent }[] = [
         {
@@ -124,7 +119,7 @@ export class IdentityService {
         await this.repo.setSecret('password', body.username, passwordHash, at);
         events.push({ subject, event: { type: 'user.password_set', data: {} } });
       }
-      await this.deps.recorder.record(actor, at, events);
+      await this.deps.record(actor, at, events);
       return (await this.repo.user(body.username))!;
     });
   }
@@ -132,14 +127,13 @@ export class IdentityService {
   /** Profile, roles, groups and whether the account is active (admin). Passwords change only by their owner. */
   async updateUser(actor: Actor, username: string, body: z.output<typeof UpdateUserBody>): Promise<UserView> {
     const { password: _never, ...fields } = body;
-    if (!this.isAdmin(actor)) throw adminOnly("change a user's profile, roles or groups");
+    assertMay(actor, 'user.update');
     if (actor.id === username && fields.active === false)
       throw new AppError('forbidden', 'you cannot disable your own account');
-    return this.deps.store.write(async () => {
+    return this.deps.commands.execute(actor, async ({ at }) => {
       const user = await this.repo.user(username);
       if (!user) throw userNotFound(username);
-      const at = iso(this.deps.now());
-      await this.deps.recorder.record(actor, at, [
+      await this.deps.record(actor, at, [
         { subject: `user:${username}`, event: { type: 'user.updated', data: { fields } } },
       ]);
       // Disabling ends the account's sessions, so enabling it again revives none of them. Its API tokens are
@@ -149,18 +143,13 @@ export class IdentityService {
     });
   }
 
-  private canSeeUsers(actor: Actor): boolean {
-    return maySeeUsers(actor);
-  }
-
   async listUsers(actor: Actor): Promise<UserView[]> {
-    if (!this.canSeeUsers(actor))
-      throw new AppError('forbidden', 'listing users needs the admin, change_manager or auditor role');
+    assertMay(actor, 'user.list');
     return this.repo.users();
   }
 
   async getUser(actor: Actor, username: string): Promise<UserView> {
-    if (actor.id !== username && !this.canSeeUsers(actor)) throw userNotFound(username);
+    if (actor.id !== username && may(actor, 'user.list') !== null) throw userNotFound(username);
     const user = await this.repo.user(username);
     if (!user) throw userNotFound(username);
     return user;
@@ -172,7 +161,7 @@ export class IdentityService {
     credential: Credential | null = null,
   ): Promise<TokenInfo & { token: string }> {
     const owner = body.owner ?? actor.id;
-    if (owner !== actor.id && actor !== SYSTEM_ACTOR && !this.isAdmin(actor))
+    if (owner !== actor.id && may(actor, 'token.administer') !== null)
       throw new AppError(
         'forbidden',
         'tokens are created by their owner (admins may create tokens for bots)',
@@ -182,17 +171,16 @@ export class IdentityService {
     const now = this.deps.now();
     if (body.expiresAt !== null && body.expiresAt <= iso(now))
       throw new AppError('validation_failed', 'expiresAt is in the past');
-    return this.deps.store.write(async () => {
+    return this.deps.commands.execute(actor, async ({ at }) => {
       const user = await this.repo.user(owner);
       if (!user || !user.active) throw userNotFound(owner);
       const refusal = tokenOwnerRefusal(actor, user);
       if (refusal) throw new AppError('forbidden', refusal);
-      const at = iso(now);
       const id = `tok_${randomBytes(8).toString('hex')}`;
       const token = newSecret(TOKEN_PREFIX);
       await this.repo.setSecret('token', id, secretHash(token), at);
       const scopes = [...new Set(body.scopes)];
-      await this.deps.recorder.record(actor, at, [
+      await this.deps.record(actor, at, [
         {
           subject: `user:${owner}`,
           event: {
@@ -206,16 +194,16 @@ export class IdentityService {
   }
 
   async listTokens(actor: Actor): Promise<TokenInfo[]> {
-    return (await this.repo.tokens(this.isAdmin(actor) ? null : actor.id)).map(tokenInfo);
+    return (await this.repo.tokens(may(actor, 'token.administer') === null ? null : actor.id)).map(tokenInfo);
   }
 
   async revokeToken(actor: Actor, id: string): Promise<TokenInfo> {
-    return this.deps.store.write(async () => {
+    return this.deps.commands.execute(actor, async ({ at }) => {
       const row = await this.repo.token(id);
-      if (!row || (row.owner !== actor.id && !this.isAdmin(actor)))
+      if (!row || (row.owner !== actor.id && may(actor, 'token.administer') !== null))
         throw new AppError('not_found', `no token ${id}`);
       if (row.revoked_at) return tokenInfo(row);
-      await this.deps.recorder.record(actor, iso(this.deps.now()), [
+      await this.deps.record(actor, at, [
         { subject: `user:${row.owner}`, event: { type: 'token.revoked', data: { tokenId: id } } },
       ]);
       return tokenInfo((await this.repo.token(id))!);

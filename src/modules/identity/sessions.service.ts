@@ -150,10 +150,9 @@ export class SessionsService {
     if (body.newPassword === body.currentPassword)
       throw new AppError('validation_failed', 'choose a new password that differs from the current one');
     const hash = await hashPassword(body.newPassword);
-    return this.deps.store.write(async () => {
-      const at = iso(this.deps.now());
+    return this.deps.commands.execute(actor, async ({ at }) => {
       await this.repo.setSecret('password', actor.id, hash, at);
-      await this.deps.recorder.record(actor, at, [
+      await this.deps.record(actor, at, [
         { subject: `user:${actor.id}`, event: { type: 'user.password_set', data: {} } },
       ]);
       const endedSessions = await this.repo.deleteSessions(actor.id, current.id);

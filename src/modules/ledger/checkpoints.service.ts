@@ -52,7 +52,7 @@ export class CheckpointService {
 
   /** Records this key as the log's key on a new log; refuses a key that is not the log's. */
   async ensureKey(): Promise<void> {
-    await this.deps.store.write(async () => {
+    await this.deps.commands.execute(SYSTEM_ACTOR, async ({ at }) => {
       const meta = await this.meta();
       if (meta.verifier_key === this.key.verifierKey) return;
       if (meta.verifier_key)
@@ -60,7 +60,7 @@ export class CheckpointService {
           `this ledger is signed by ${meta.verifier_key} but the server was given ${this.key.verifierKey}; ` +
             "start it with the log's key (CHANGEPROOF_LEDGER_KEY_FILE) or rotate with `changeproof ledger rotate-key`",
         );
-      await this.deps.recorder.record(SYSTEM_ACTOR, iso(this.deps.now()), [
+      await this.deps.record(SYSTEM_ACTOR, at, [
         {
           subject: 'ledger',
           event: {
@@ -93,8 +93,8 @@ export class CheckpointService {
     this.rotating = true;
     const previous = this.key;
     try {
-      await this.deps.store.write(async () => {
-        await this.deps.recorder.record(actor, iso(this.deps.now()), [
+      await this.deps.commands.execute(actor, async ({ at }) => {
+        await this.deps.record(actor, at, [
           {
             subject: 'ledger',
             event: {
@@ -125,7 +125,7 @@ export class CheckpointService {
   async issue(reason: CheckpointReason): Promise<CheckpointView> {
     if (this.deps.store.inTransaction)
       throw new Error('issue checkpoints outside other writes: they must see committed entries');
-    const view = await this.deps.store.write(async () => {
+    const view = await this.deps.commands.execute(SYSTEM_ACTOR, async ({ now: at }) => {
       const size = await this.ledger.size();
       const latest = await this.latestRow();
       await this.assertExtends(
@@ -141,7 +141,6 @@ export class CheckpointService {
           `refusing to sign: the tree nodes of the ${size} entries cannot be read (${(err as Error).message}); the ledger was altered (run \`changeproof verify --rebuild\`)`,
         );
       });
-      const at = this.deps.now();
       const body = formatCheckpoint({
         origin: this.key.origin,
         size,

@@ -7,7 +7,7 @@ import type { Actor } from '../../domain/actor.ts';
 import { parsePolicy } from '../../policy/load.ts';
 import type { Policy } from '../../policy/types.ts';
 import { Prepared } from '../../store/prepared.ts';
-import { iso, type Deps } from '../deps.ts';
+import type { Deps } from '../deps.ts';
 
 export const EXAMPLE_POLICY_PATH = new URL('../../../examples/changeproof.policy.yaml', import.meta.url);
 
@@ -88,13 +88,13 @@ export class PolicyService {
   /** Activates `source` as the next version inside the caller's transaction. */
   async activate(actor: Actor, source: string, changeId: string | null): Promise<number> {
     const { policy, sha256 } = parseOrThrow(source);
-    return this.deps.store.write(async () => {
+    return this.deps.commands.execute(actor, async ({ at }) => {
       const latest = await this.deps.store.db
         .selectFrom('policies')
         .select((eb) => eb.fn.max('version').as('v'))
         .executeTakeFirst();
       const version = Number(latest?.v ?? 0) + 1;
-      await this.deps.recorder.record(actor, iso(this.deps.now()), [
+      await this.deps.record(actor, at, [
         {
           subject: 'policy',
           event: { type: 'policy.activated', data: { version, name: policy.name, sha256, source, changeId } },
@@ -106,12 +106,14 @@ export class PolicyService {
 
   /** First start: the operator's file, or the shipped example. */
   async ensureInitial(actor: Actor, path: string | URL = EXAMPLE_POLICY_PATH): Promise<number | null> {
-    const exists = await this.deps.store.db
-      .selectFrom('policies')
-      .select('version')
-      .limit(1)
-      .executeTakeFirst();
-    if (exists) return null;
-    return this.activate(actor, readFileSync(path, 'utf8'), null);
+    return this.deps.commands.execute(actor, async () => {
+      const exists = await this.deps.store.db
+        .selectFrom('policies')
+        .select('version')
+        .limit(1)
+        .executeTakeFirst();
+      if (exists) return null;
+      return this.activate(actor, readFileSync(path, 'utf8'), null);
+    });
   }
 }

@@ -3,54 +3,50 @@ import { AppError } from '../../contracts/errors.ts';
 import type { CreateServiceBody, UpdateServiceBody } from '../../contracts/services.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { serviceAttributes, type Service } from '../../domain/service.ts';
-import { iso, type Deps } from '../deps.ts';
+import type { Commands } from '../commands/command-runner.ts';
+import type { RecordEvents } from '../commands/record.ts';
+import { assertMay } from '../identity/access.ts';
 
-const EDITORS = ['admin', 'change_manager'];
+/** The catalogue as the use-cases read it. */
+export interface ServiceCatalogue {
+  find(name: string): Promise<Service | null>;
+  list(): Promise<Service[]>;
+  /** The registered services among `names`, in any order. */
+  findMany(names: string[]): Promise<Service[]>;
+}
 
-function canEdit(actor: Actor): boolean {
-  return (
-    actor.roles.some((r) => EDITORS.includes(r)) &&
-    (actor.scopes === null || actor.scopes.includes('services:write'))
-  );
+export interface ServicesCollaborators {
+  commands: Commands;
+  catalogue: ServiceCatalogue;
+  record: RecordEvents;
 }
 
 export class ServicesService {
-  private readonly deps: Deps;
+  private readonly commands: Commands;
+  private readonly catalogue: ServiceCatalogue;
+  private readonly record: RecordEvents;
 
-  constructor(deps: Deps) {
-    this.deps = deps;
+  constructor(c: ServicesCollaborators) {
+    this.commands = c.commands;
+    this.catalogue = c.catalogue;
+    this.record = c.record;
   }
 
   async get(name: string): Promise<Service> {
-    const row = await this.deps.store.db
-      .selectFrom('services')
-      .select('doc')
-      .where('name', '=', name)
-      .executeTakeFirst();
-    if (!row)
+    const service = await this.catalogue.find(name);
+    if (!service)
       throw new AppError('not_found', `no service named ${name}; register it first (POST /api/v1/services)`);
-    return JSON.parse(row.doc) as Service;
+    return service;
   }
 
   async list(): Promise<Service[]> {
-    const rows = await this.deps.store.db.selectFrom('services').select('doc').orderBy('name').execute();
-    return rows.map((r) => JSON.parse(r.doc) as Service);
+    return this.catalogue.list();
   }
 
   /** The named services, in order; names that are not registered are an error listing them. */
   async many(names: string[]): Promise<Service[]> {
     if (names.length === 0) return [];
-    const rows = await this.deps.store.db
-      .selectFrom('services')
-      .select('doc')
-      .where('name', 'in', names)
-      .execute();
-    const found = new Map(
-      rows.map((r) => {
-        const service = JSON.parse(r.doc) as Service;
-        return [service.name, service];
-      }),
-    );
+    const found = new Map((await this.catalogue.findMany(names)).map((s) => [s.name, s]));
     const unknown = names.filter((n) => !found.has(n));
     if (unknown.length > 0)
       throw new AppError(
@@ -62,20 +58,14 @@ export class ServicesService {
   }
 
   async register(actor: Actor, body: CreateServiceBody): Promise<Service> {
-    if (!canEdit(actor))
-      throw new AppError('forbidden', 'registering services needs the change_manager or admin role');
+    assertMay(actor, 'service.register');
     const { name, ...rest } = body;
     const attributes = serviceAttributes(rest.environment, rest);
-    return this.deps.store.write(async () => {
-      const exists = await this.deps.store.db
-        .selectFrom('services')
-        .select('name')
-        .where('name', '=', name)
-        .executeTakeFirst();
-      if (exists)
+    return this.commands.execute(actor, async ({ at }) => {
+      if (await this.catalogue.find(name))
         throw new AppError('conflict', `a service named ${name} already exists; PATCH it to change it`);
       await this.many(attributes.dependencies);
-      await this.deps.recorder.record(actor, iso(this.deps.now()), [
+      await this.record(actor, at, [
         { subject: `service:${name}`, event: { type: 'service.registered', data: { name, attributes } } },
       ]);
       return this.get(name);
@@ -83,16 +73,15 @@ export class ServicesService {
   }
 
   async update(actor: Actor, name: string, fields: UpdateServiceBody): Promise<Service> {
-    if (!canEdit(actor))
-      throw new AppError('forbidden', 'changing services needs the change_manager or admin role');
-    return this.deps.store.write(async () => {
+    assertMay(actor, 'service.update');
+    return this.commands.execute(actor, async ({ at }) => {
       await this.get(name);
       if (fields.dependencies) {
         if (fields.dependencies.includes(name))
           throw new AppError('validation_failed', 'a service cannot depend on itself');
         await this.many(fields.dependencies);
       }
-      await this.deps.recorder.record(actor, iso(this.deps.now()), [
+      await this.record(actor, at, [
         { subject: `service:${name}`, event: { type: 'service.updated', data: { fields } } },
       ]);
       return this.get(name);

@@ -18,7 +18,6 @@ import {
 import { ChangeIdParam } from '../../contracts/common.ts';
 import { ErrorBody } from '../../contracts/errors.ts';
 import type { Container } from '../../container.ts';
-import { actor } from '../auth.ts';
 import { mutate } from '../idempotency.ts';
 import { presentChange } from '../present.ts';
 
@@ -48,9 +47,8 @@ export function changesRoutes(app: FastifyInstance, c: Container): void {
       },
     },
     async (req, reply) => {
-      const a = actor(req);
-      return mutate(c.deps, req, reply, async () =>
-        presentChange(await c.changes.create(a, req.body), await c.policies.forDisplay(), now(), 201),
+      return mutate(c.commands, req, reply, async ({ actor: a, now: at }) =>
+        presentChange(await c.changes.create(a, req.body), await c.policies.forDisplay(), at, 201),
       );
     },
   );
@@ -67,7 +65,7 @@ export function changesRoutes(app: FastifyInstance, c: Container): void {
       },
     },
     async (req) => {
-      return c.changes.read.list(req.query, now().toISOString());
+      return c.changesRead.list(req.query, now().toISOString());
     },
   );
 
@@ -124,11 +122,10 @@ export function changesRoutes(app: FastifyInstance, c: Container): void {
 
   type Cmd = Parameters<Container['changes']['command']>[2];
   const command = async (req: FastifyRequest, reply: Parameters<typeof mutate>[2], id: string, cmd: Cmd) => {
-    const a = actor(req);
-    return mutate(c.deps, req, reply, async () => {
+    return mutate(c.commands, req, reply, async ({ actor: a, now: at }) => {
       const result = await c.changes.command(a, id, cmd);
       const live = await c.changes.live(result);
-      return presentChange(result, await c.policies.forDisplay(), now(), 200, live);
+      return presentChange(result, await c.policies.forDisplay(), at, 200, live);
     });
   };
 

@@ -160,8 +160,7 @@ export function identityRoutes(app: FastifyInstance, c: Container, limits: Login
       },
     },
     async (req, reply) => {
-      const a = actor(req);
-      return mutate(c.deps, req, reply, async () => ({
+      return mutate(c.commands, req, reply, async ({ actor: a }) => ({
         status: 201,
         body: await c.identity.createUser(a, req.body),
       }));
@@ -195,8 +194,7 @@ export function identityRoutes(app: FastifyInstance, c: Container, limits: Login
       },
     },
     async (req, reply) => {
-      const a = actor(req);
-      return mutate(c.deps, req, reply, async () => ({
+      return mutate(c.commands, req, reply, async ({ actor: a }) => ({
         status: 200,
         body: await c.identity.updateUser(a, req.params.username, req.body),
       }));
@@ -232,9 +230,8 @@ export function identityRoutes(app: FastifyInstance, c: Container, limits: Login
       },
     },
     async (req, reply) => {
-      const a = actor(req);
       const via = credential(req);
-      return mutate(c.deps, req, reply, async () => ({
+      return mutate(c.commands, req, reply, async ({ actor: a }) => ({
         status: 201,
         body: await c.identity.createToken(a, req.body, via),
       }));
@@ -252,8 +249,7 @@ export function identityRoutes(app: FastifyInstance, c: Container, limits: Login
       },
     },
     async (req, reply) => {
-      const a = actor(req);
-      return mutate(c.deps, req, reply, async () => ({
+      return mutate(c.commands, req, reply, async ({ actor: a }) => ({
         status: 200,
         body: await c.identity.revokeToken(a, req.params.id),
       }));

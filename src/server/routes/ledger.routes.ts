@@ -18,6 +18,7 @@ import {
   LedgerKeyView,
 } from '../../contracts/ledger.ts';
 import type { Container } from '../../container.ts';
+import { assertMay } from '../../modules/identity/access.ts';
 import { actor } from '../auth.ts';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
@@ -81,12 +82,7 @@ export function ledgerRoutes(app: FastifyInstance, c: Container): void {
       schema: { tags, summary: 'Sign a checkpoint now', response: { 201: CheckpointView, ...errors } },
     },
     async (req, reply) => {
-      const a = actor(req);
-      if (!a.roles.some((role) => role === 'admin' || role === 'change_manager' || role === 'auditor'))
-        throw new AppError(
-          'forbidden',
-          'asking for a checkpoint needs the admin, change_manager or auditor role',
-        );
+      assertMay(actor(req), 'checkpoint.issue');
       return reply.code(201).send(await c.checkpoints.issue('demand'));
     },
   );

@@ -12,7 +12,6 @@ import {
 import type { Container } from '../../container.ts';
 import { parseOrThrow } from '../../modules/policy/policy.service.ts';
 import { parsePolicy } from '../../policy/load.ts';
-import { actor } from '../auth.ts';
 import { mutate } from '../idempotency.ts';
 import { presentChange } from '../present.ts';
 
@@ -91,16 +90,15 @@ export function policyRoutes(app: FastifyInstance, c: Container): void {
       },
     },
     async (req, reply) => {
-      const a = actor(req);
       const { policy, sha256 } = parseOrThrow(req.body.source);
-      return mutate(c.deps, req, reply, async () => {
+      return mutate(c.commands, req, reply, async ({ actor: a, now }) => {
         const title = req.body.title ?? `Replace the policy with "${policy.name}" (${sha256.slice(0, 12)})`;
         const result = await c.changes.create(
           a,
           { type: 'normal', title, reason: req.body.reason, description: `Policy file sha256 ${sha256}.` },
           req.body.source,
         );
-        return presentChange(result, await c.policies.forDisplay(), c.deps.now(), 201);
+        return presentChange(result, await c.policies.forDisplay(), now, 201);
       });
     },
   );

@@ -9,7 +9,6 @@ import {
   UpdateServiceBody,
 } from '../../contracts/services.ts';
 import type { Container } from '../../container.ts';
-import { actor } from '../auth.ts';
 import { mutate } from '../idempotency.ts';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
@@ -29,8 +28,7 @@ export function servicesRoutes(app: FastifyInstance, c: Container): void {
       },
     },
     async (req, reply) => {
-      const a = actor(req);
-      return mutate(c.deps, req, reply, async () => ({
+      return mutate(c.commands, req, reply, async ({ actor: a }) => ({
         status: 201,
         body: await c.services.register(a, req.body),
       }));
@@ -74,8 +72,7 @@ export function servicesRoutes(app: FastifyInstance, c: Container): void {
       },
     },
     async (req, reply) => {
-      const a = actor(req);
-      return mutate(c.deps, req, reply, async () => ({
+      return mutate(c.commands, req, reply, async ({ actor: a }) => ({
         status: 200,
         body: await c.services.update(a, req.params.name, req.body),
       }));

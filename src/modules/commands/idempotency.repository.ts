@@ -1,0 +1,48 @@
+// Idempotency records: the outcome of a keyed command, stored in the command's own transaction so that a
+// retry either finds the first outcome or finds that nothing was done. Not events: they expire.
+import type { Store } from '../../store/database.ts';
+import { insertRows, Prepared } from '../../store/prepared.ts';
+
+export interface IdempotencyRecord {
+  actor: string;
+  key: string;
+  method: string;
+  path: string;
+  request_hash: string;
+  status_code: number;
+  response: string;
+  created_at: string;
+}
+
+const priorResult = new Prepared((db, p: { actor: string; key: string }) =>
+  db.selectFrom('idempotency_keys').selectAll().where('actor', '=', p.actor).where('key', '=', p.key),
+);
+
+export class IdempotencyRepository {
+  private readonly store: Store;
+
+  constructor(store: Store) {
+    this.store = store;
+  }
+
+  async find(actor: string, key: string): Promise<IdempotencyRecord | undefined> {
+    return priorResult.first(this.store, { actor, key });
+  }
+
+  async save(record: IdempotencyRecord): Promise<void> {
+    await insertRows(this.store, 'idempotency_keys', [record]);
+  }
+
+  async forget(actor: string, key: string): Promise<void> {
+    await this.store.db
+      .deleteFrom('idempotency_keys')
+      .where('actor', '=', actor)
+      .where('key', '=', key)
+      .execute();
+  }
+
+  /** Deletes every record created before `cutoff` (ISO time). */
+  async prune(cutoff: string): Promise<void> {
+    await this.store.db.deleteFrom('idempotency_keys').where('created_at', '<', cutoff).execute();
+  }
+}
