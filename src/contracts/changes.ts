@@ -2,7 +2,6 @@
 import { z } from 'zod';
 import { Instant, Name } from './common.ts';
 import {
-  ACTOR_KINDS,
   APPROVAL_DECISIONS,
   CHANGE_ORIGINS,
   CHANGE_STATES,
@@ -312,17 +311,3 @@ export type ChangeSummary = z.infer<typeof ChangeSummary>;
 
 export const ChangeList = z.object({ items: z.array(ChangeSummary), nextCursor: z.string().nullable() });
 export type ChangeList = z.infer<typeof ChangeList>;
-
-export const LedgerEvent = z
-  .object({
-    v: z.literal(1),
-    seq: z.number(),
-    id: z.string(),
-    type: z.string(),
-    subject: z.string(),
-    at: z.string(),
-    actor: z.object({ id: z.string(), kind: z.enum(ACTOR_KINDS) }),
-    data: z.record(z.string(), z.unknown()),
-  })
-  .meta({ id: 'LedgerEvent' });
-export const ChangeEvents = z.object({ items: z.array(LedgerEvent) });

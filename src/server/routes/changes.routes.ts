@@ -4,7 +4,6 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   CancelBody,
-  ChangeEvents,
   ChangeList,
   ChangeView,
   CompleteBody,
@@ -16,6 +15,7 @@ import {
   ScheduleBody,
 } from '../../contracts/changes.ts';
 import { ChangeIdParam } from '../../contracts/common.ts';
+import { ChangeEvents } from '../../contracts/events.ts';
 import { ErrorBody } from '../../contracts/errors.ts';
 import type { Container } from '../../container.ts';
 import { actor } from '../auth.ts';
