@@ -41,6 +41,7 @@ export function changesRoutes(app: FastifyInstance, c: Container): void {
     {
       config: { access: 'changes:write' },
       schema: {
+        operationId: 'createChange',
         tags,
         summary: 'Raise a change',
         body: CreateChangeBody,
@@ -60,6 +61,7 @@ export function changesRoutes(app: FastifyInstance, c: Container): void {
     {
       config: { access: 'changes:read' },
       schema: {
+        operationId: 'listChanges',
         tags,
         summary: 'List and filter changes, newest first',
         querystring: ListChangesQuery,
@@ -76,6 +78,7 @@ export function changesRoutes(app: FastifyInstance, c: Container): void {
     {
       config: { access: 'changes:read' },
       schema: {
+        operationId: 'getChange',
         tags,
         summary: 'Read one change',
         params: ChangeIdParam,
@@ -94,6 +97,7 @@ export function changesRoutes(app: FastifyInstance, c: Container): void {
     {
       config: { access: 'changes:read' },
       schema: {
+        operationId: 'listChangeEvents',
         tags,
         summary: "The change's full history from the ledger",
         params: ChangeIdParam,
@@ -112,6 +116,7 @@ export function changesRoutes(app: FastifyInstance, c: Container): void {
     {
       config: { access: 'changes:write' },
       schema: {
+        operationId: 'editChange',
         tags,
         summary: 'Edit a change; after approval this withdraws the approvals',
         params: ChangeIdParam,
@@ -145,6 +150,7 @@ export function changesRoutes(app: FastifyInstance, c: Container): void {
         // Approving also needs changes:approve, checked by the domain so that the refusal is recorded.
         config: { access: 'changes:write' },
         schema: {
+          operationId: `${name}Change`,
           tags,
           summary,
           params: ChangeIdParam,

@@ -36,6 +36,7 @@ export function ledgerRoutes(app: FastifyInstance, c: Container): void {
     {
       config: { access: 'changes:read' },
       schema: {
+        operationId: 'getLedgerKey',
         tags,
         summary: "The log's origin and verifier key",
         response: { 200: LedgerKeyView, ...errors },
@@ -53,7 +54,12 @@ export function ledgerRoutes(app: FastifyInstance, c: Container): void {
     '/ledger/checkpoint',
     {
       config: { access: 'changes:read' },
-      schema: { tags, summary: 'The latest signed checkpoint', response: { 200: CheckpointView, ...errors } },
+      schema: {
+        operationId: 'getLatestCheckpoint',
+        tags,
+        summary: 'The latest signed checkpoint',
+        response: { 200: CheckpointView, ...errors },
+      },
     },
     async () => {
       return latest();
@@ -64,6 +70,7 @@ export function ledgerRoutes(app: FastifyInstance, c: Container): void {
     {
       config: { access: 'changes:read' },
       schema: {
+        operationId: 'listCheckpoints',
         tags,
         summary: 'Signed checkpoints, newest first',
         querystring: EntriesQuery.pick({ limit: true }),
@@ -78,7 +85,12 @@ export function ledgerRoutes(app: FastifyInstance, c: Container): void {
     '/ledger/checkpoints',
     {
       config: { access: 'changes:write' },
-      schema: { tags, summary: 'Sign a checkpoint now', response: { 201: CheckpointView, ...errors } },
+      schema: {
+        operationId: 'signCheckpoint',
+        tags,
+        summary: 'Sign a checkpoint now',
+        response: { 201: CheckpointView, ...errors },
+      },
     },
     async (req, reply) => {
       const a = actor(req);
@@ -95,6 +107,7 @@ export function ledgerRoutes(app: FastifyInstance, c: Container): void {
     {
       config: { access: 'changes:read' },
       schema: {
+        operationId: 'addCosignature',
         tags,
         summary: "A witness's tlog-cosignature/v1 on a checkpoint",
         params: z.object({ id: z.coerce.number().int().min(1) }),
@@ -111,6 +124,7 @@ export function ledgerRoutes(app: FastifyInstance, c: Container): void {
     {
       config: { access: 'changes:read' },
       schema: {
+        operationId: 'listLedgerEntries',
         tags,
         summary: 'Entries by index range, as the exact bytes that were hashed',
         querystring: EntriesQuery,
@@ -126,6 +140,7 @@ export function ledgerRoutes(app: FastifyInstance, c: Container): void {
     {
       config: { access: 'changes:read' },
       schema: {
+        operationId: 'getInclusionProof',
         tags,
         summary: 'Inclusion proof of one entry (by index or event id) in a tree size',
         querystring: InclusionQuery,
@@ -146,6 +161,7 @@ export function ledgerRoutes(app: FastifyInstance, c: Container): void {
     {
       config: { access: 'changes:read' },
       schema: {
+        operationId: 'getConsistencyProof',
         tags,
         summary: 'Consistency proof between two tree sizes',
         querystring: ConsistencyQuery,
