@@ -6,9 +6,8 @@
 import { z } from 'zod';
 import type { DomainEvent, EventType } from '../domain/events.ts';
 import { ACTOR_KINDS } from '../domain/vocabulary.ts';
-import { ChangeOriginEnum, ChangeTypeEnum, OutcomeEnum, RiskRatingEnum } from './changes.ts';
-import { ChangeView } from './changes.ts';
-import { UserKindEnum, RoleEnum } from './identity.ts';
+import { ChangeOriginEnum, ChangeTypeEnum, ChangeView, OutcomeEnum, RiskRatingEnum } from './changes.ts';
+import { RoleEnum, UserKindEnum } from './identity.ts';
 import { ServiceView } from './services.ts';
 
 const c = ChangeView.shape;
@@ -159,7 +158,8 @@ const envelope = {
 function eventSchema<T extends EventType>(type: T) {
   return z.object({ ...envelope, type: z.literal(type), data: DATA[type] }).meta({ id: componentName(type) });
 }
-type EventSchema<T extends EventType> = ReturnType<typeof eventSchema<T>>;
+// Distributed over a union of types, so the inferred event is a union narrowed by `type`, as on the wire.
+type EventSchema<T extends EventType> = T extends EventType ? ReturnType<typeof eventSchema<T>> : never;
 const SCHEMAS = Object.fromEntries(EVENT_TYPES.map((t) => [t, eventSchema(t)])) as {
   [T in EventType]: EventSchema<T>;
 };
