@@ -1,89 +1,26 @@
-// Option parsing shared by the client commands: choice lists taken from the contracts' types, repeatable
+// Option parsing shared by the client commands: choice lists from the domain's enumerations, repeatable
 // options, `name=value` pairs, JSON files, and the per-command context (client + output mode).
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import type { z } from 'zod';
-import type { ChangeOriginEnum, ChangeStateEnum, ChangeTypeEnum } from '../contracts/changes.ts';
-import type { RoleEnum, Scope } from '../contracts/identity.ts';
-import { ApiClient, DEFAULT_URL, normaliseUrl, type ChangeView, type ServiceView } from './client.ts';
+import { ApiClient, DEFAULT_URL, normaliseUrl, type ChangeView } from './client.ts';
+import { LINK_KINDS } from '../domain/vocabulary.ts';
 import { CliError, EXIT_USAGE } from './exit.ts';
 import { loadSession } from './session-file.ts';
 
-// Exhaustive by construction: a Record over a contract's union stops type-checking when the contract changes,
-// and the CLI does not load zod at run time just for these lists.
-const keys = <K extends string>(r: Record<K, true>) => Object.keys(r) as K[];
-export const STATES = keys<z.infer<typeof ChangeStateEnum>>({
-  draft: true,
-  awaiting_approval: true,
-  approved: true,
-  scheduled: true,
-  implementing: true,
-  review: true,
-  closed: true,
-  rejected: true,
-  cancelled: true,
-});
-export const CHANGE_TYPES = keys<z.infer<typeof ChangeTypeEnum>>({
-  standard: true,
-  normal: true,
-  emergency: true,
-  unauthorized: true,
-});
-export const ORIGINS = keys<z.infer<typeof ChangeOriginEnum>>({
-  internal: true,
-  supplier: true,
-  customer: true,
-  automation: true,
-});
-export const RISKS = keys<NonNullable<ChangeView['riskRating']>>({ low: true, medium: true, high: true });
-export const OUTCOMES = keys<NonNullable<ChangeView['outcome']>>({
-  successful: true,
-  successful_with_issues: true,
-  failed: true,
-  rolled_back: true,
-  cancelled: true,
-});
-export const LINK_KINDS = keys<ChangeView['links'][number]['kind']>({
-  pull_request: true,
-  commit: true,
-  ticket: true,
-  vulnerability: true,
-  incident: true,
-  risk: true,
-  document: true,
-});
-export const ENVIRONMENTS = keys<ServiceView['environment']>({
-  dev: true,
-  test: true,
-  staging: true,
-  prod: true,
-});
-export const CRITICALITIES = keys<ServiceView['criticality']>({
-  low: true,
-  medium: true,
-  high: true,
-  critical: true,
-});
-export const ROLES = keys<z.infer<typeof RoleEnum>>({
-  admin: true,
-  change_manager: true,
-  requester: true,
-  implementer: true,
-  approver: true,
-  auditor: true,
-  viewer: true,
-});
-export const SCOPES = keys<Scope>({
-  'changes:read': true,
-  'changes:write': true,
-  'changes:approve': true,
-  'services:read': true,
-  'services:write': true,
-  'users:read': true,
-  'users:admin': true,
-  'policy:read': true,
-  'policy:write': true,
-});
+// The choice lists are the domain's own tuples (src/domain/vocabulary.ts): plain arrays, no zod at run time.
+export {
+  CHANGE_ORIGINS as ORIGINS,
+  CHANGE_STATES as STATES,
+  CHANGE_TYPES,
+  CRITICALITIES,
+  ENVIRONMENTS,
+  LINK_KINDS,
+  OUTCOMES,
+  REQUESTED_CHANGE_TYPES,
+  RISK_RATINGS as RISKS,
+  ROLES,
+  SCOPES,
+} from '../domain/vocabulary.ts';
 
 function check(value: string, choices: readonly string[] | undefined): string {
   if (choices && !choices.includes(value))

@@ -1,19 +1,33 @@
 // API contract for changes: request bodies (strict: unknown fields are errors) and the change as returned.
 import { z } from 'zod';
 import { Instant, Name } from './common.ts';
-import { CHANGE_ORIGINS, CHANGE_STATES, type ChangeOrigin, type ChangeState } from '../domain/change.ts';
+import {
+  APPROVAL_DECISIONS,
+  CHANGE_ORIGINS,
+  CHANGE_STATES,
+  CHANGE_TYPES,
+  LINK_KINDS,
+  OUTCOMES,
+  REQUESTED_CHANGE_TYPES,
+  REQUIRED_FIELDS,
+  RISK_RATINGS,
+} from '../domain/vocabulary.ts';
 
 const text = (max: number) => z.string().max(max);
-const RiskRating = z.enum(['low', 'medium', 'high']);
-const Outcome = z.enum(['successful', 'successful_with_issues', 'failed', 'rolled_back', 'cancelled']);
-export const ChangeStateEnum = z.enum(CHANGE_STATES as [ChangeState, ...ChangeState[]]);
-export const ChangeTypeEnum = z.enum(['standard', 'normal', 'emergency', 'unauthorized']);
-export const ChangeOriginEnum = z.enum(CHANGE_ORIGINS as [ChangeOrigin, ...ChangeOrigin[]]);
+export const RiskRatingEnum = z.enum(RISK_RATINGS);
+export const OutcomeEnum = z.enum(OUTCOMES);
+export const ChangeStateEnum = z.enum(CHANGE_STATES);
+export const ChangeTypeEnum = z.enum(CHANGE_TYPES);
+export const ChangeOriginEnum = z.enum(CHANGE_ORIGINS);
+export const RequiredFieldEnum = z.enum(REQUIRED_FIELDS);
+export const ApprovalDecisionEnum = z.enum(APPROVAL_DECISIONS);
+const RiskRating = RiskRatingEnum;
+const Outcome = OutcomeEnum;
 /** A supplier's name as the service catalogue holds it; lists match it whole, ignoring case. */
 const SupplierName = z.string().trim().min(1, 'name the supplier, or send null for none').max(200);
 
 const Link = z.strictObject({
-  kind: z.enum(['pull_request', 'commit', 'ticket', 'vulnerability', 'incident', 'risk', 'document']),
+  kind: z.enum(LINK_KINDS),
   ref: z.string().min(1).max(500),
   title: text(200).optional(),
   author: z
@@ -87,7 +101,7 @@ export const ContentInput = z.strictObject({
 export const CreateChangeBody = ContentInput.partial()
   .extend({
     title: ContentInput.shape.title,
-    type: z.enum(['normal', 'standard', 'emergency']).default('normal'),
+    type: z.enum(REQUESTED_CHANGE_TYPES).default('normal'),
     template: z.string().max(64).optional().describe('Standard changes: the policy template to use'),
     window: WindowInput.optional().describe('Standard changes only: when it will be carried out'),
   })
@@ -163,7 +177,7 @@ export type ListChangesQuery = z.infer<typeof ListChangesQuery>;
 const Approval = z.object({
   approver: z.string(),
   group: z.string(),
-  decision: z.enum(['approved', 'rejected']),
+  decision: ApprovalDecisionEnum,
   comment: z.string(),
   at: z.string(),
   revisionHash: z.string(),
@@ -297,17 +311,3 @@ export type ChangeSummary = z.infer<typeof ChangeSummary>;
 
 export const ChangeList = z.object({ items: z.array(ChangeSummary), nextCursor: z.string().nullable() });
 export type ChangeList = z.infer<typeof ChangeList>;
-
-export const LedgerEvent = z
-  .object({
-    v: z.literal(1),
-    seq: z.number(),
-    id: z.string(),
-    type: z.string(),
-    subject: z.string(),
-    at: z.string(),
-    actor: z.object({ id: z.string(), kind: z.enum(['human', 'bot', 'system']) }),
-    data: z.record(z.string(), z.unknown()),
-  })
-  .meta({ id: 'LedgerEvent' });
-export const ChangeEvents = z.object({ items: z.array(LedgerEvent) });

@@ -1,21 +1,11 @@
 import { z } from 'zod';
 import { Instant, Name } from './common.ts';
-import { ROLES, type Role } from '../domain/actor.ts';
+import { ROLES, SCOPES, USER_KINDS } from '../domain/vocabulary.ts';
 
-export const RoleEnum = z.enum(ROLES as [Role, ...Role[]]);
-export const SCOPES = [
-  'changes:read',
-  'changes:write',
-  'changes:approve',
-  'services:read',
-  'services:write',
-  'users:read',
-  'users:admin',
-  'policy:read',
-  'policy:write',
-] as const;
+export { SCOPES, type Scope } from '../domain/vocabulary.ts';
+export const RoleEnum = z.enum(ROLES);
 export const ScopeEnum = z.enum(SCOPES);
-export type Scope = z.infer<typeof ScopeEnum>;
+export const UserKindEnum = z.enum(USER_KINDS);
 
 export const LoginBody = z.strictObject({
   username: z.string().min(1).max(64),
@@ -26,7 +16,7 @@ export const UserView = z
     username: z.string(),
     displayName: z.string(),
     email: z.string().nullable(),
-    kind: z.enum(['human', 'bot']),
+    kind: UserKindEnum,
     roles: z.array(RoleEnum),
     groups: z.array(z.string()),
     active: z.boolean(),
@@ -62,7 +52,7 @@ export const CreateUserBody = z.strictObject({
   username: Name,
   displayName: z.string().min(1).max(200).optional(),
   email: z.email().max(320).nullable().default(null),
-  kind: z.enum(['human', 'bot']).default('human'),
+  kind: UserKindEnum.default('human'),
   roles: z.array(RoleEnum).min(1, 'give the user at least one role').max(10),
   groups: z.array(Name).max(20).default([]),
   password: NewPassword.optional().describe('Omit for bots, which use API tokens only'),

@@ -1,4 +1,12 @@
 import { z } from 'zod';
+import { LedgerEvent } from './events.ts';
+
+/** The exact bytes that were hashed: RFC 8785 JSON of a ledger event, described for generators and readers. */
+const EntryText = z.string().meta({
+  description: 'The exact RFC 8785 JSON text that was hashed: a LedgerEvent',
+  contentMediaType: 'application/json',
+  contentSchema: { $ref: `#/components/schemas/${LedgerEvent.meta()?.id}` },
+});
 
 export const CheckpointView = z
   .object({
@@ -29,7 +37,7 @@ export const EntriesQuery = z.strictObject({
 export const LedgerEntry = z.object({
   index: z.number(),
   leafHash: z.string().describe('Base64 RFC 6962 leaf hash of the entry bytes'),
-  entry: z.string().describe('The exact RFC 8785 JSON text that was hashed'),
+  entry: EntryText,
 });
 export const EntriesView = z.object({ items: z.array(LedgerEntry), size: z.number() });
 
@@ -43,7 +51,7 @@ export const InclusionView = z.object({
   size: z.number(),
   leafHash: z.string(),
   proof: z.array(z.string()).describe('Base64 hashes, RFC 9162 inclusion proof'),
-  entry: z.string(),
+  entry: EntryText,
   checkpoint: CheckpointView.nullable().describe('The checkpoint of this size, when one was signed'),
 });
 export const ConsistencyQuery = z.strictObject({

@@ -1,9 +1,13 @@
 import { z } from 'zod';
 import { Name } from './common.ts';
+import { CRITICALITIES, ENVIRONMENTS } from '../domain/vocabulary.ts';
+
+export const EnvironmentEnum = z.enum(ENVIRONMENTS);
+export const CriticalityEnum = z.enum(CRITICALITIES);
 
 const Attributes = z.strictObject({
   description: z.string().max(5_000),
-  environment: z.enum(['dev', 'test', 'staging', 'prod']),
+  environment: EnvironmentEnum,
   owners: z.strictObject({ technical: z.string().max(200), business: z.string().max(200) }),
   internetFacing: z.boolean(),
   dataClasses: z
@@ -11,7 +15,7 @@ const Attributes = z.strictObject({
     .max(50)
     .describe('e.g. personal, payment, health, confidential'),
   securityControl: z.boolean().describe('Firewall, authentication, logging, backup and the like'),
-  criticality: z.enum(['low', 'medium', 'high', 'critical']),
+  criticality: CriticalityEnum,
   supplier: z.string().max(200).nullable(),
   doraCriticalFunction: z.boolean(),
   nis2Service: z.boolean(),
@@ -34,12 +38,12 @@ export const ServiceView = z
   .object({
     name: z.string(),
     description: z.string(),
-    environment: z.enum(['dev', 'test', 'staging', 'prod']),
+    environment: EnvironmentEnum,
     owners: z.object({ technical: z.string(), business: z.string() }),
     internetFacing: z.boolean(),
     dataClasses: z.array(z.string()),
     securityControl: z.boolean(),
-    criticality: z.enum(['low', 'medium', 'high', 'critical']),
+    criticality: CriticalityEnum,
     supplier: z.string().nullable(),
     doraCriticalFunction: z.boolean(),
     nis2Service: z.boolean(),

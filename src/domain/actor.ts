@@ -1,18 +1,8 @@
 // Who is acting. Passed into every mutating use-case; the domain never looks it up itself.
 
-export type ActorKind = 'human' | 'bot' | 'system';
+import type { ActorKind, Role } from './vocabulary.ts';
 
-export type Role =
-  'admin' | 'change_manager' | 'requester' | 'implementer' | 'approver' | 'auditor' | 'viewer';
-export const ROLES: readonly Role[] = [
-  'admin',
-  'change_manager',
-  'requester',
-  'implementer',
-  'approver',
-  'auditor',
-  'viewer',
-];
+export { ACTOR_KINDS, ROLES, USER_KINDS, type ActorKind, type Role, type UserKind } from './vocabulary.ts';
 
 export interface Actor {
   /** Username; `system` for the server itself. */

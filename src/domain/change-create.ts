@@ -8,11 +8,12 @@ import { roleAllows } from './permissions.ts';
 import { revisionHash } from './revision.ts';
 import type { Policy } from '../policy/types.ts';
 import { standardRefusals } from './template.ts';
+import type { RequestedChangeType } from './vocabulary.ts';
 import { windowRefusals } from './window.ts';
 
 export interface CreateChange {
   number: number;
-  type: 'normal' | 'standard' | 'emergency';
+  type: RequestedChangeType;
   template: string | null;
   content: ChangeContent;
   assessment: Assessment;

@@ -17,7 +17,8 @@ import { independentReview, reviewerConflicts, reviewerRefusals } from './review
 import { roleAllows } from './permissions.ts';
 import { reassessment, startRefusals } from './start.ts';
 import { approvalStanding, type Live } from './standing.ts';
-import type { Outcome, Policy } from '../policy/types.ts';
+import type { Policy } from '../policy/types.ts';
+import type { Outcome } from './vocabulary.ts';
 import type { VerificationCheck, Review } from './change.ts';
 import { standardRefusals } from './template.ts';
 import { moveNeedsReapproval, windowRefusals } from './window.ts';

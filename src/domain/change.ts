@@ -1,41 +1,24 @@
 // The change record: what the projection stores and what the lifecycle decides over.
 // Times are ISO 8601 strings in UTC with milliseconds, so they sort as text on every engine.
+import type { ApprovalRequirement } from '../policy/types.ts';
 import type {
-  ApprovalRequirement,
+  ApprovalDecision,
   ChangeOrigin,
+  ChangeState,
   ChangeType,
+  LinkKind,
   Outcome,
   RequiredField,
   RiskRating,
-} from '../policy/types.ts';
+} from './vocabulary.ts';
 
-export { CHANGE_ORIGINS, type ChangeOrigin } from '../policy/types.ts';
-
-export type ChangeState =
-  | 'draft'
-  | 'awaiting_approval'
-  | 'approved'
-  | 'scheduled'
-  | 'implementing'
-  | 'review'
-  | 'closed'
-  | 'rejected'
-  | 'cancelled';
-
-export const CHANGE_STATES: readonly ChangeState[] = [
-  'draft',
-  'awaiting_approval',
-  'approved',
-  'scheduled',
-  'implementing',
-  'review',
-  'closed',
-  'rejected',
-  'cancelled',
-];
-
-export type LinkKind =
-  'pull_request' | 'commit' | 'ticket' | 'vulnerability' | 'incident' | 'risk' | 'document';
+export {
+  CHANGE_ORIGINS,
+  CHANGE_STATES,
+  type ChangeOrigin,
+  type ChangeState,
+  type LinkKind,
+} from './vocabulary.ts';
 
 export interface ChangeLink {
   kind: LinkKind;
@@ -135,7 +118,7 @@ export interface Assessment {
 export interface Approval {
   approver: string;
   group: string;
-  decision: 'approved' | 'rejected';
+  decision: ApprovalDecision;
   comment: string;
   at: string;
   revisionHash: string;

@@ -4,7 +4,8 @@
 import type { Approval, Assessment, ChangeContent, Review, VerificationCheck, Window } from './change.ts';
 import type { ActorKind, Role } from './actor.ts';
 import type { ServiceAttributes } from './service.ts';
-import type { ApprovalRequirement, ChangeType, Outcome, RiskRating } from '../policy/types.ts';
+import type { ApprovalRequirement } from '../policy/types.ts';
+import type { ChangeType, Outcome, RiskRating, UserKind } from './vocabulary.ts';
 
 export interface Refusal {
   code: string;
@@ -83,7 +84,7 @@ export interface UserProfile {
   username: string;
   displayName: string;
   email: string | null;
-  kind: Exclude<ActorKind, 'system'>;
+  kind: UserKind;
   roles: Role[];
   groups: string[];
   active: boolean;

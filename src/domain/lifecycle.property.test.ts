@@ -10,7 +10,7 @@ import { decideCreate } from './change-create.ts';
 import { evolveChange } from './change-evolve.ts';
 import type { ChangeEvent } from './events.ts';
 import { NOW, assessmentOf, at, content, policy, recorded } from './test-fixtures.ts';
-import { OUTCOMES } from '../policy/types.ts';
+import { OUTCOMES } from './vocabulary.ts';
 
 const GROUPS = policy.groups.map((g) => g.id);
 const SERVICES = ['tool', 'billing', 'web'];

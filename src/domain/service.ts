@@ -1,10 +1,8 @@
 // A service in the catalogue: enough for risk rules to read and, later, for the gate and reconciliation.
 
-export type Environment = 'dev' | 'test' | 'staging' | 'prod';
-export const ENVIRONMENTS: readonly Environment[] = ['dev', 'test', 'staging', 'prod'];
+import type { Criticality, Environment } from './vocabulary.ts';
 
-export type Criticality = 'low' | 'medium' | 'high' | 'critical';
-export const CRITICALITIES: readonly Criticality[] = ['low', 'medium', 'high', 'critical'];
+export { CRITICALITIES, ENVIRONMENTS, type Criticality, type Environment } from './vocabulary.ts';
 
 export interface ServiceAttributes {
   description: string;

@@ -5,7 +5,8 @@ import type { ActorKind } from './actor.ts';
 import type { Approval, Assessment, Change } from './change.ts';
 import { dutiesConflicts } from './duties.ts';
 import type { Refusal } from './events.ts';
-import { RISK_RATINGS, type ApprovalRequirement, type RiskRating } from '../policy/types.ts';
+import type { ApprovalRequirement } from '../policy/types.ts';
+import { RISK_RATINGS, type RiskRating } from './vocabulary.ts';
 
 /** An approver as they are now. */
 export interface ApproverNow {

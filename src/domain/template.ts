@@ -1,7 +1,8 @@
 // Standard changes are pre-approved only within their template: its services and its maximum risk.
 import type { Assessment } from './change.ts';
 import type { Refusal } from './events.ts';
-import { RISK_RATINGS, type Policy } from '../policy/types.ts';
+import type { Policy } from '../policy/types.ts';
+import { RISK_RATINGS } from './vocabulary.ts';
 
 export function templateRefusals(
   templateId: string | null,

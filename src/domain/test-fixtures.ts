@@ -11,7 +11,8 @@ import type { ChangeEvent, RecordedEvent } from './events.ts';
 import { serviceAttributes, type Service } from './service.ts';
 import { formatPolicyErrors, parsePolicy } from '../policy/load.ts';
 import { assess } from '../policy/risk.ts';
-import type { ChangeType, Outcome, Policy } from '../policy/types.ts';
+import type { Policy } from '../policy/types.ts';
+import type { ChangeType, Outcome } from './vocabulary.ts';
 
 function loadPolicy(): Policy {
   const parsed = parsePolicy(readFileSync('examples/changeproof.policy.yaml', 'utf8'));

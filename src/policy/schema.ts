@@ -3,7 +3,8 @@
 // one refinement at the end so each problem carries the path of the node to fix. Nested objects use
 // `prefault` (not `default`) so an omitted section still gets its fields' defaults.
 import { z } from 'zod';
-import { RISK_RATINGS, type Policy } from './types.ts';
+import { CHANGE_TYPES, OUTCOMES, REQUIRED_FIELDS, RISK_RATINGS } from '../domain/vocabulary.ts';
+import type { Policy } from './types.ts';
 import { compileRule } from './cel.ts';
 import { LIST_BOUNDS } from './cel-budget.ts';
 
@@ -54,7 +55,7 @@ const questionId = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'use letters, digits and "_" only, so rules can read answers.<id>');
 const text = z.string().trim().min(1, 'must not be empty');
-const rating = z.enum(['low', 'medium', 'high']);
+const rating = z.enum(RISK_RATINGS);
 const positiveInt = z.number().int('must be a whole number').positive('must be at least 1');
 
 // `celOffset` lets the loader point at the character CEL complained about, not just the line.
@@ -101,22 +102,7 @@ const emergencyApprovals = z.unknown().transform((value, ctx) => {
   return Array.isArray(d) ? { low: d, medium: d, high: d } : d;
 });
 
-const requiredField = z.enum([
-  'description',
-  'reason',
-  'services',
-  'implementationPlan',
-  'rollbackPlan',
-  'backupConfirmed',
-  'testPlan',
-  'testEvidence',
-  'securityImpact',
-  'supplier',
-  'supplierReference',
-  'supplierImpact',
-  'customerCommunication',
-  'supplierAccessReview',
-]);
+const requiredField = z.enum(REQUIRED_FIELDS);
 
 const byRating = z
   .strictObject({
@@ -183,12 +169,8 @@ const baseSchema = z.strictObject({
   }),
   review: z
     .strictObject({
-      types: z
-        .array(z.enum(['standard', 'normal', 'emergency', 'unauthorized']))
-        .default(['emergency', 'unauthorized']),
-      outcomes: z
-        .array(z.enum(['successful', 'successful_with_issues', 'failed', 'rolled_back', 'cancelled']))
-        .default(['failed', 'rolled_back']),
+      types: z.array(z.enum(CHANGE_TYPES)).default(['emergency', 'unauthorized']),
+      outcomes: z.array(z.enum(OUTCOMES)).default(['failed', 'rolled_back']),
       ratings: z.array(rating).default([]),
       reviewers: z.array(id).default([]),
     })

@@ -1,37 +1,26 @@
 // The policy as the rest of the program sees it once the YAML file has been parsed and validated.
 // Durations are whole minutes; ratings are ordered low < medium < high.
 
-export type RiskRating = 'low' | 'medium' | 'high';
-export const RISK_RATINGS: readonly RiskRating[] = ['low', 'medium', 'high'];
+// The enumerations are the domain's (src/domain/vocabulary.ts); they are re-exported for the policy's readers.
+import type { ChangeOrigin, ChangeType, Outcome, RequiredField, RiskRating } from '../domain/vocabulary.ts';
 
-export type ChangeType = 'standard' | 'normal' | 'emergency' | 'unauthorized';
-
-/** Who set a change going; supplier-initiated changes are governed like any other (ISO/IEC 27001 A.5.21–5.22). */
-export type ChangeOrigin = 'internal' | 'supplier' | 'customer' | 'automation';
-export const CHANGE_ORIGINS: readonly ChangeOrigin[] = ['internal', 'supplier', 'customer', 'automation'];
+export {
+  CHANGE_ORIGINS,
+  OUTCOMES,
+  REQUIRED_FIELDS,
+  RISK_RATINGS,
+  type ChangeOrigin,
+  type ChangeType,
+  type Outcome,
+  type RequiredField,
+  type RiskRating,
+} from '../domain/vocabulary.ts';
 
 /** One line of an approval requirement: `count` distinct people from `group`. */
 export interface ApprovalRequirement {
   group: string;
   count: number;
 }
-
-/** Fields a change must carry before it may leave draft (or, for emergencies, before its record is complete). */
-export type RequiredField =
-  | 'description'
-  | 'reason'
-  | 'services'
-  | 'implementationPlan'
-  | 'rollbackPlan'
-  | 'backupConfirmed'
-  | 'testPlan'
-  | 'testEvidence'
-  | 'securityImpact'
-  | 'supplier'
-  | 'supplierReference'
-  | 'supplierImpact'
-  | 'customerCommunication'
-  | 'supplierAccessReview';
 
 export interface RiskQuestion {
   id: string;
@@ -118,12 +107,3 @@ export interface Policy {
   };
   templates: ChangeTemplate[];
 }
-
-export type Outcome = 'successful' | 'successful_with_issues' | 'failed' | 'rolled_back' | 'cancelled';
-export const OUTCOMES: readonly Outcome[] = [
-  'successful',
-  'successful_with_issues',
-  'failed',
-  'rolled_back',
-  'cancelled',
-];

@@ -2,15 +2,11 @@
 // rendered docs at /docs, authentication and the feature routes under /api/v1.
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import {
-  jsonSchemaTransform,
-  jsonSchemaTransformObject,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { registerConnectors, type Connector } from '../connectors/connector.ts';
 import { CONNECTORS } from '../connectors/index.ts';
+import { ErrorBody } from '../contracts/errors.ts';
 import type { Container } from '../container.ts';
 import { HealthView } from '../contracts/health.ts';
 import { registerAuth } from './auth.ts';
@@ -19,6 +15,7 @@ import { registerDocs } from './docs.ts';
 import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './errors.ts';
 import { DEFAULT_IDEMPOTENCY_HOURS } from './idempotency.ts';
 import { loginLimits } from './login-limits.ts';
+import { openApiOptions } from './openapi.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 import { changesRoutes } from './routes/changes.routes.ts';
 import { identityRoutes } from './routes/identity.routes.ts';
@@ -70,21 +67,7 @@ export async function buildApp(c: Container, options: AppOptions = {}): Promise<
   app.decorate('idempotencyRetentionMs', (options.idempotencyHours ?? DEFAULT_IDEMPOTENCY_HOURS) * 3_600_000);
   const limits = loginLimits(options.loginLimit ?? DEFAULT_LOGIN_LIMIT);
 
-  await app.register(fastifySwagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Changeproof API',
-        version: VERSION,
-        description:
-          'Change management with a verifiable ledger. Authenticate with `Authorization: Bearer <token>` (a session from POST /api/v1/auth/login, or an API token). Every mutating request accepts an `Idempotency-Key` header; a retry with the same key returns the first result (keys are remembered for a day by default; a secret such as a new token is shown once and never replayed). API tokens may call only the routes their scopes cover.',
-      },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
-    },
-    transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
-  });
+  await app.register(fastifySwagger, openApiOptions(VERSION));
 
   await app.register(
     async (api) => {
@@ -95,10 +78,13 @@ export async function buildApp(c: Container, options: AppOptions = {}): Promise<
         {
           config: { access: 'public' },
           schema: {
+            operationId: 'getHealth',
             tags: ['meta'],
             summary: 'Liveness, database reachability and delivery to subscribers',
             security: [],
-            response: { 200: HealthView },
+            // Strict like every query of the API: a parameter it does not know is an error, not ignored.
+            querystring: z.strictObject({}),
+            response: { 200: HealthView, 400: ErrorBody },
           },
         },
         async () => {

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { ChangeContent, ChangeList, ChangeView, CreateChangeInput, ListQuery } from '../client.ts';
 import {
   choice,
+  REQUESTED_CHANGE_TYPES,
   clientCommand,
   ctx,
   given,
@@ -136,7 +137,7 @@ Examples:
     );
 
   contentOptions(clientCommand(changes, 'create', 'Raise a change (a draft; standard changes are scheduled)'))
-    .addOption(choice('--type <type>', 'change type (default normal)', ['normal', 'standard', 'emergency']))
+    .addOption(choice('--type <type>', 'change type (default normal)', REQUESTED_CHANGE_TYPES))
     .option('--template <id>', 'standard changes: the policy template to use')
     .option('--start <time>', 'standard changes: window start, e.g. 2026-12-01T22:00:00Z')
     .option('--end <time>', 'standard changes: window end')

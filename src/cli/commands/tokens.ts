@@ -1,6 +1,7 @@
 // `changeproof tokens …`: scoped API tokens for CI and automation; the secret is shown once.
 import type { Command } from 'commander';
 import { clientCommand, ctx, many, SCOPES } from '../options.ts';
+import type { Scope } from '../../domain/vocabulary.ts';
 import { emit, table, when } from '../output.ts';
 
 export function tokensCommands(program: Command): void {
@@ -45,7 +46,7 @@ Example:
         cmd: Command,
       ) => {
         const c = ctx(cmd);
-        const scopes = (o.allScopes ? SCOPES : (o.scope ?? [])) as typeof SCOPES;
+        const scopes = (o.allScopes ? [...SCOPES] : (o.scope ?? [])) as Scope[];
         const t = await c.client.tokens.create({
           name: o.name,
           owner: o.owner,

@@ -4,7 +4,6 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   CancelBody,
-  ChangeEvents,
   ChangeList,
   ChangeView,
   CompleteBody,
@@ -16,6 +15,7 @@ import {
   ScheduleBody,
 } from '../../contracts/changes.ts';
 import { ChangeIdParam } from '../../contracts/common.ts';
+import { ChangeEvents } from '../../contracts/events.ts';
 import { ErrorBody } from '../../contracts/errors.ts';
 import type { Container } from '../../container.ts';
 import { mutate } from '../idempotency.ts';
@@ -40,6 +40,7 @@ export function changesRoutes(app: FastifyInstance, c: Container): void {
     {
       config: { access: 'changes:write' },
       schema: {
+        operationId: 'createChange',
         tags,
         summary: 'Raise a change',
         body: CreateChangeBody,
@@ -58,6 +59,7 @@ export function changesRoutes(app: FastifyInstance, c: Container): void {
     {
       config: { access: 'changes:read' },
       schema: {
+        operationId: 'listChanges',
         tags,
         summary: 'List and filter changes, newest first',
         querystring: ListChangesQuery,
@@ -74,6 +76,7 @@ export function changesRoutes(app: FastifyInstance, c: Container): void {
     {
       config: { access: 'changes:read' },
       schema: {
+        operationId: 'getChange',
         tags,
         summary: 'Read one change',
         params: ChangeIdParam,
@@ -92,6 +95,7 @@ export function changesRoutes(app: FastifyInstance, c: Container): void {
     {
       config: { access: 'changes:read' },
       schema: {
+        operationId: 'listChangeEvents',
         tags,
         summary: "The change's full history from the ledger",
         params: ChangeIdParam,
@@ -110,6 +114,7 @@ export function changesRoutes(app: FastifyInstance, c: Container): void {
     {
       config: { access: 'changes:write' },
       schema: {
+        operationId: 'editChange',
         tags,
         summary: 'Edit a change; after approval this withdraws the approvals',
         params: ChangeIdParam,
@@ -142,6 +147,7 @@ export function changesRoutes(app: FastifyInstance, c: Container): void {
         // Approving also needs changes:approve, checked by the domain so that the refusal is recorded.
         config: { access: 'changes:write' },
         schema: {
+          operationId: `${name}Change`,
           tags,
           summary,
           params: ChangeIdParam,

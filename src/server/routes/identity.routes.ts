@@ -54,6 +54,7 @@ export function identityRoutes(app: FastifyInstance, c: Container, limits: Login
     {
       config: { access: 'public', secret: ['token'] },
       schema: {
+        operationId: 'login',
         tags: ['auth'],
         summary: 'Sign in with username and password; returns a session token',
         body: LoginBody,
@@ -69,7 +70,12 @@ export function identityRoutes(app: FastifyInstance, c: Container, limits: Login
     '/auth/logout',
     {
       config: { access: 'session' },
-      schema: { tags: ['auth'], summary: 'End this session', response: { 204: z.null(), ...errors } },
+      schema: {
+        operationId: 'logout',
+        tags: ['auth'],
+        summary: 'End this session',
+        response: { 204: z.null(), ...errors },
+      },
     },
     async (req, reply) => {
       actor(req);
@@ -81,7 +87,12 @@ export function identityRoutes(app: FastifyInstance, c: Container, limits: Login
     '/auth/me',
     {
       config: { access: 'any' },
-      schema: { tags: ['auth'], summary: 'Who you are', response: { 200: UserView, ...errors } },
+      schema: {
+        operationId: 'getCurrentUser',
+        tags: ['auth'],
+        summary: 'Who you are',
+        response: { 200: UserView, ...errors },
+      },
     },
     async (req) => c.identity.getUser(actor(req), actor(req).id),
   );
@@ -90,6 +101,7 @@ export function identityRoutes(app: FastifyInstance, c: Container, limits: Login
     {
       config: { access: 'session' },
       schema: {
+        operationId: 'changePassword',
         tags: ['auth'],
         summary:
           'Change your password: needs the current one and a signed-in session; ends your other sessions (API tokens stay valid)',
@@ -112,6 +124,7 @@ export function identityRoutes(app: FastifyInstance, c: Container, limits: Login
     {
       config: { access: 'session' },
       schema: {
+        operationId: 'listSessions',
         tags: ['auth'],
         summary: 'Your signed-in sessions',
         response: { 200: SessionList, ...errors },
@@ -124,6 +137,7 @@ export function identityRoutes(app: FastifyInstance, c: Container, limits: Login
     {
       config: { access: 'session' },
       schema: {
+        operationId: 'revokeSession',
         tags: ['auth'],
         summary: 'End one of your sessions',
         params: SessionIdParam,
@@ -139,6 +153,7 @@ export function identityRoutes(app: FastifyInstance, c: Container, limits: Login
     {
       config: { access: 'users:read' },
       schema: {
+        operationId: 'listUsers',
         tags: users,
         summary: 'All users (admins, change managers, auditors)',
         response: { 200: UserList, ...errors },
@@ -153,6 +168,7 @@ export function identityRoutes(app: FastifyInstance, c: Container, limits: Login
     {
       config: { access: 'users:admin' },
       schema: {
+        operationId: 'createUser',
         tags: users,
         summary: 'Create a user or bot (admin)',
         body: CreateUserBody,
@@ -171,6 +187,7 @@ export function identityRoutes(app: FastifyInstance, c: Container, limits: Login
     {
       config: { access: 'users:read' },
       schema: {
+        operationId: 'getUser',
         tags: users,
         summary: 'One user',
         params: UsernameParam,
@@ -186,6 +203,7 @@ export function identityRoutes(app: FastifyInstance, c: Container, limits: Login
     {
       config: { access: 'users:admin' },
       schema: {
+        operationId: 'updateUser',
         tags: users,
         summary: 'Change roles, groups, profile or whether the account is active (admin)',
         params: UsernameParam,
@@ -207,6 +225,7 @@ export function identityRoutes(app: FastifyInstance, c: Container, limits: Login
     {
       config: { access: 'any' },
       schema: {
+        operationId: 'listTokens',
         tags: tokens,
         summary: 'Your API tokens (admins: all)',
         response: { 200: TokenList, ...errors },
@@ -222,6 +241,7 @@ export function identityRoutes(app: FastifyInstance, c: Container, limits: Login
       // Any credential: the new token carries no more scopes, and expires no later, than the one creating it.
       config: { access: 'any', secret: ['token'] },
       schema: {
+        operationId: 'createToken',
         tags: tokens,
         summary:
           'Create a scoped API token for yourself (admins: also for bots); the secret is shown once, and a retry with the same Idempotency-Key gets 409',
@@ -242,6 +262,7 @@ export function identityRoutes(app: FastifyInstance, c: Container, limits: Login
     {
       config: { access: 'any' },
       schema: {
+        operationId: 'revokeToken',
         tags: tokens,
         summary: 'Revoke a token (yours; admins: anyone’s)',
         params: TokenIdParam,

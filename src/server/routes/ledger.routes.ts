@@ -37,6 +37,7 @@ export function ledgerRoutes(app: FastifyInstance, c: Container): void {
     {
       config: { access: 'changes:read' },
       schema: {
+        operationId: 'getLedgerKey',
         tags,
         summary: "The log's origin and verifier key",
         response: { 200: LedgerKeyView, ...errors },
@@ -54,7 +55,12 @@ export function ledgerRoutes(app: FastifyInstance, c: Container): void {
     '/ledger/checkpoint',
     {
       config: { access: 'changes:read' },
-      schema: { tags, summary: 'The latest signed checkpoint', response: { 200: CheckpointView, ...errors } },
+      schema: {
+        operationId: 'getLatestCheckpoint',
+        tags,
+        summary: 'The latest signed checkpoint',
+        response: { 200: CheckpointView, ...errors },
+      },
     },
     async () => {
       return latest();
@@ -65,6 +71,7 @@ export function ledgerRoutes(app: FastifyInstance, c: Container): void {
     {
       config: { access: 'changes:read' },
       schema: {
+        operationId: 'listCheckpoints',
         tags,
         summary: 'Signed checkpoints, newest first',
         querystring: EntriesQuery.pick({ limit: true }),
@@ -79,7 +86,12 @@ export function ledgerRoutes(app: FastifyInstance, c: Container): void {
     '/ledger/checkpoints',
     {
       config: { access: 'changes:write' },
-      schema: { tags, summary: 'Sign a checkpoint now', response: { 201: CheckpointView, ...errors } },
+      schema: {
+        operationId: 'signCheckpoint',
+        tags,
+        summary: 'Sign a checkpoint now',
+        response: { 201: CheckpointView, ...errors },
+      },
     },
     async (req, reply) => {
       assertMay(actor(req), 'checkpoint.issue');
@@ -91,6 +103,7 @@ export function ledgerRoutes(app: FastifyInstance, c: Container): void {
     {
       config: { access: 'changes:read' },
       schema: {
+        operationId: 'addCosignature',
         tags,
         summary: "A witness's tlog-cosignature/v1 on a checkpoint",
         params: z.object({ id: z.coerce.number().int().min(1) }),
@@ -107,6 +120,7 @@ export function ledgerRoutes(app: FastifyInstance, c: Container): void {
     {
       config: { access: 'changes:read' },
       schema: {
+        operationId: 'listLedgerEntries',
         tags,
         summary: 'Entries by index range, as the exact bytes that were hashed',
         querystring: EntriesQuery,
@@ -122,6 +136,7 @@ export function ledgerRoutes(app: FastifyInstance, c: Container): void {
     {
       config: { access: 'changes:read' },
       schema: {
+        operationId: 'getInclusionProof',
         tags,
         summary: 'Inclusion proof of one entry (by index or event id) in a tree size',
         querystring: InclusionQuery,
@@ -142,6 +157,7 @@ export function ledgerRoutes(app: FastifyInstance, c: Container): void {
     {
       config: { access: 'changes:read' },
       schema: {
+        operationId: 'getConsistencyProof',
         tags,
         summary: 'Consistency proof between two tree sizes',
         querystring: ConsistencyQuery,

@@ -24,7 +24,12 @@ export function policyRoutes(app: FastifyInstance, c: Container): void {
     '/policy',
     {
       config: { access: 'policy:read' },
-      schema: { tags, summary: 'The active policy', response: { 200: PolicyVersionView, ...errors } },
+      schema: {
+        operationId: 'getPolicy',
+        tags,
+        summary: 'The active policy',
+        response: { 200: PolicyVersionView, ...errors },
+      },
     },
     async () => {
       return c.policies.version((await c.policies.active()).version);
@@ -35,6 +40,7 @@ export function policyRoutes(app: FastifyInstance, c: Container): void {
     {
       config: { access: 'policy:read' },
       schema: {
+        operationId: 'listPolicyVersions',
         tags,
         summary: 'Every policy version the server has run on',
         response: { 200: PolicyHistory, ...errors },
@@ -49,6 +55,7 @@ export function policyRoutes(app: FastifyInstance, c: Container): void {
     {
       config: { access: 'policy:read' },
       schema: {
+        operationId: 'getPolicyVersion',
         tags,
         summary: 'One policy version',
         params: z.object({ version: z.coerce.number().int().min(1) }),
@@ -64,6 +71,7 @@ export function policyRoutes(app: FastifyInstance, c: Container): void {
     {
       config: { access: 'policy:read' },
       schema: {
+        operationId: 'checkPolicy',
         tags,
         summary: 'Validate a policy file without proposing it',
         body: z.strictObject({ source: z.string().max(1_000_000) }),
@@ -82,6 +90,7 @@ export function policyRoutes(app: FastifyInstance, c: Container): void {
     {
       config: { access: 'policy:write' },
       schema: {
+        operationId: 'proposePolicy',
         tags,
         summary:
           'Propose a replacement policy: raises a change that someone else must approve; it activates when that change starts',

@@ -21,6 +21,7 @@ export function servicesRoutes(app: FastifyInstance, c: Container): void {
     {
       config: { access: 'services:write' },
       schema: {
+        operationId: 'createService',
         tags,
         summary: 'Register a service',
         body: CreateServiceBody,
@@ -38,7 +39,12 @@ export function servicesRoutes(app: FastifyInstance, c: Container): void {
     '/services',
     {
       config: { access: 'services:read' },
-      schema: { tags, summary: 'The service catalogue', response: { 200: ServiceList, ...errors } },
+      schema: {
+        operationId: 'listServices',
+        tags,
+        summary: 'The service catalogue',
+        response: { 200: ServiceList, ...errors },
+      },
     },
     async () => {
       return { items: await c.services.list() };
@@ -49,6 +55,7 @@ export function servicesRoutes(app: FastifyInstance, c: Container): void {
     {
       config: { access: 'services:read' },
       schema: {
+        operationId: 'getService',
         tags,
         summary: 'One service',
         params: ServiceNameParam,
@@ -64,6 +71,7 @@ export function servicesRoutes(app: FastifyInstance, c: Container): void {
     {
       config: { access: 'services:write' },
       schema: {
+        operationId: 'updateService',
         tags,
         summary: "Change a service's attributes",
         params: ServiceNameParam,

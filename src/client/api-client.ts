@@ -1,0 +1,238 @@
+// A small typed client of the HTTP API, shared by the CLI and the web app. Types come from the contracts
+// (type-only imports, so zod is not loaded at run time); it uses only what browsers and Node share (fetch,
+// URL, AbortSignal, crypto.randomUUID), and `fetch` can be passed in. Every mutating request carries one
+// Idempotency-Key per client (one per CLI invocation): a retry after a dropped connection or a 503 returns
+// the first result instead of writing twice. Failures are ApiError, carrying the status and the error body.
+import type { z } from 'zod';
+import type * as Changes from '../contracts/changes.ts';
+import type { ErrorBody } from '../contracts/errors.ts';
+import type * as Events from '../contracts/events.ts';
+import type * as Identity from '../contracts/identity.ts';
+import type * as Ledger from '../contracts/ledger.ts';
+import type * as Policy from '../contracts/policy.ts';
+import type * as Services from '../contracts/services.ts';
+import { ApiError, clientError } from './errors.ts';
+
+export const DEFAULT_URL = 'http://127.0.0.1:8320';
+
+type In<T extends z.ZodType> = z.input<T>;
+type Out<T extends z.ZodType> = z.output<T>;
+export type ChangeView = Out<typeof Changes.ChangeView>;
+export type ChangeList = Out<typeof Changes.ChangeList>;
+export type ChangeEvents = Out<typeof Events.ChangeEvents>;
+export type ServiceView = Out<typeof Services.ServiceView>;
+export type UserView = Out<typeof Identity.UserView>;
+export type TokenView = Out<typeof Identity.TokenView>;
+export type PolicyVersionView = Out<typeof Policy.PolicyVersionView>;
+export type ChangeContent = In<typeof Changes.ContentInput>;
+export type CreateChangeInput = In<typeof Changes.CreateChangeBody>;
+export type ListQuery = Omit<In<typeof Changes.ListChangesQuery>, 'state' | 'limit'> & {
+  state?: Out<typeof Changes.ChangeStateEnum>[];
+  limit?: number;
+};
+
+export interface ClientConfig {
+  url: string;
+  token: string | null;
+  /** Extra attempts after a connection error or a 503. */
+  retries?: number;
+  backoffMs?: number;
+  timeoutMs?: number;
+  /** The fetch to use; the global one by default. */
+  fetch?: typeof fetch;
+}
+
+type Query = Record<string, string | number | readonly string[] | undefined>;
+type Method = 'GET' | 'POST' | 'PATCH';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Accepts http://host:port, with or without a trailing slash or /api/v1. */
+export function normaliseUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw clientError(
+      'invalid_url',
+      `invalid server URL ${JSON.stringify(url)}; expected e.g. ${DEFAULT_URL}`,
+    );
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw clientError('invalid_url', `the server URL must start with http:// or https:// (got ${url})`);
+  return parsed.href.replace(/\/+$/, '').replace(/\/api\/v1$/, '');
+}
+
+export class ApiClient {
+  readonly url: string;
+  readonly idempotencyKey = globalThis.crypto.randomUUID();
+  private readonly token: string | null;
+  private readonly retries: number;
+  private readonly backoffMs: number;
+  private readonly timeoutMs: number;
+  private readonly fetch: typeof fetch;
+
+  constructor(config: ClientConfig) {
+    this.url = normaliseUrl(config.url);
+    this.token = config.token;
+    this.retries = config.retries ?? 2;
+    this.backoffMs = config.backoffMs ?? 200;
+    this.timeoutMs = config.timeoutMs ?? 30_000;
+    this.fetch = config.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  }
+
+  async request<T>(
+    method: Method,
+    path: string,
+    opts: { body?: unknown; query?: Query; auth?: boolean } = {},
+  ): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (opts.auth !== false) {
+      if (!this.token)
+        throw new ApiError(
+          'no API token: set CHANGEPROOF_TOKEN (or pass --token), or run `changeproof login`',
+          0,
+          'unauthenticated',
+          clientError('unauthenticated', 'no API token configured').body,
+        );
+      headers.authorization = `Bearer ${this.token}`;
+    }
+    if (method !== 'GET') headers['idempotency-key'] = this.idempotencyKey;
+    if (opts.body !== undefined) headers['content-type'] = 'application/json';
+    const target = `${this.url}/api/v1${path}${queryString(opts.query)}`;
+    for (let attempt = 0; ; attempt++) {
+      const retry = attempt < this.retries;
+      let res: Response;
+      try {
+        res = await this.fetch(target, {
+          method,
+          headers,
+          body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+          signal: AbortSignal.timeout(this.timeoutMs),
+        });
+      } catch (err) {
+        if (retry && !isTimeout(err)) {
+          await sleep(this.backoffMs * 2 ** attempt);
+          continue;
+        }
+        throw this.connectionError(err);
+      }
+      if (res.status === 503 && retry) {
+        await res.body?.cancel();
+        await sleep(this.backoffMs * 2 ** attempt);
+        continue;
+      }
+      const text = await res.text();
+      let body: unknown = null;
+      try {
+        body = text ? JSON.parse(text) : null;
+      } catch {
+        // not JSON (a proxy's error page, say): reported below by status
+      }
+      if (res.ok) return body as T;
+      throw apiError(res.status, body, `${method} ${target}`);
+    }
+  }
+
+  private connectionError(err: unknown): ApiError {
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    const why = isTimeout(err)
+      ? `no answer within ${this.timeoutMs / 1000} s`
+      : (cause?.code ?? cause?.message ?? (err as Error).message);
+    const message = `cannot reach the Changeproof server at ${this.url} (${why}); is it running? Set CHANGEPROOF_URL or --url`;
+    return clientError('connection_failed', message);
+  }
+
+  private get = <T>(path: string, query?: Query) => this.request<T>('GET', path, { query });
+  private post = <T>(path: string, body?: unknown) => this.request<T>('POST', path, { body });
+  private patch = <T>(path: string, body: unknown) => this.request<T>('PATCH', path, { body });
+
+  login = (body: In<typeof Identity.LoginBody>) =>
+    this.request<Out<typeof Identity.LoginResponse>>('POST', '/auth/login', { body, auth: false });
+  logout = () => this.post<null>('/auth/logout');
+  me = () => this.get<UserView>('/auth/me');
+  changePassword = (body: In<typeof Identity.ChangePasswordBody>) =>
+    this.post<Out<typeof Identity.PasswordChanged>>('/auth/password', body);
+
+  sessions = {
+    list: () => this.get<Out<typeof Identity.SessionList>>('/auth/sessions'),
+    revoke: (id: string) => this.post<Out<typeof Identity.SessionView>>(`/auth/sessions/${enc(id)}/revoke`),
+  };
+
+  services = {
+    list: () => this.get<Out<typeof Services.ServiceList>>('/services'),
+    get: (name: string) => this.get<ServiceView>(`/services/${enc(name)}`),
+    create: (body: In<typeof Services.CreateServiceBody>) => this.post<ServiceView>('/services', body),
+    update: (name: string, body: In<typeof Services.UpdateServiceBody>) =>
+      this.patch<ServiceView>(`/services/${enc(name)}`, body),
+  };
+
+  changes = {
+    list: (query: ListQuery) => this.get<ChangeList>('/changes', query),
+    get: (id: string) => this.get<ChangeView>(`/changes/${enc(id)}`),
+    events: (id: string) => this.get<ChangeEvents>(`/changes/${enc(id)}/events`),
+    create: (body: CreateChangeInput) => this.post<ChangeView>('/changes', body),
+    edit: (id: string, body: In<typeof Changes.EditChangeBody>) =>
+      this.patch<ChangeView>(`/changes/${enc(id)}`, body),
+    /** submit, approve, reject, schedule, start, complete, review, close or cancel. */
+    action: (id: string, action: string, body?: unknown) =>
+      this.post<ChangeView>(`/changes/${enc(id)}/${action}`, body),
+  };
+
+  users = {
+    list: () => this.get<Out<typeof Identity.UserList>>('/users'),
+    create: (body: In<typeof Identity.CreateUserBody>) => this.post<UserView>('/users', body),
+    update: (username: string, body: In<typeof Identity.UpdateUserBody>) =>
+      this.patch<UserView>(`/users/${enc(username)}`, body),
+  };
+
+  tokens = {
+    list: () => this.get<Out<typeof Identity.TokenList>>('/tokens'),
+    create: (body: In<typeof Identity.CreateTokenBody>) =>
+      this.post<Out<typeof Identity.CreatedToken>>('/tokens', body),
+    revoke: (id: string) => this.post<TokenView>(`/tokens/${enc(id)}/revoke`),
+  };
+
+  ledger = {
+    key: () => this.get<Out<typeof Ledger.LedgerKeyView>>('/ledger/key'),
+    checkpoint: () => this.get<Out<typeof Ledger.CheckpointView>>('/ledger/checkpoint'),
+    issue: () => this.post<Out<typeof Ledger.CheckpointView>>('/ledger/checkpoints'),
+    entries: (start: number, limit: number) =>
+      this.get<Out<typeof Ledger.EntriesView>>('/ledger/entries', { start, limit }),
+    inclusion: (index: number, size: number) =>
+      this.get<Out<typeof Ledger.InclusionView>>('/ledger/proofs/inclusion', { index, size }),
+    cosign: (id: number, signature: string) =>
+      this.post<Out<typeof Ledger.CheckpointView>>(`/ledger/checkpoints/${id}/cosignatures`, { signature }),
+  };
+
+  policy = {
+    active: () => this.get<PolicyVersionView>('/policy'),
+    version: (n: number) => this.get<PolicyVersionView>(`/policy/versions/${n}`),
+    history: () => this.get<Out<typeof Policy.PolicyHistory>>('/policy/versions'),
+    propose: (body: In<typeof Policy.ProposePolicyBody>) => this.post<ChangeView>('/policy', body),
+  };
+}
+
+const enc = encodeURIComponent;
+
+function isTimeout(err: unknown): boolean {
+  return err instanceof DOMException && (err.name === 'TimeoutError' || err.name === 'AbortError');
+}
+
+function queryString(query: Query | undefined): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) params.append(key, String(v));
+  }
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+function apiError(status: number, body: unknown, what: string): ApiError {
+  const err = (body as Partial<ErrorBody> | null)?.error;
+  if (!err || typeof err.message !== 'string')
+    return new ApiError(`${what} failed with HTTP ${status}`, status, '', body);
+  return new ApiError(`${err.message} [${status} ${err.code}]`, status, err.code, body);
+}

@@ -1,0 +1,110 @@
+// Every closed list of values the program knows, each declared once as a const tuple with its type. The
+// domain's records, the API contracts (zod enums), the policy schema and the CLI's choices all take them
+// from here, so adding a value is one edit. Where order matters it is said.
+
+/** Risk ratings, in rising order: comparisons use the index. */
+export const RISK_RATINGS = ['low', 'medium', 'high'] as const;
+export type RiskRating = (typeof RISK_RATINGS)[number];
+
+export const CHANGE_TYPES = ['standard', 'normal', 'emergency', 'unauthorized'] as const;
+export type ChangeType = (typeof CHANGE_TYPES)[number];
+/** The types a requester may raise; an unauthorized change is recorded as found, never requested. */
+export const REQUESTED_CHANGE_TYPES = ['standard', 'normal', 'emergency'] as const satisfies ChangeType[];
+export type RequestedChangeType = (typeof REQUESTED_CHANGE_TYPES)[number];
+
+/** Who set a change going; supplier-initiated changes are governed like any other (ISO/IEC 27001 A.5.21–5.22). */
+export const CHANGE_ORIGINS = ['internal', 'supplier', 'customer', 'automation'] as const;
+export type ChangeOrigin = (typeof CHANGE_ORIGINS)[number];
+
+export const CHANGE_STATES = [
+  'draft',
+  'awaiting_approval',
+  'approved',
+  'scheduled',
+  'implementing',
+  'review',
+  'closed',
+  'rejected',
+  'cancelled',
+] as const;
+export type ChangeState = (typeof CHANGE_STATES)[number];
+
+export const OUTCOMES = [
+  'successful',
+  'successful_with_issues',
+  'failed',
+  'rolled_back',
+  'cancelled',
+] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+export const LINK_KINDS = [
+  'pull_request',
+  'commit',
+  'ticket',
+  'vulnerability',
+  'incident',
+  'risk',
+  'document',
+] as const;
+export type LinkKind = (typeof LINK_KINDS)[number];
+
+export const APPROVAL_DECISIONS = ['approved', 'rejected'] as const;
+export type ApprovalDecision = (typeof APPROVAL_DECISIONS)[number];
+
+/** Fields a change must carry before it may leave draft (or, for emergencies, before its record is complete). */
+export const REQUIRED_FIELDS = [
+  'description',
+  'reason',
+  'services',
+  'implementationPlan',
+  'rollbackPlan',
+  'backupConfirmed',
+  'testPlan',
+  'testEvidence',
+  'securityImpact',
+  'supplier',
+  'supplierReference',
+  'supplierImpact',
+  'customerCommunication',
+  'supplierAccessReview',
+] as const;
+export type RequiredField = (typeof REQUIRED_FIELDS)[number];
+
+export const ENVIRONMENTS = ['dev', 'test', 'staging', 'prod'] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+/** Business criticality of a service, in rising order. */
+export const CRITICALITIES = ['low', 'medium', 'high', 'critical'] as const;
+export type Criticality = (typeof CRITICALITIES)[number];
+
+/** Who acts: people and bots have accounts; `system` is the server itself. */
+export const ACTOR_KINDS = ['human', 'bot', 'system'] as const;
+export type ActorKind = (typeof ACTOR_KINDS)[number];
+export const USER_KINDS = ['human', 'bot'] as const satisfies ActorKind[];
+export type UserKind = (typeof USER_KINDS)[number];
+
+export const ROLES = [
+  'admin',
+  'change_manager',
+  'requester',
+  'implementer',
+  'approver',
+  'auditor',
+  'viewer',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+/** What an API token may do; a signed-in session is not limited by scopes. */
+export const SCOPES = [
+  'changes:read',
+  'changes:write',
+  'changes:approve',
+  'services:read',
+  'services:write',
+  'users:read',
+  'users:admin',
+  'policy:read',
+  'policy:write',
+] as const;
+export type Scope = (typeof SCOPES)[number];
