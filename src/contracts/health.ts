@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DATABASE_ENGINES, HEALTH_STATUSES } from '../domain/vocabulary.ts';
 
 export const SubscriberDeliveryView = z
   .object({
@@ -18,11 +19,11 @@ export const SubscriberDeliveryView = z
 
 export const HealthView = z.object({
   status: z
-    .enum(['ok', 'degraded'])
+    .enum(HEALTH_STATUSES)
     .describe(
       '`degraded` while a subscriber is stuck; the API still serves, so the status code stays 200 (ADR 0009)',
     ),
   version: z.string(),
-  database: z.enum(['sqlite', 'postgres']),
+  database: z.enum(DATABASE_ENGINES),
   delivery: z.object({ subscribers: z.array(SubscriberDeliveryView) }),
 });

@@ -108,3 +108,10 @@ export const SCOPES = [
   'policy:write',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
+
+/** The databases a server runs on: embedded SQLite by default, PostgreSQL when configured. */
+export const DATABASE_ENGINES = ['sqlite', 'postgres'] as const;
+export type DatabaseEngine = (typeof DATABASE_ENGINES)[number];
+
+/** `degraded`: the API serves, but something after commit (a subscriber's delivery) is stuck. */
+export const HEALTH_STATUSES = ['ok', 'degraded'] as const;

@@ -11,8 +11,9 @@ import { migrateToLatest } from './migrate.ts';
 import type { Projections } from './projection.ts';
 import { reprojectIfStale } from './reproject.ts';
 import type { DB } from './schema.ts';
+import type { DatabaseEngine } from '../domain/vocabulary.ts';
 
-export type Engine = 'sqlite' | 'postgres';
+export type Engine = DatabaseEngine;
 
 // int8 columns (the ledger sequence) come back as strings by default; sequences stay below 2^53.
 pg.types.setTypeParser(20, (value) => Number(value));

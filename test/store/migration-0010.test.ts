@@ -12,11 +12,11 @@ import { migrateToLatest } from '../../src/store/migrate.ts';
 import { Recorder } from '../../src/store/recorder.ts';
 import { engines, freshStore } from '../support/db.ts';
 
-/** A database at migration 0007 with one service, its version row as `version` left it, and an edited row. */
+/** A database at migration 0009 (the last before 0010) with one service, its version row as `version` left it, and an edited row. */
 async function builtBy(engine: ReturnType<typeof engines>[number], version: string) {
   const s = await freshStore(engine, { migrate: false });
   const db = s.store.kysely;
-  await migrateToLatest(db as never, '0007_projection_state');
+  await migrateToLatest(db as never, '0009_outbox_delivery');
   await s.store.write(() =>
     new Recorder(s.store, PROJECTIONS).record(SYSTEM_ACTOR, '2026-11-29T10:00:00.000Z', [
       {
