@@ -13,6 +13,7 @@ import type {
 } from '../domain/events.ts';
 import type { Service } from '../domain/service.ts';
 import type { Store } from './database.ts';
+import { changeServicesWrite } from './change-services.rows.ts';
 import { insertRows, Prepared, updateRow } from './prepared.ts';
 import type { ChangeTable } from './schema.ts';
 
@@ -20,8 +21,9 @@ import type { ChangeTable } from './schema.ts';
  * The version of what this projector writes for a given ledger. Raise it whenever the same events would
  * now give other rows (a new field on a record, a new column): `Store.migrate` then rebuilds the tables.
  * 2: change records carry their authors and the agreed window; changes record origin and supplier.
+ * 3: change_services rows carry the change's filter columns (migration 0008).
  */
-export const PROJECTION_VERSION = 2;
+export const PROJECTION_VERSION = 3;
 
 const changeById = new Prepared((db, p: { id: string }) =>
   db.selectFrom('changes').selectAll().where('id', '=', p.id),
@@ -139,14 +141,15 @@ export class Projector {
     const values = changeRow(after);
     if (row) await updateRow(this.store, 'changes', 'id', after.id, changedColumns(row, values));
     else await insertRows(this.store, 'changes', [values]);
-    if (!before || before.services.join('\n') !== after.services.join('\n')) {
-      await db.deleteFrom('change_services').where('change_id', '=', after.id).execute();
-      const services = [...new Set(after.services)];
-      if (services.length > 0)
-        await db
-          .insertInto('change_services')
-          .values(services.map((service) => ({ change_id: after.id, service, number: after.number })))
-          .execute();
+    const services = changeServicesWrite(before && row ? { change: before, row } : null, {
+      change: after,
+      row: values,
+    });
+    if (services.kind === 'update')
+      await updateRow(this.store, 'change_services', 'change_id', after.id, services.values);
+    else if (services.kind === 'replace') {
+      if (before) await db.deleteFrom('change_services').where('change_id', '=', after.id).execute();
+      await insertRows(this.store, 'change_services', services.rows);
     }
   }
 

@@ -92,13 +92,15 @@ export class ChangesReadModel {
     const source = this.source(query.service, text && 'pattern' in text ? text.candidates : null);
     const order = source.order;
     let q = source.q;
+    // With a service, the filters read change_services' copies: its (service, column, number) indexes.
+    const t = query.service ? 'change_services' : 'changes';
     if (query.state)
-      q = q.where('changes.state', 'in', Array.isArray(query.state) ? query.state : [query.state]);
-    if (query.type) q = q.where('changes.type', '=', query.type);
-    if (query.risk) q = q.where('changes.risk_rating', '=', query.risk);
-    if (query.requester) q = q.where('changes.requester', '=', query.requester);
-    if (query.origin) q = q.where('changes.origin', '=', query.origin);
-    if (query.supplier) q = q.where('changes.supplier', '=', supplierKey(query.supplier));
+      q = q.where(`${t}.state`, 'in', Array.isArray(query.state) ? query.state : [query.state]);
+    if (query.type) q = q.where(`${t}.type`, '=', query.type);
+    if (query.risk) q = q.where(`${t}.risk_rating`, '=', query.risk);
+    if (query.requester) q = q.where(`${t}.requester`, '=', query.requester);
+    if (query.origin) q = q.where(`${t}.origin`, '=', query.origin);
+    if (query.supplier) q = q.where(`${t}.supplier`, '=', supplierKey(query.supplier));
     if (query.from || query.to) {
       const range = await this.numberRange(query.from, query.to);
       if (!range) return { items: [], nextCursor: null };
