@@ -89,12 +89,12 @@ export class Store {
         // Between batches, let the event loop send the answers and read the requests that arrived meanwhile.
         if (!first) await new Promise((resolve) => setImmediate(resolve));
         const batch = this.queue.splice(0, MAX_BATCH);
+        this.memo = new Map();
         const results: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
         try {
           await this.kysely.transaction().execute(async (trx) => {
-            if (this.engine === 'postgres')
-              await sql`select pg_advisory_xact_lock(${WRITE_LOCK_KEY})`.execute(trx);
-            for (const item of batch) results.push(await this.runInSavepoint(trx, item.fn));
+            for (const [i, item] of batch.entries())
+              results.push(await this.runInSavepoint(trx, item.fn, i === 0));
           });
         } catch (error) {
           // The commit itself failed: nothing in the batch happened.
@@ -112,20 +112,61 @@ export class Store {
     }
   }
 
+  /**
+   * Runs one unit of a batch in a savepoint of its own. On PostgreSQL every statement is a round trip made
+   * while the lock is held, so the savepoint commands travel together as one multi-statement query: the
+   * first unit's with the lock, each next one's with the release of the one before (sent when it starts),
+   * and the last unit's release is left to the commit. SQLite runs them in-process, one by one.
+   */
   private async runInSavepoint(
     trx: Transaction<DB>,
     fn: () => Promise<unknown>,
+    first: boolean,
   ): Promise<{ ok: true; value: unknown } | { ok: false; error: unknown }> {
-    await sql`savepoint write_unit`.execute(trx);
+    const pg = this.engine === 'postgres';
+    if (pg && first)
+      await sql.raw(`select pg_advisory_xact_lock(${WRITE_LOCK_KEY}); savepoint write_unit`).execute(trx);
+    else if (pg) await sql.raw('release savepoint write_unit; savepoint write_unit').execute(trx);
+    else await sql`savepoint write_unit`.execute(trx);
+    const undo: (() => void)[] = [];
+    this.unitUndo = undo;
     try {
       const value = await this.current.run(trx, fn);
-      await sql`release savepoint write_unit`.execute(trx);
+      // On PostgreSQL the next unit's query or the commit releases it.
+      if (!pg) await sql`release savepoint write_unit`.execute(trx);
       return { ok: true, value };
     } catch (error) {
+      for (const u of undo.reverse()) u();
+      // Kept, so the next unit's release finds it (PostgreSQL); SQLite releases it at once.
       await sql`rollback to savepoint write_unit`.execute(trx);
-      await sql`release savepoint write_unit`.execute(trx);
+      if (!pg) await sql`release savepoint write_unit`.execute(trx);
       return { ok: false, error };
+    } finally {
+      this.unitUndo = null;
     }
+  }
+
+  private memo = new Map<string, unknown>();
+  private unitUndo: (() => void)[] | null = null;
+
+  /**
+   * Memory for state that only the writer changes, such as the ledger's size: kept for the current write
+   * transaction (a batch), so later units need not read it again, forgotten when the transaction ends, and
+   * put back as it was when a unit rolls back. Outside a write transaction it remembers nothing.
+   */
+  memoGet<T>(key: string): T | undefined {
+    return this.inTransaction ? (this.memo.get(key) as T | undefined) : undefined;
+  }
+
+  memoSet(key: string, value: unknown): void {
+    if (!this.inTransaction) return;
+    const had = this.memo.has(key);
+    const old = this.memo.get(key);
+    this.memo.set(key, value);
+    this.unitUndo?.push(() => {
+      if (had) this.memo.set(key, old);
+      else this.memo.delete(key);
+    });
   }
 
   /** Runs pending migrations, then rebuilds the projection from the ledger if another projector built it. */

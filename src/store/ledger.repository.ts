@@ -16,6 +16,9 @@ const lastSeq = new Prepared((db) =>
   db.selectFrom('ledger_entries').select((eb) => eb.fn.max('seq').as('max')),
 );
 
+/** Store memo key of the ledger's size while the writer holds the lock (see Store.memoGet). */
+const SIZE = 'ledger.size';
+
 /** tlog-tiles entry bundles prefix each entry with a 16-bit length. */
 export const MAX_ENTRY_BYTES = 0xffff;
 
@@ -33,9 +36,14 @@ export class LedgerRepository {
     this.tree = new LedgerTreeRepository(store);
   }
 
+  /** The number of entries; inside a write transaction, read once and then kept by the appends. */
   async size(): Promise<number> {
+    const known = this.store.memoGet<number>(SIZE);
+    if (known !== undefined) return known;
     const row = await lastSeq.first(this.store, {});
-    return row?.max === null || row?.max === undefined ? 0 : Number(row.max) + 1;
+    const size = row?.max === null || row?.max === undefined ? 0 : Number(row.max) + 1;
+    this.store.memoSet(SIZE, size);
+    return size;
   }
 
   async append(actor: Actor, at: string, pending: PendingEvent[]): Promise<RecordedEvent[]> {
@@ -80,6 +88,7 @@ export class LedgerRepository {
     }
     await insertRows(this.store, 'ledger_entries', rows);
     await this.tree.append(start, leaves);
+    this.store.memoSet(SIZE, seq);
     return recorded;
   }
 
