@@ -10,7 +10,7 @@ import canonicalize from 'canonicalize';
 import { AppError } from '../contracts/errors.ts';
 import { iso, type Deps } from '../modules/deps.ts';
 import type { Store } from '../store/database.ts';
-import { insertRows, Prepared } from '../store/prepared.ts';
+import { Prepared } from '../store/prepared.ts';
 import { actor } from './auth.ts';
 import { errorBody } from './errors.ts';
 
@@ -116,7 +116,7 @@ export async function mutate(
       };
     }
     const result = await run();
-    await insertRows(store, 'idempotency_keys', [
+    await store.insertLater('idempotency_keys', [
       {
         actor: who,
         key,

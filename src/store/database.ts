@@ -4,12 +4,14 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, sql, type Dialect, type Insertable, type Transaction } from 'kysely';
 import pg from 'pg';
 import { NodeSqliteDatabase, nodeSqliteDialect } from './sqlite-dialect.ts';
 import { migrateToLatest } from './migrate.ts';
+import { insertRows } from './prepared.ts';
 import { reprojectIfStale } from './reproject.ts';
 import type { DB } from './schema.ts';
+import { bufferedDialect, WriteBuffer, type BufferedTable } from './write-buffer.ts';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -40,11 +42,23 @@ export class Store {
   readonly kysely: Kysely<DB>;
   readonly sqlite: NodeSqliteDatabase | null;
   private readonly current = new AsyncLocalStorage<Transaction<DB>>();
+  readonly buffer: WriteBuffer;
 
-  constructor(engine: Engine, kysely: Kysely<DB>, sqlite: NodeSqliteDatabase | null) {
+  /** `dialect` is wrapped so that the write buffer sees the write transaction's queries. */
+  constructor(engine: Engine, dialect: Dialect, sqlite: NodeSqliteDatabase | null) {
     this.engine = engine;
-    this.kysely = kysely;
+    this.buffer = new WriteBuffer(this);
+    this.kysely = new Kysely<DB>({ dialect: bufferedDialect(dialect, () => this.buffer) });
     this.sqlite = sqlite;
+  }
+
+  /**
+   * Inserts rows that no later unit of the batch reads back, with one statement per table for the whole
+   * batch (see write-buffer.ts); outside a write transaction, at once.
+   */
+  async insertLater<T extends BufferedTable>(table: T, rows: readonly Insertable<DB[T]>[]): Promise<void> {
+    if (this.inTransaction) this.buffer.add(table, rows);
+    else await insertRows(this, table, rows);
   }
 
   /** The open transaction if there is one, else the pool: what every repository query runs on. */
@@ -130,6 +144,7 @@ export class Store {
     else await sql`savepoint write_unit`.execute(trx);
     const undo: (() => void)[] = [];
     this.unitUndo = undo;
+    const unit = this.buffer.unit;
     try {
       const value = await this.current.run(trx, fn);
       // On PostgreSQL the next unit's query or the commit releases it.
@@ -137,12 +152,14 @@ export class Store {
       return { ok: true, value };
     } catch (error) {
       for (const u of undo.reverse()) u();
+      this.buffer.rollbackUnit(unit);
       // Kept, so the next unit's release finds it (PostgreSQL); SQLite releases it at once.
       await sql`rollback to savepoint write_unit`.execute(trx);
       if (!pg) await sql`release savepoint write_unit`.execute(trx);
       return { ok: false, error };
     } finally {
       this.unitUndo = null;
+      this.buffer.unit = unit + 1;
     }
   }
 
@@ -183,7 +200,7 @@ export class Store {
 export function openStore(options: StoreOptions): Store {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
-    return new Store('postgres', new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }), null);
+    return new Store('postgres', new PostgresDialect({ pool }), null);
   }
   let path = ':memory:';
   if (!options.memory) {
@@ -191,5 +208,5 @@ export function openStore(options: StoreOptions): Store {
     path = join(options.dataDir, 'changeproof.sqlite');
   }
   const sqlite = new NodeSqliteDatabase(path);
-  return new Store('sqlite', new Kysely<DB>({ dialect: nodeSqliteDialect(sqlite) }), sqlite);
+  return new Store('sqlite', nodeSqliteDialect(sqlite), sqlite);
 }

@@ -14,7 +14,7 @@ import {
   type StoredNode,
 } from '../ledger/tree.ts';
 import type { Store } from './database.ts';
-import { insertRows, Prepared } from './prepared.ts';
+import { Prepared } from './prepared.ts';
 
 const key = (level: number, index: number) => `${level}/${index}`;
 /** Store memo key of the nodes the next append needs (see Store.memoGet). */
@@ -91,8 +91,7 @@ export class LedgerTreeRepository {
         rows.push(node);
       }
     });
-    await insertRows(
-      this.store,
+    await this.store.insertLater(
       'ledger_nodes',
       rows.map((n) => ({ level: n.level, idx: n.index, hash: Buffer.from(n.hash).toString('hex') })),
     );

@@ -9,7 +9,7 @@ import type { Store } from './database.ts';
 import { signedField } from './ledger-fields.ts';
 import { LedgerTreeRepository } from './ledger-tree.repository.ts';
 import { AppError } from '../contracts/errors.ts';
-import { insertRows, Prepared } from './prepared.ts';
+import { Prepared } from './prepared.ts';
 import type { LedgerEntryTable } from './schema.ts';
 
 const lastSeq = new Prepared((db) =>
@@ -86,7 +86,7 @@ export class LedgerRepository {
       recorded.push(entry);
       seq += 1;
     }
-    await insertRows(this.store, 'ledger_entries', rows);
+    await this.store.insertLater('ledger_entries', rows);
     await this.tree.append(start, leaves);
     this.store.memoSet(SIZE, seq);
     return recorded;

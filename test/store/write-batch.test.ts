@@ -1,6 +1,7 @@
 // Group commit keeps what only the writer changes (the ledger's size, the tree's frontier) in memory for the
-// length of a batch. A unit that fails must give back what it took, and a batch must never trust memory
-// from an earlier one: another writer (a second instance, the CLI) may have appended in between.
+// length of a batch, and holds back rows no later unit reads until just before COMMIT. A unit that fails
+// must give back what it took, a read must see what earlier units wrote, and a batch must never trust
+// memory from an earlier one: another writer (a second instance, the CLI) may have appended in between.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SYSTEM_ACTOR } from '../../src/domain/actor.ts';
@@ -62,6 +63,59 @@ for (const engine of engines()) {
       );
       assert.equal(results.filter((r) => r.status === 'rejected').length, 10);
       assert.equal(await checkTree(), 40);
+    });
+
+    it('shows a unit the rows earlier units of its batch hold back, as if they were written', async () => {
+      const size = await checkTree();
+      const seen: number[] = [];
+      const key = { actor: 'alice', key: 'k1', method: 'POST', path: '/x', request_hash: 'h' };
+      const record = { ...key, status_code: 201, response: '{}', created_at: AT };
+      await Promise.all([
+        s.store.write(async () => {
+          await recorder.record(SYSTEM_ACTOR, AT, [event('held1')]);
+          await s.store.insertLater('idempotency_keys', [record]);
+        }),
+        s.store.write(async () => {
+          const entries = await s.store.db.selectFrom('ledger_entries').select('seq').execute();
+          const keys = await s.store.db
+            .selectFrom('idempotency_keys')
+            .select('key')
+            .where('actor', '=', 'alice')
+            .execute();
+          seen.push(entries.length, keys.length);
+        }),
+      ]);
+      assert.deepEqual(seen, [size + 1, 1]);
+      assert.equal(await checkTree(), size + 1);
+    });
+
+    it('keeps rows of earlier units that a failing unit made it write before rolling back', async () => {
+      const size = await checkTree();
+      const results = await Promise.allSettled([
+        s.store.write(() => recorder.record(SYSTEM_ACTOR, AT, [event('kept1')])),
+        s.store.write(async () => {
+          // Reading the ledger writes the rows held for it, inside this unit's savepoint.
+          await s.store.db.selectFrom('ledger_entries').select('seq').execute();
+          await recorder.record(SYSTEM_ACTOR, AT, [event('dropped')]);
+          throw new Error('fails after reading and recording');
+        }),
+        s.store.write(() => recorder.record(SYSTEM_ACTOR, AT, [event('kept2')])),
+      ]);
+      assert.deepEqual(
+        results.map((r) => r.status),
+        ['fulfilled', 'rejected', 'fulfilled'],
+      );
+      assert.equal(await checkTree(), size + 2);
+      const subjects = await s.store.kysely
+        .selectFrom('outbox')
+        .select('subject')
+        .where('subject', 'in', ['user:kept1', 'user:dropped', 'user:kept2'])
+        .orderBy('event_seq')
+        .execute();
+      assert.deepEqual(
+        subjects.map((r) => r.subject),
+        ['user:kept1', 'user:kept2'],
+      );
     });
 
     it('reads the ledger again in each batch, so appends by another writer in between are kept', async () => {
