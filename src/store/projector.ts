@@ -14,6 +14,7 @@ import type {
 import type { Service } from '../domain/service.ts';
 import type { Store } from './database.ts';
 import { changeServicesWrite } from './change-services.rows.ts';
+import { memoKeys } from './memo-keys.ts';
 import { insertRows, Prepared, updateRow } from './prepared.ts';
 import type { ChangeTable } from './schema.ts';
 
@@ -102,6 +103,7 @@ export class Projector {
       return this.applyIdentity(event as RecordedEvent<IdentityEvent>);
     if (event.type === 'policy.activated') {
       const d = event.data as Of<DomainEvent, 'policy.activated'>;
+      this.store.memoSet(memoKeys.policy, undefined);
       await this.store.db
         .insertInto('policies')
         .values({
@@ -135,12 +137,16 @@ export class Projector {
   private async applyChange(event: RecordedEvent<ChangeEvent>): Promise<void> {
     if (event.type === 'change.command_refused') return;
     const db = this.store.db;
-    const row = await changeById.first(this.store, { id: event.subject });
+    // The row as the use-case loaded it or this batch last wrote it, if it did (see ChangesReadModel.load).
+    const row =
+      this.store.memoGet<ChangeTable>(memoKeys.change(event.subject)) ??
+      (await changeById.first(this.store, { id: event.subject }));
     const before = row ? (JSON.parse(row.doc) as Change) : null;
     const after = evolveChange(before, event);
     const values = changeRow(after);
     if (row) await updateRow(this.store, 'changes', 'id', after.id, changedColumns(row, values));
     else await insertRows(this.store, 'changes', [values]);
+    this.store.memoSet(memoKeys.change(after.id), values);
     const services = changeServicesWrite(before && row ? { change: before, row } : null, {
       change: after,
       row: values,
@@ -155,6 +161,7 @@ export class Projector {
 
   private async applyService(event: RecordedEvent<ServiceEvent>): Promise<void> {
     const db = this.store.db;
+    this.store.memoSet(memoKeys.service(event.subject.slice('service:'.length)), undefined);
     if (event.type === 'service.registered') {
       const d = event.data as Of<ServiceEvent, 'service.registered'>;
       const service: Service = { ...d.attributes, name: d.name, createdAt: event.at, updatedAt: event.at };

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SYSTEM_ACTOR } from '../../src/domain/actor.ts';
 import { naiveRoot } from '../../src/ledger/tree.ts';
+import { memoKeys } from '../../src/store/memo-keys.ts';
 import { Recorder } from '../../src/store/recorder.ts';
 import { engines, freshStore, type TestStore } from '../support/db.ts';
 
@@ -25,6 +26,20 @@ const event = (name: string) => ({
   },
 });
 const AT = '2026-11-29T10:00:00.000Z';
+const SERVICE_ATTRIBUTES = {
+  description: '',
+  environment: 'dev' as const,
+  owners: { technical: '', business: '' },
+  internetFacing: false,
+  dataClasses: [],
+  securityControl: false,
+  criticality: 'low' as const,
+  supplier: null,
+  doraCriticalFunction: false,
+  nis2Service: false,
+  dependencies: [],
+  continuityPlanRef: null,
+};
 
 for (const engine of engines()) {
   describe(`write batches (${engine})`, () => {
@@ -116,6 +131,33 @@ for (const engine of engines()) {
         subjects.map((r) => r.subject),
         ['user:kept1', 'user:kept2'],
       );
+    });
+
+    it('forgets a remembered record when the projector writes it, and puts it back on rollback', async () => {
+      const service = {
+        subject: 'service:memo-svc',
+        event: {
+          type: 'service.registered' as const,
+          data: { name: 'memo-svc', attributes: SERVICE_ATTRIBUTES },
+        },
+      };
+      const key = memoKeys.service('memo-svc');
+      const seen: unknown[] = [];
+      await assert.rejects(
+        s.store.write(async () => {
+          s.store.memoSet(key, 'stale');
+          await s.store.write(async () => {
+            // A nested write joins the unit: the same memory.
+            seen.push(s.store.memoGet(key));
+          });
+          await recorder.record(SYSTEM_ACTOR, AT, [service]);
+          seen.push(s.store.memoGet(key));
+          throw new Error('roll back');
+        }),
+        /roll back/,
+      );
+      assert.deepEqual(seen, ['stale', undefined]);
+      assert.equal(s.store.memoGet(key), undefined, 'nothing is remembered outside a batch');
     });
 
     it('reads the ledger again in each batch, so appends by another writer in between are kept', async () => {

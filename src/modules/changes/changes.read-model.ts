@@ -1,7 +1,8 @@
 // Lists and history for changes. Reads only; keyset pagination on the change number keeps every page as
 // fast as the first however deep the cursor goes.
 import { sql, type SelectQueryBuilder } from 'kysely';
-import type { DB } from '../../store/schema.ts';
+import type { ChangeTable, DB } from '../../store/schema.ts';
+import { memoKeys } from '../../store/memo-keys.ts';
 import { AppError } from '../../contracts/errors.ts';
 import type { ChangeList, ListChangesQuery } from '../../contracts/changes.ts';
 import type { Change } from '../../domain/change.ts';
@@ -27,6 +28,9 @@ function decodeCursor(cursor: string): number {
 const docById = new Prepared((db, p: { id: string }) =>
   db.selectFrom('changes').select('doc').where('id', '=', p.id),
 );
+const rowById = new Prepared((db, p: { id: string }) =>
+  db.selectFrom('changes').selectAll().where('id', '=', p.id),
+);
 
 /**
  * What a search box text asks for: a change id is a key lookup; other text matches as a case-insensitive
@@ -47,8 +51,17 @@ export class ChangesReadModel {
     this.store = store;
   }
 
+  /** Inside a write batch the whole row is read and remembered: the projector diffs against it next. */
   async load(id: string): Promise<Change | null> {
-    const row = await docById.first(this.store, { id });
+    if (!this.store.inTransaction) {
+      const row = await docById.first(this.store, { id });
+      return row ? (JSON.parse(row.doc) as Change) : null;
+    }
+    let row = this.store.memoGet<ChangeTable>(memoKeys.change(id));
+    if (!row) {
+      row = await rowById.first(this.store, { id });
+      if (row) this.store.memoSet(memoKeys.change(id), row);
+    }
     return row ? (JSON.parse(row.doc) as Change) : null;
   }
 

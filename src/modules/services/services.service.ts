@@ -4,6 +4,7 @@ import type { CreateServiceBody, UpdateServiceBody } from '../../contracts/servi
 import type { Actor } from '../../domain/actor.ts';
 import { serviceAttributes, type Service } from '../../domain/service.ts';
 import { iso, type Deps } from '../deps.ts';
+import { memoKeys } from '../../store/memo-keys.ts';
 
 const EDITORS = ['admin', 'change_manager'];
 
@@ -40,11 +41,17 @@ export class ServicesService {
   /** The named services, in order; names that are not registered are an error listing them. */
   async many(names: string[]): Promise<Service[]> {
     if (names.length === 0) return [];
-    const rows = await this.deps.store.db
-      .selectFrom('services')
-      .select('doc')
-      .where('name', 'in', names)
-      .execute();
+    const { store } = this.deps;
+    // Remembered within a write batch (the projector forgets a service it writes).
+    const remembered = names.flatMap((n) => store.memoGet<string>(memoKeys.service(n)) ?? []);
+    const rest = names.filter((n) => store.memoGet(memoKeys.service(n)) === undefined);
+    const rows = [
+      ...remembered.map((doc) => ({ doc })),
+      ...(rest.length === 0
+        ? []
+        : await store.db.selectFrom('services').select('doc').where('name', 'in', rest).execute()),
+    ];
+    for (const r of rows) store.memoSet(memoKeys.service((JSON.parse(r.doc) as Service).name), r.doc);
     const found = new Map(
       rows.map((r) => {
         const service = JSON.parse(r.doc) as Service;
