@@ -78,6 +78,7 @@ for (const engine of engines()) {
         await sql`drop index ${sql.raw(`changes_${column}`)}`.execute(db);
         await sql`alter table changes drop column ${sql.raw(column)}`.execute(db);
       }
+      await sql`drop index changes_owing`.execute(db);
       for (const column of FILTER_COLUMNS) {
         await sql`drop index ${sql.raw(`change_services_${column}`)}`.execute(db);
         await sql`alter table change_services drop column ${sql.raw(column)}`.execute(db);

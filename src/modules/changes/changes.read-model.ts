@@ -3,6 +3,7 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
 import type { ChangeTable, DB } from '../../store/schema.ts';
 import { memoKeys } from '../../store/memo-keys.ts';
+import { OWES_RECORD_OR_REVIEW } from '../../store/migrations/0008_change_services_filters.ts';
 import { AppError } from '../../contracts/errors.ts';
 import type { ChangeList, ListChangesQuery } from '../../contracts/changes.ts';
 import type { Change } from '../../domain/change.ts';
@@ -124,12 +125,14 @@ export class ChangesReadModel {
     if (text && 'number' in text) q = q.where(order, '=', text.number);
     else if (text) q = q.where(sql<boolean>`changes.search like ${text.pattern} escape '\\'`);
     if (query.overdue === 'true')
-      q = q.where((eb) =>
-        eb.or([
-          eb.and([eb('changes.record_completed_at', 'is', null), eb('changes.record_due_at', '<', now)]),
-          eb.and([eb('changes.reviewed', '=', 0), eb('changes.review_due_at', '<', now)]),
-        ]),
-      );
+      q = q
+        .where(sql.raw<boolean>(OWES_RECORD_OR_REVIEW.replaceAll(/\b(record_|review)/g, 'changes.$1')))
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('changes.record_completed_at', 'is', null), eb('changes.record_due_at', '<', now)]),
+            eb.and([eb('changes.reviewed', '=', 0), eb('changes.review_due_at', '<', now)]),
+          ]),
+        );
     if (query.cursor) q = q.where(order, '<', decodeCursor(query.cursor));
     const rows = await q
       .select(['changes.doc', 'changes.number'])
