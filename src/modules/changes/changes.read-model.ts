@@ -180,8 +180,11 @@ export class ChangesReadModel {
 
   /** The change numbers created in [from, to): exact, since min/max are taken over the created_at index. */
   private async numberRange(from?: string, to?: string): Promise<{ low: number; high: number } | null> {
-    let lowQ = this.store.db.selectFrom('changes').select((eb) => eb.fn.min('number').as('n'));
-    let highQ = this.store.db.selectFrom('changes').select((eb) => eb.fn.max('number').as('n'));
+    // `number + 0`: PostgreSQL would otherwise take min/max by walking the number index until a row falls
+    // in the range (half the table for a range in the middle); this aggregates over the created_at index.
+    const n = sql<number>`number + 0`;
+    let lowQ = this.store.db.selectFrom('changes').select((eb) => eb.fn.min(n).as('n'));
+    let highQ = this.store.db.selectFrom('changes').select((eb) => eb.fn.max(n).as('n'));
     if (from) {
       lowQ = lowQ.where('created_at', '>=', from);
       highQ = highQ.where('created_at', '>=', from);
