@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { SYSTEM_ACTOR } from '../../src/domain/actor.ts';
 import { naiveRoot } from '../../src/ledger/tree.ts';
 import { verifyConsistency, verifyInclusion } from '../../src/ledger/verify-proof.ts';
-import { FILTER_COLUMNS } from '../../src/store/migrations/0008_change_services_filters.ts';
+import { FILTER_COLUMNS, PAIRS } from '../../src/store/migrations/0008_change_services_filters.ts';
 import { migrateToLatest } from '../../src/store/migrate.ts';
 import { Recorder } from '../../src/store/recorder.ts';
 import { engines, freshStore, type TestStore } from '../support/db.ts';
@@ -79,6 +79,7 @@ for (const engine of engines()) {
         await sql`alter table changes drop column ${sql.raw(column)}`.execute(db);
       }
       await sql`drop index changes_owing`.execute(db);
+      for (const [a, b] of PAIRS) await sql`drop index ${sql.raw(`changes_${a}_${b}`)}`.execute(db);
       for (const column of FILTER_COLUMNS) {
         await sql`drop index ${sql.raw(`change_services_${column}`)}`.execute(db);
         await sql`alter table change_services drop column ${sql.raw(column)}`.execute(db);

@@ -5,7 +5,7 @@
 // stops after a page, as single filters already do on `changes`. The projector writes the copies; the
 // projection version rises with this migration, so the rows are rebuilt from the ledger at the next start.
 // The overdue list, which read every change when few are overdue, gets a partial index of the changes that
-// owe a record or a review.
+// owe a record or a review, and the pairs of few-valued filters an index each.
 import { sql, type Kysely } from 'kysely';
 
 /**
@@ -15,6 +15,16 @@ import { sql, type Kysely } from 'kysely';
  */
 export const OWES_RECORD_OR_REVIEW =
   '((record_completed_at is null and record_due_at is not null) or (reviewed = 0 and review_due_at is not null))';
+
+/**
+ * Pairs of the few-valued filters, indexed together: a pair that matches few changes (or none, such as a
+ * standard change rated high) would otherwise walk all changes of the first value.
+ */
+export const PAIRS = [
+  ['type', 'risk_rating'],
+  ['type', 'state'],
+  ['risk_rating', 'state'],
+] as const;
 
 export const FILTER_COLUMNS = ['state', 'type', 'risk_rating', 'requester', 'origin', 'supplier'] as const;
 
@@ -40,6 +50,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`create index changes_owing on changes (number) where ${sql.raw(OWES_RECORD_OR_REVIEW)}`.execute(
     db,
   );
+  for (const [a, b] of PAIRS)
+    await db.schema.createIndex(`changes_${a}_${b}`).on('changes').columns([a, b, 'number']).execute();
 }
 
 export async function down(): Promise<void> {
