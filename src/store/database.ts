@@ -57,7 +57,7 @@ export class Store {
    * batch (see write-buffer.ts); outside a write transaction, at once.
    */
   async insertLater<T extends BufferedTable>(table: T, rows: readonly Insertable<DB[T]>[]): Promise<void> {
-    if (this.inTransaction) this.buffer.add(table, rows);
+    if (this.inTransaction && this.buffer.active) this.buffer.add(table, rows);
     else await insertRows(this, table, rows);
   }
 
@@ -104,6 +104,7 @@ export class Store {
         if (!first) await new Promise((resolve) => setImmediate(resolve));
         const batch = this.queue.splice(0, MAX_BATCH);
         this.memo = new Map();
+        this.buffer.expectBatch();
         const results: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
         try {
           await this.kysely.transaction().execute(async (trx) => {

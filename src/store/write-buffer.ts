@@ -47,13 +47,33 @@ export class WriteBuffer {
     for (const h of this.held) if (h.writtenIn === unit) h.writtenIn = null;
   }
 
+  private expecting = false;
+
+  /** Whether a write batch's transaction is open to hold rows for. */
+  get active(): boolean {
+    return this.connection !== null;
+  }
+
+  /** The next transaction to begin is the write batch's (and not, say, a migration's). */
+  expectBatch(): void {
+    this.expecting = true;
+  }
+
   begin(connection: DatabaseConnection): void {
+    if (!this.expecting) return;
+    this.expecting = false;
     this.connection = connection;
     this.held = [];
     this.unit = 0;
   }
 
-  end(): void {
+  /** Before COMMIT of the batch's transaction: write every held row. */
+  async beforeCommit(connection: DatabaseConnection): Promise<void> {
+    if (connection === this.connection) await this.write(connection, () => true);
+  }
+
+  end(connection: DatabaseConnection): void {
+    if (connection !== this.connection) return;
     this.connection = null;
     this.held = [];
   }
@@ -63,11 +83,6 @@ export class WriteBuffer {
     if (connection !== this.connection || !this.held.some((h) => h.writtenIn === null)) return;
     const tables = new Set(query.sql.match(MENTIONS) ?? []);
     if (tables.size > 0) await this.write(connection, (t) => tables.has(t));
-  }
-
-  /** Writes every held row: just before COMMIT. */
-  async flush(): Promise<void> {
-    if (this.connection) await this.write(this.connection, () => true);
   }
 
   private async write(connection: DatabaseConnection, which: (t: BufferedTable) => boolean) {
@@ -132,12 +147,12 @@ function bufferedDriver(driver: Driver, buffer: () => WriteBuffer): Driver {
     },
     commitTransaction: async (c) => {
       // The held rows go in before COMMIT; if they fail, the transaction is rolled back.
-      await buffer().flush();
-      buffer().end();
+      await buffer().beforeCommit(unwrap(c));
+      buffer().end(unwrap(c));
       await driver.commitTransaction(unwrap(c));
     },
     rollbackTransaction: async (c) => {
-      buffer().end();
+      buffer().end(unwrap(c));
       await driver.rollbackTransaction(unwrap(c));
     },
     ...(driver.savepoint && {
