@@ -181,21 +181,17 @@ export class ChangesReadModel {
   /** The change numbers created in [from, to): exact, since min/max are taken over the created_at index. */
   private async numberRange(from?: string, to?: string): Promise<{ low: number; high: number } | null> {
     // `number + 0`: PostgreSQL would otherwise take min/max by walking the number index until a row falls
-    // in the range (half the table for a range in the middle); this aggregates over the created_at index.
+    // in the range (half the table for a range in the middle); this reads the created_at index once.
     const n = sql<number>`number + 0`;
-    let lowQ = this.store.db.selectFrom('changes').select((eb) => eb.fn.min(n).as('n'));
-    let highQ = this.store.db.selectFrom('changes').select((eb) => eb.fn.max(n).as('n'));
-    if (from) {
-      lowQ = lowQ.where('created_at', '>=', from);
-      highQ = highQ.where('created_at', '>=', from);
-    }
-    if (to) {
-      lowQ = lowQ.where('created_at', '<', to);
-      highQ = highQ.where('created_at', '<', to);
-    }
-    const [low, high] = [await lowQ.executeTakeFirst(), await highQ.executeTakeFirst()];
-    if (low?.n === null || low?.n === undefined || high?.n === null || high?.n === undefined) return null;
-    return { low: Number(low.n), high: Number(high.n) };
+    let q = this.store.db
+      .selectFrom('changes')
+      .select((eb) => [eb.fn.min(n).as('low'), eb.fn.max(n).as('high')]);
+    if (from) q = q.where('created_at', '>=', from);
+    if (to) q = q.where('created_at', '<', to);
+    const row = await q.executeTakeFirst();
+    if (row?.low === null || row?.low === undefined || row.high === null || row.high === undefined)
+      return null;
+    return { low: Number(row.low), high: Number(row.high) };
   }
 
   /** A change's history: the entries signed with it as their subject (the plain column can be edited). */
