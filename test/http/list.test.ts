@@ -264,6 +264,15 @@ for (const engine of engines()) {
       );
       assert.equal(overdue.length, 1);
       await expectSet('overdue=true&requester=bob', () => false, false);
+      // With a service, the changes that owe something are walked and the service tested.
+      const owing = model.find((m) => m.id === overdue[0])!;
+      for (const s of SERVICES)
+        await expectSet(
+          `overdue=true&service=${s}&type=emergency`,
+          (m) => m.id === owing.id && m.services.includes(s),
+          false,
+        );
+      assert.ok(owing.services.length > 0, 'the overdue change has a service to find it by');
     });
 
     it('pages with a cursor through every match exactly once, in descending number order', async () => {

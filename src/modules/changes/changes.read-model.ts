@@ -45,6 +45,10 @@ function textSearch(q: string): { number: number } | { pattern: string; candidat
   return { pattern: `%${text.replace(/[%_\\]/g, '\\$&')}%`, candidates: `%${text}%` };
 }
 
+/** Which table the equality filters read: the change's own columns, or the copies on its service rows. */
+const CHANGES = 'changes' as const;
+const SERVICES = 'change_services' as const;
+
 export class ChangesReadModel {
   private readonly store: Store;
 
@@ -103,11 +107,15 @@ export class ChangesReadModel {
    */
   async list(query: ListChangesQuery, now: string): Promise<ChangeList> {
     const text = query.q ? textSearch(query.q) : null;
-    const source = this.source(query.service, text && 'pattern' in text ? text.candidates : null);
+    const source = this.source(
+      query.service,
+      text && 'pattern' in text ? text.candidates : null,
+      query.overdue === 'true',
+    );
     const order = source.order;
     let q = source.q;
     // With a service, the filters read change_services' copies: its (service, column, number) indexes.
-    const t = query.service ? 'change_services' : 'changes';
+    const t = source.filters;
     if (query.state)
       q = q.where(`${t}.state`, 'in', Array.isArray(query.state) ? query.state : [query.state]);
     if (query.type) q = q.where(`${t}.type`, '=', query.type);
@@ -151,7 +159,7 @@ export class ChangesReadModel {
    * a rare text costs a few index reads, a common one stops after a page — PostgreSQL's planner picks its
    * GIN index itself), the service's changes, or all changes.
    */
-  private source(service: string | undefined, candidates: string | null) {
+  private source(service: string | undefined, candidates: string | null, overdue: boolean) {
     type Source = SelectQueryBuilder<DB, 'changes' | 'change_services' | 'change_search', object>;
     const db = this.store.db;
     if (candidates !== null && this.store.engine === 'sqlite') {
@@ -165,8 +173,25 @@ export class ChangesReadModel {
           .whereRef('change_services.number', '=', 'change_search.rowid')
           .where('change_services.service', '=', service);
       q = q.crossJoin('changes').whereRef('changes.number', '=', 'change_search.rowid');
-      return { q, order: sql.ref('change_search.rowid') };
+      return { q, order: sql.ref('change_search.rowid'), filters: service ? SERVICES : CHANGES };
     }
+    // The changes that owe a record or a review are fewer than a service's: walk them, test the service.
+    if (service && overdue)
+      return {
+        q: db
+          .selectFrom('changes')
+          .where((eb) =>
+            eb.exists(
+              eb
+                .selectFrom('change_services')
+                .select('change_services.number')
+                .where('change_services.service', '=', service)
+                .whereRef('change_services.number', '=', 'changes.number'),
+            ),
+          ) as Source,
+        order: sql.ref('changes.number'),
+        filters: CHANGES,
+      };
     if (service)
       return {
         q: db
@@ -174,8 +199,9 @@ export class ChangesReadModel {
           .innerJoin('changes', 'changes.number', 'change_services.number')
           .where('change_services.service', '=', service) as Source,
         order: sql.ref('change_services.number'),
+        filters: SERVICES,
       };
-    return { q: db.selectFrom('changes') as Source, order: sql.ref('changes.number') };
+    return { q: db.selectFrom('changes') as Source, order: sql.ref('changes.number'), filters: CHANGES };
   }
 
   /** The change numbers created in [from, to): exact, since min/max are taken over the created_at index. */
