@@ -1,5 +1,6 @@
 // Benchmark 1: complete normal-change lifecycles through the HTTP API of a real server on SQLite with
-// synchronous=FULL, against the raw durable-commit rate of the same disk.
+// synchronous=FULL, against the raw durable-commit rate of the same disk; and the same load on PostgreSQL
+// (a fresh database of its own), printed side by side with the round trips each write makes to it.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config.ts';
@@ -11,6 +12,7 @@ import type { Role } from './lifecycle-plan.ts';
 import { createUsers, registerServices, type BenchUser } from './seed.ts';
 import { printTable, summarise, verdict, type Summary } from './stats.ts';
 import { runClients } from './worker.ts';
+import { countPgRoundTrips, freshPgDatabase, type BenchEngine } from './pg.ts';
 
 const TARGET_RATIO = 0.5;
 
@@ -42,7 +44,123 @@ function measureRaw(dir: string, when: string): RawCommits {
   return raw;
 }
 
-export async function lifecycleBench(opts: { root: string; lifecycles: number; concurrency: number }) {
+export async function lifecycleBench(opts: {
+  root: string;
+  lifecycles: number;
+  concurrency: number;
+  engines: BenchEngine[];
+  pgUrl: string | undefined;
+}) {
+  const results: Record<string, unknown> = {};
+  for (const engine of opts.engines) {
+    console.log(`\n-- ${engine} --`);
+    results[engine] = engine === 'sqlite' ? await sqliteRun(opts) : await postgresRun(opts, opts.pgUrl!);
+  }
+  const side = Object.entries(results) as [string, EngineFigures][];
+  if (side.length > 1) {
+    console.log('\nside by side (same load, same run)');
+    console.log('  engine      requests/s      p50      p95      p99   (ms)   round trips/request');
+    for (const [engine, f] of side)
+      console.log(
+        `  ${engine.padEnd(10)} ${f.requestsPerSecond.toFixed(0).padStart(11)} ${f.latencyMs.all.p50.toFixed(2).padStart(8)} ${f.latencyMs.all.p95.toFixed(2).padStart(8)} ${f.latencyMs.all.p99.toFixed(2).padStart(8)}          ${f.roundTripsPerRequest === undefined ? '-' : f.roundTripsPerRequest.toFixed(1)}`,
+      );
+  }
+  return results;
+}
+
+interface EngineFigures {
+  requestsPerSecond: number;
+  latencyMs: { all: Summary };
+  roundTripsPerRequest?: number;
+}
+
+const PG_DATABASE = 'changeproof_bench_lifecycle';
+
+/** The HTTP run on PostgreSQL: throughput, latency, server CPU and the round trips per write request. */
+async function postgresRun(opts: { root: string; lifecycles: number; concurrency: number }, pgUrl: string) {
+  const databaseUrl = await freshPgDatabase(pgUrl, PG_DATABASE);
+  const dataDir = mkdtempSync(join(opts.root, 'lifecycle-pg-'));
+  try {
+    const server = await startServer(
+      loadConfig({
+        CHANGEPROOF_DATA: dataDir,
+        CHANGEPROOF_PORT: '0',
+        CHANGEPROOF_HOST: '127.0.0.1',
+        DATABASE_URL: databaseUrl,
+      }),
+      { log: false },
+    );
+    try {
+      const { r, cpu, trips } = await runApi(server, opts);
+      const all = Object.values(r.latencies).flat();
+      const perType: [string, Summary][] = Object.entries(r.latencies).map(([k, v]) => [k, summarise(v)]);
+      const overall = summarise(all);
+      const rps = all.length / (r.wallMs / 1000);
+      const cpuPerRequest = (cpu.user + cpu.system) / 1000 / all.length;
+      console.log(`write requests:    ${all.length}`);
+      console.log(`wall time:         ${(r.wallMs / 1000).toFixed(2)} s`);
+      console.log(`requests/s:        ${rps.toFixed(0)}`);
+      console.log(`server thread CPU: ${cpuPerRequest.toFixed(2)} ms per request`);
+      console.log(
+        `round trips:       ${(trips.queries / all.length).toFixed(1)} per request (${trips.queries} queries)`,
+      );
+      for (const e of r.firstErrors) console.log(`  error: ${e}`);
+      printTable([...perType, ['all', overall]]);
+      console.log(`errors:            ${r.errors} (target 0) ${verdict(r.errors === 0)}`);
+      return {
+        writeRequests: all.length,
+        wallSeconds: r.wallMs / 1000,
+        requestsPerSecond: rps,
+        serverCpuMsPerRequest: cpuPerRequest,
+        roundTripsPerRequest: trips.queries / all.length,
+        errors: r.errors,
+        firstErrors: r.firstErrors,
+        latencyMs: { all: overall, ...Object.fromEntries(perType) },
+      };
+    } finally {
+      await server.close();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Seeds the service and users, then runs the lifecycles from the client threads. */
+async function runApi(
+  server: Awaited<ReturnType<typeof startServer>>,
+  opts: { lifecycles: number; concurrency: number },
+) {
+  const c = server.container;
+  await registerServices(c, [{ name: SERVICE, environment: 'prod', criticality: 'high' }]);
+  const tokens = await createUsers(
+    c,
+    Object.values(USERS),
+    Object.values(USERS).map((u) => u.username),
+  );
+  console.log(
+    `${opts.lifecycles} lifecycles, ${opts.concurrency} concurrent clients, 8 write requests each → ${server.url}`,
+  );
+  const cpu0 = process.threadCpuUsage();
+  const trips = countPgRoundTrips();
+  const r = await runClients({
+    mode: 'lifecycle',
+    url: server.url,
+    runId: `b${Date.now().toString(36)}`,
+    lifecycles: opts.lifecycles,
+    concurrency: opts.concurrency,
+    service: SERVICE,
+    tokens: {
+      requester: tokens[USERS.requester.username]!,
+      technical: tokens[USERS.technical.username]!,
+      business: tokens[USERS.business.username]!,
+      implementer: tokens[USERS.implementer.username]!,
+    },
+  });
+  trips.stop();
+  return { r, cpu: process.threadCpuUsage(cpu0), trips };
+}
+
+async function sqliteRun(opts: { root: string; lifecycles: number; concurrency: number }) {
   const dataDir = mkdtempSync(join(opts.root, 'lifecycle-'));
   try {
     // Measured on the idle disk before and after the API run, in the directory the server's database
@@ -55,34 +173,10 @@ export async function lifecycleBench(opts: { root: string; lifecycles: number; c
     );
     try {
       const c = server.container;
-      await registerServices(c, [{ name: SERVICE, environment: 'prod', criticality: 'high' }]);
-      const tokens = await createUsers(
-        c,
-        Object.values(USERS),
-        Object.values(USERS).map((u) => u.username),
-      );
-      console.log(
-        `${opts.lifecycles} lifecycles, ${opts.concurrency} concurrent clients, 8 write requests each → ${server.url}`,
-      );
       // The server's own thread: CPU it used, so the rest of the wall time is fsync waits and contention.
-      const cpu0 = process.threadCpuUsage();
       const sqlite = emptyTiming();
       c.store.sqlite!.timing = sqlite;
-      const r = await runClients({
-        mode: 'lifecycle',
-        url: server.url,
-        runId: `b${Date.now().toString(36)}`,
-        lifecycles: opts.lifecycles,
-        concurrency: opts.concurrency,
-        service: SERVICE,
-        tokens: {
-          requester: tokens[USERS.requester.username]!,
-          technical: tokens[USERS.technical.username]!,
-          business: tokens[USERS.business.username]!,
-          implementer: tokens[USERS.implementer.username]!,
-        },
-      });
-      const cpu = process.threadCpuUsage(cpu0);
+      const { r, cpu } = await runApi(server, opts);
       c.store.sqlite!.timing = null;
       const after = measureRaw(dataDir, 'after');
       // The same work without HTTP, for where the time goes (see lifecycle-direct.ts).

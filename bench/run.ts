@@ -1,7 +1,9 @@
 // The issue-2 and issue-3 benchmarks; they print figures and write them to .bench/results-<name>.json, they
 // are not tests.
 //   npm run bench [-- lifecycle|list|ledger] [--quick] [--n LIFECYCLES] [--clients C] [--changes N]
-//                 [--appends N] [--entries N] [--regen]
+//                 [--appends N] [--entries N] [--regen] [--engine sqlite|postgres|both] [--pg URL]
+// lifecycle and list run on PostgreSQL too when --pg, DATABASE_URL or TEST_DATABASE_URL gives a server: each
+// in a fresh database of its own on it (changeproof_bench_*), side by side with SQLite.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { ledgerBench } from './ledger.ts';
 import { lifecycleBench } from './lifecycle.ts';
 import { listBench } from './list.ts';
+import { benchEngines } from './pg.ts';
 import { load, machine } from './stats.ts';
 
 const { values, positionals } = parseArgs({
@@ -21,12 +24,17 @@ const { values, positionals } = parseArgs({
     appends: { type: 'string' },
     entries: { type: 'string' },
     regen: { type: 'boolean', default: false },
+    engine: { type: 'string' },
+    pg: { type: 'string' },
   },
 });
 const BENCHES = ['lifecycle', 'list', 'ledger'];
 const names = positionals.length > 0 ? positionals : BENCHES;
 for (const name of names)
   if (!BENCHES.includes(name)) throw new Error(`unknown benchmark ${name}: ${BENCHES.join(', ')}`);
+
+const pgUrl = values.pg ?? process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+const engines = benchEngines(values.engine, pgUrl);
 
 // Under the repository (git-ignored), so the figures are for the disk the server would really use.
 const root = join(fileURLToPath(new URL('..', import.meta.url)), '.bench');
@@ -43,6 +51,8 @@ for (const name of names) {
           root,
           lifecycles: Number(values.n ?? (values.quick ? 500 : 10_000)),
           concurrency: Number(values.clients ?? 8),
+          engines,
+          pgUrl,
         })
       : name === 'ledger'
         ? await ledgerBench({
@@ -56,6 +66,8 @@ for (const name of names) {
             changes: Number(values.changes ?? (values.quick ? 5_000 : 100_000)),
             repeat: values.quick ? 50 : 200,
             regen: values.regen,
+            engines,
+            pgUrl,
           });
   const loadAfter = load();
   console.log(`load average now: ${loadAfter} (at the start: ${host.loadAverage})`);

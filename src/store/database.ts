@@ -4,13 +4,15 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, sql, type Dialect, type Insertable, type Transaction } from 'kysely';
 import pg from 'pg';
 import { NodeSqliteDatabase, nodeSqliteDialect } from './sqlite-dialect.ts';
 import { migrateToLatest } from './migrate.ts';
+import { insertRows } from './prepared.ts';
 import type { Projections } from './projection.ts';
 import { reprojectIfStale } from './reproject.ts';
 import type { DB } from './schema.ts';
+import { bufferedDialect, WriteBuffer, type BufferedTable } from './write-buffer.ts';
 import type { DatabaseEngine } from '../domain/vocabulary.ts';
 
 export type Engine = DatabaseEngine;
@@ -42,11 +44,23 @@ export class Store {
   readonly kysely: Kysely<DB>;
   readonly sqlite: NodeSqliteDatabase | null;
   private readonly current = new AsyncLocalStorage<Transaction<DB>>();
+  readonly buffer: WriteBuffer;
 
-  constructor(engine: Engine, kysely: Kysely<DB>, sqlite: NodeSqliteDatabase | null) {
+  /** `dialect` is wrapped so that the write buffer sees the write transaction's queries. */
+  constructor(engine: Engine, dialect: Dialect, sqlite: NodeSqliteDatabase | null) {
     this.engine = engine;
-    this.kysely = kysely;
+    this.buffer = new WriteBuffer(this);
+    this.kysely = new Kysely<DB>({ dialect: bufferedDialect(dialect, () => this.buffer) });
     this.sqlite = sqlite;
+  }
+
+  /**
+   * Inserts rows that no later unit of the batch reads back, with one statement per table for the whole
+   * batch (see write-buffer.ts); outside a write transaction, at once.
+   */
+  async insertLater<T extends BufferedTable>(table: T, rows: readonly Insertable<DB[T]>[]): Promise<void> {
+    if (this.inTransaction && this.buffer.active) this.buffer.add(table, rows);
+    else await insertRows(this, table, rows);
   }
 
   /** The open transaction if there is one, else the pool: what every repository query runs on. */
@@ -91,12 +105,13 @@ export class Store {
         // Between batches, let the event loop send the answers and read the requests that arrived meanwhile.
         if (!first) await new Promise((resolve) => setImmediate(resolve));
         const batch = this.queue.splice(0, MAX_BATCH);
+        this.memo = new Map();
+        this.buffer.expectBatch();
         const results: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
         try {
           await this.kysely.transaction().execute(async (trx) => {
-            if (this.engine === 'postgres')
-              await sql`select pg_advisory_xact_lock(${WRITE_LOCK_KEY})`.execute(trx);
-            for (const item of batch) results.push(await this.runInSavepoint(trx, item.fn));
+            for (const [i, item] of batch.entries())
+              results.push(await this.runInSavepoint(trx, item.fn, i === 0));
           });
         } catch (error) {
           // The commit itself failed: nothing in the batch happened.
@@ -114,20 +129,64 @@ export class Store {
     }
   }
 
+  /**
+   * Runs one unit of a batch in a savepoint of its own. On PostgreSQL every statement is a round trip made
+   * while the lock is held, so the savepoint commands travel together as one multi-statement query: the
+   * first unit's with the lock, each next one's with the release of the one before (sent when it starts),
+   * and the last unit's release is left to the commit. SQLite runs them in-process, one by one.
+   */
   private async runInSavepoint(
     trx: Transaction<DB>,
     fn: () => Promise<unknown>,
+    first: boolean,
   ): Promise<{ ok: true; value: unknown } | { ok: false; error: unknown }> {
-    await sql`savepoint write_unit`.execute(trx);
+    const pg = this.engine === 'postgres';
+    if (pg && first)
+      await sql.raw(`select pg_advisory_xact_lock(${WRITE_LOCK_KEY}); savepoint write_unit`).execute(trx);
+    else if (pg) await sql.raw('release savepoint write_unit; savepoint write_unit').execute(trx);
+    else await sql`savepoint write_unit`.execute(trx);
+    const undo: (() => void)[] = [];
+    this.unitUndo = undo;
+    const unit = this.buffer.unit;
     try {
       const value = await this.current.run(trx, fn);
-      await sql`release savepoint write_unit`.execute(trx);
+      // On PostgreSQL the next unit's query or the commit releases it.
+      if (!pg) await sql`release savepoint write_unit`.execute(trx);
       return { ok: true, value };
     } catch (error) {
+      for (const u of undo.reverse()) u();
+      this.buffer.rollbackUnit(unit);
+      // Kept, so the next unit's release finds it (PostgreSQL); SQLite releases it at once.
       await sql`rollback to savepoint write_unit`.execute(trx);
-      await sql`release savepoint write_unit`.execute(trx);
+      if (!pg) await sql`release savepoint write_unit`.execute(trx);
       return { ok: false, error };
+    } finally {
+      this.unitUndo = null;
+      this.buffer.unit = unit + 1;
     }
+  }
+
+  private memo = new Map<string, unknown>();
+  private unitUndo: (() => void)[] | null = null;
+
+  /**
+   * Memory for state that only the writer changes, such as the ledger's size: kept for the current write
+   * transaction (a batch), so later units need not read it again, forgotten when the transaction ends, and
+   * put back as it was when a unit rolls back. Outside a write transaction it remembers nothing.
+   */
+  memoGet<T>(key: string): T | undefined {
+    return this.inTransaction ? (this.memo.get(key) as T | undefined) : undefined;
+  }
+
+  memoSet(key: string, value: unknown): void {
+    if (!this.inTransaction) return;
+    const had = this.memo.has(key);
+    const old = this.memo.get(key);
+    this.memo.set(key, value);
+    this.unitUndo?.push(() => {
+      if (had) this.memo.set(key, old);
+      else this.memo.delete(key);
+    });
   }
 
   /** Runs pending migrations, then rebuilds from the ledger each projection another version of it built. */
@@ -144,7 +203,7 @@ export class Store {
 export function openStore(options: StoreOptions): Store {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
-    return new Store('postgres', new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }), null);
+    return new Store('postgres', new PostgresDialect({ pool }), null);
   }
   let path = ':memory:';
   if (!options.memory) {
@@ -152,5 +211,5 @@ export function openStore(options: StoreOptions): Store {
     path = join(options.dataDir, 'changeproof.sqlite');
   }
   const sqlite = new NodeSqliteDatabase(path);
-  return new Store('sqlite', new Kysely<DB>({ dialect: nodeSqliteDialect(sqlite) }), sqlite);
+  return new Store('sqlite', nodeSqliteDialect(sqlite), sqlite);
 }

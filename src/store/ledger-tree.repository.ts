@@ -14,9 +14,11 @@ import {
   type StoredNode,
 } from '../ledger/tree.ts';
 import type { Store } from './database.ts';
-import { insertRows, Prepared } from './prepared.ts';
+import { Prepared } from './prepared.ts';
 
 const key = (level: number, index: number) => `${level}/${index}`;
+/** Store memo key of the nodes the next append needs (see Store.memoGet). */
+const NODES = 'ledger.frontier';
 const CHUNK = 100;
 
 type NodeParams = Record<string, number>;
@@ -75,9 +77,13 @@ export class LedgerTreeRepository {
       for (const id of appendNodeIds(size + i))
         if (id.index * 2 ** id.level < size) wanted.set(key(id.level, id.index), id);
     });
-    const stored = await this.nodes([...wanted.values()]);
+    // Nodes read or written earlier in this write transaction are remembered: usually all of them.
+    const known = this.store.memoGet<Map<string, Uint8Array>>(NODES) ?? new Map<string, Uint8Array>();
+    const missing = [...wanted.entries()].filter(([k]) => !known.has(k)).map(([, id]) => id);
+    const stored = missing.length > 0 ? await this.nodes(missing) : () => undefined;
     const fresh = new Map<string, Uint8Array>();
-    const get: GetNode = (level, index) => fresh.get(key(level, index)) ?? stored(level, index);
+    const get: GetNode = (level, index) =>
+      fresh.get(key(level, index)) ?? known.get(key(level, index)) ?? stored(level, index);
     const rows: StoredNode[] = [];
     leafHashes.forEach((leaf, i) => {
       for (const node of nodesToStoreOnAppend(size + i, leaf, get)) {
@@ -85,11 +91,21 @@ export class LedgerTreeRepository {
         rows.push(node);
       }
     });
-    await insertRows(
-      this.store,
+    await this.store.insertLater(
       'ledger_nodes',
       rows.map((n) => ({ level: n.level, idx: n.index, hash: Buffer.from(n.hash).toString('hex') })),
     );
+    // What later appends hash with: the roots of the tree's perfect subtrees (one per bit of its size),
+    // and the nodes written after them.
+    const next = new Map<string, Uint8Array>();
+    const n = size + leafHashes.length;
+    for (let level = 0; 2 ** level <= n; level++)
+      if (Math.floor(n / 2 ** level) % 2 === 1) {
+        const index = Math.floor(n / 2 ** level) - 1;
+        const hash = get(level, index);
+        if (hash) next.set(key(level, index), hash);
+      }
+    this.store.memoSet(NODES, next);
   }
 
   async root(size: number): Promise<Buffer> {

@@ -8,12 +8,15 @@ import { leafHash } from '../ledger/hash.ts';
 import type { Store } from './database.ts';
 import { LedgerTreeRepository } from './ledger-tree.repository.ts';
 import { AppError } from '../contracts/errors.ts';
-import { insertRows, Prepared } from './prepared.ts';
+import { Prepared } from './prepared.ts';
 import type { LedgerEntryTable } from './schema.ts';
 
 const lastSeq = new Prepared((db) =>
   db.selectFrom('ledger_entries').select((eb) => eb.fn.max('seq').as('max')),
 );
+
+/** Store memo key of the ledger's size while the writer holds the lock (see Store.memoGet). */
+const SIZE = 'ledger.size';
 
 /** tlog-tiles entry bundles prefix each entry with a 16-bit length. */
 export const MAX_ENTRY_BYTES = 0xffff;
@@ -32,9 +35,14 @@ export class LedgerRepository {
     this.tree = new LedgerTreeRepository(store);
   }
 
+  /** The number of entries; inside a write transaction, read once and then kept by the appends. */
   async size(): Promise<number> {
+    const known = this.store.memoGet<number>(SIZE);
+    if (known !== undefined) return known;
     const row = await lastSeq.first(this.store, {});
-    return row?.max === null || row?.max === undefined ? 0 : Number(row.max) + 1;
+    const size = row?.max === null || row?.max === undefined ? 0 : Number(row.max) + 1;
+    this.store.memoSet(SIZE, size);
+    return size;
   }
 
   async append(actor: Actor, at: string, pending: PendingEvent[]): Promise<RecordedEvent[]> {
@@ -77,8 +85,9 @@ export class LedgerRepository {
       recorded.push(entry);
       seq += 1;
     }
-    await insertRows(this.store, 'ledger_entries', rows);
+    await this.store.insertLater('ledger_entries', rows);
     await this.tree.append(start, leaves);
+    this.store.memoSet(SIZE, seq);
     return recorded;
   }
 

@@ -8,6 +8,7 @@ import * as m0004 from './migrations/0004_change_origin.ts';
 import * as m0005 from './migrations/0005_sessions.ts';
 import * as m0006 from './migrations/0006_ledger_signed_fields.ts';
 import * as m0007 from './migrations/0007_projection_state.ts';
+import * as m0008 from './migrations/0008_change_services_filters.ts';
 import * as m0009 from './migrations/0009_outbox_delivery.ts';
 import * as m0010 from './migrations/0010_projection_versions.ts';
 
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005_sessions': m0005,
   '0006_ledger_signed_fields': m0006,
   '0007_projection_state': m0007,
+  '0008_change_services_filters': m0008,
   '0009_outbox_delivery': m0009,
   '0010_projection_versions': m0010,
 };

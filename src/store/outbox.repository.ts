@@ -3,7 +3,6 @@
 // passed it. Delivery is at-least-once; consumers de-duplicate by the event id.
 import type { RecordedEvent } from '../domain/events.ts';
 import type { Store } from './database.ts';
-import { insertRows } from './prepared.ts';
 
 export interface OutboxMessage {
   seq: number;
@@ -21,8 +20,7 @@ export class OutboxRepository {
   }
 
   async enqueue(events: RecordedEvent[]): Promise<void> {
-    await insertRows(
-      this.store,
+    await this.store.insertLater(
       'outbox',
       events.map((e) => ({
         event_seq: e.seq,

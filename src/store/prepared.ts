@@ -46,14 +46,19 @@ export class Prepared<P extends Record<string, unknown>, R> {
     return plan;
   }
 
-  /** Runs on the store's current transaction, if one is open, like every repository query. */
-  async execute(store: Store, params: P): Promise<R[]> {
+  /** The compiled query with these parameters. */
+  compile(store: Store, params: P): CompiledQuery<R> {
     const { compiled, slots } = this.plan(store);
     const parameters = compiled.parameters.map((v, i) => {
       const slot = slots[i];
       return slot === null || slot === undefined ? v : params[slot];
     });
-    const result = await store.db.executeQuery<R>({ ...compiled, parameters });
+    return { ...compiled, parameters };
+  }
+
+  /** Runs on the store's current transaction, if one is open, like every repository query. */
+  async execute(store: Store, params: P): Promise<R[]> {
+    const result = await store.db.executeQuery<R>(this.compile(store, params));
     return result.rows;
   }
 
@@ -80,8 +85,18 @@ export async function insertRows<T extends keyof DB>(
   table: T,
   rows: readonly Insertable<DB[T]>[],
 ): Promise<void> {
+  const query = insertQuery(store, table, rows);
+  if (query) await store.db.executeQuery(query);
+}
+
+/** The INSERT of `rows` (see insertRows), compiled; null for no rows. */
+export function insertQuery<T extends keyof DB>(
+  store: Store,
+  table: T,
+  rows: readonly Insertable<DB[T]>[],
+): CompiledQuery | null {
   const first = rows[0];
-  if (first === undefined) return;
+  if (first === undefined) return null;
   const columns = columnsOf(first);
   for (const row of rows)
     if (columnsOf(row).join() !== columns.join())
@@ -106,7 +121,7 @@ export async function insertRows<T extends keyof DB>(
   rows.forEach((row, i) => {
     for (const c of columns) params[`${i}.${c}`] = (row as Row)[c];
   });
-  await query.execute(store, params);
+  return query.compile(store, params);
 }
 
 const updates = new Map<string, Prepared<Row, unknown>>();

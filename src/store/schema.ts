@@ -79,10 +79,17 @@ export interface ChangeTable {
   doc: string;
 }
 
+/** A change's service, with copies of the change's filter columns so "service + filter" lists walk one index. */
 export interface ChangeServiceTable {
   change_id: string;
   service: string;
   number: number;
+  state: string;
+  type: string;
+  risk_rating: string | null;
+  requester: string;
+  origin: string;
+  supplier: string | null;
 }
 
 export interface ServiceTable {

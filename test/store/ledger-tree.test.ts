@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { SYSTEM_ACTOR } from '../../src/domain/actor.ts';
 import { naiveRoot } from '../../src/ledger/tree.ts';
 import { verifyConsistency, verifyInclusion } from '../../src/ledger/verify-proof.ts';
+import { FILTER_COLUMNS, PAIRS } from '../../src/store/migrations/0008_change_services_filters.ts';
 import { migrateToLatest } from '../../src/store/migrate.ts';
 import { Recorder } from '../../src/store/recorder.ts';
 import { PROJECTIONS } from '../../src/modules/projections.ts';
@@ -77,6 +78,12 @@ for (const engine of engines()) {
       for (const column of ['origin', 'supplier']) {
         await sql`drop index ${sql.raw(`changes_${column}`)}`.execute(db);
         await sql`alter table changes drop column ${sql.raw(column)}`.execute(db);
+      }
+      await sql`drop index changes_owing`.execute(db);
+      for (const [a, b] of PAIRS) await sql`drop index ${sql.raw(`changes_${a}_${b}`)}`.execute(db);
+      for (const column of FILTER_COLUMNS) {
+        await sql`drop index ${sql.raw(`change_services_${column}`)}`.execute(db);
+        await sql`alter table change_services drop column ${sql.raw(column)}`.execute(db);
       }
       await sql`drop index idempotency_keys_created_at`.execute(db);
       await sql`drop table projection_state`.execute(db);

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { SYSTEM_ACTOR } from '../../src/domain/actor.ts';
 import { serviceAttributes } from '../../src/domain/service.ts';
-import { PROJECTIONS } from '../../src/modules/projections.ts';
+import { PROJECTION_LIST, PROJECTIONS } from '../../src/modules/projections.ts';
 import { migrateToLatest } from '../../src/store/migrate.ts';
 import { Recorder } from '../../src/store/recorder.ts';
 import { engines, freshStore } from '../support/db.ts';
@@ -47,13 +47,9 @@ const state = async (s: Awaited<ReturnType<typeof builtBy>>) =>
     (r) => `${r.key}=${r.value}`,
   );
 
-const EVERY_PROJECTION_AT_1 = [
-  'projection:changes=1',
-  'projection:identity=1',
-  'projection:ledger=1',
-  'projection:policy=1',
-  'projection:services=1',
-];
+// 0010 gives each projection version 1; at start each whose version has since risen (changes: 2, for the
+// filter columns of 0008) is replayed alone, and its row then says its current version.
+const CURRENT_VERSIONS = PROJECTION_LIST.map((p) => `projection:${p.name}=${p.version}`).sort();
 
 for (const engine of engines()) {
   describe(`migration 0010: a version per projection (${engine})`, () => {
@@ -61,7 +57,7 @@ for (const engine of engines()) {
       const s = await builtBy(engine, '2');
       try {
         await s.store.migrate(PROJECTIONS);
-        assert.deepEqual(await state(s), EVERY_PROJECTION_AT_1);
+        assert.deepEqual(await state(s), CURRENT_VERSIONS);
         assert.equal(await criticality(s), 'low', 'not replayed: the edited row is still there');
       } finally {
         await s.cleanup();
@@ -72,7 +68,7 @@ for (const engine of engines()) {
       const s = await builtBy(engine, '1');
       try {
         await s.store.migrate(PROJECTIONS);
-        assert.deepEqual(await state(s), EVERY_PROJECTION_AT_1);
+        assert.deepEqual(await state(s), CURRENT_VERSIONS);
         assert.equal(await criticality(s), 'high', 'replayed: the row is what the ledger says');
       } finally {
         await s.cleanup();

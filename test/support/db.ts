@@ -23,6 +23,8 @@ export function engines(): Engine[] {
 
 export interface TestStore {
   store: Store;
+  /** A second store on the same database, as another instance or the CLI would open it. */
+  reopen: () => Store;
   cleanup: () => Promise<void>;
 }
 
@@ -36,6 +38,7 @@ export async function freshStore(engine: Engine, { migrate = true } = {}): Promi
     if (migrate) await store.migrate(PROJECTIONS);
     return {
       store,
+      reopen: () => openStore({ dataDir: dir }),
       cleanup: async () => {
         await store.close();
         rmSync(dir, { recursive: true, force: true });
@@ -54,6 +57,7 @@ export async function freshStore(engine: Engine, { migrate = true } = {}): Promi
   if (migrate) await store.migrate(PROJECTIONS);
   return {
     store,
+    reopen: () => openStore({ databaseUrl: url.toString(), dataDir: '' }),
     cleanup: async () => {
       await store.close();
       await dropDatabase(name);

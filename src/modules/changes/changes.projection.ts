@@ -5,10 +5,11 @@ import type { Change } from '../../domain/change.ts';
 import { evolveChange } from '../../domain/change-evolve.ts';
 import type { ChangeEvent, RecordedEvent } from '../../domain/events.ts';
 import { canonicalJson } from '../../ledger/canonical.ts';
-import type { Store } from '../../store/database.ts';
+import { memoKeys } from '../../store/memo-keys.ts';
 import { insertRows, Prepared, updateRow } from '../../store/prepared.ts';
 import type { Projection } from '../../store/projection.ts';
 import type { ChangeTable } from '../../store/schema.ts';
+import { changeServicesWrite } from './change-services.rows.ts';
 
 const changeById = new Prepared((db, p: { id: string }) =>
   db.selectFrom('changes').selectAll().where('id', '=', p.id),
@@ -57,21 +58,10 @@ function changedColumns<T extends object>(stored: T, next: T): Partial<T> {
   return changed;
 }
 
-/** The change's rows in change_services, rewritten only when its list of services changed. */
-async function writeChangeServices(store: Store, before: Change | null, after: Change): Promise<void> {
-  if (before && before.services.join('\n') === after.services.join('\n')) return;
-  await store.db.deleteFrom('change_services').where('change_id', '=', after.id).execute();
-  const services = [...new Set(after.services)];
-  if (services.length > 0)
-    await store.db
-      .insertInto('change_services')
-      .values(services.map((service) => ({ change_id: after.id, service, number: after.number })))
-      .execute();
-}
-
 export const changesProjection: Projection = {
   name: 'changes',
-  version: 1,
+  /** 2: change_services rows carry the change's filter columns (migration 0008). */
+  version: 2,
   handles: ['change.*'],
   tables: [
     { name: 'changes', key: ['id'] },
@@ -80,12 +70,27 @@ export const changesProjection: Projection = {
   async apply(store, recorded) {
     const event = recorded as RecordedEvent<ChangeEvent>;
     if (event.type === 'change.command_refused') return;
-    const row = await changeById.first(store, { id: event.subject });
+    // The row as the use-case loaded it or this batch last wrote it, if it did (see ChangesReadModel.load).
+    const row =
+      store.memoGet<ChangeTable>(memoKeys.change(event.subject)) ??
+      (await changeById.first(store, { id: event.subject }));
     const before = row ? (JSON.parse(row.doc) as Change) : null;
     const after = evolveChange(before, event);
     const values = changeRow(after);
     if (row) await updateRow(store, 'changes', 'id', after.id, changedColumns(row, values));
     else await insertRows(store, 'changes', [values]);
-    await writeChangeServices(store, before, after);
+    store.memoSet(memoKeys.change(after.id), values);
+    // change_services copies the filter columns: rewritten when the services change, updated when a copied
+    // column does.
+    const services = changeServicesWrite(before && row ? { change: before, row } : null, {
+      change: after,
+      row: values,
+    });
+    if (services.kind === 'update')
+      await updateRow(store, 'change_services', 'change_id', after.id, services.values);
+    else if (services.kind === 'replace') {
+      if (before) await store.db.deleteFrom('change_services').where('change_id', '=', after.id).execute();
+      await insertRows(store, 'change_services', services.rows);
+    }
   },
 };

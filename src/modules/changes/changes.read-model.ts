@@ -1,7 +1,9 @@
 // Lists and history for changes. Reads only; keyset pagination on the change number keeps every page as
 // fast as the first however deep the cursor goes.
 import { sql, type SelectQueryBuilder } from 'kysely';
-import type { DB } from '../../store/schema.ts';
+import type { ChangeTable, DB } from '../../store/schema.ts';
+import { memoKeys } from '../../store/memo-keys.ts';
+import { OWES_RECORD_OR_REVIEW } from '../../store/migrations/0008_change_services_filters.ts';
 import { AppError } from '../../contracts/errors.ts';
 import type { ChangeList, ListChangesQuery } from '../../contracts/changes.ts';
 import type { Change } from '../../domain/change.ts';
@@ -27,6 +29,9 @@ function decodeCursor(cursor: string): number {
 const docById = new Prepared((db, p: { id: string }) =>
   db.selectFrom('changes').select('doc').where('id', '=', p.id),
 );
+const rowById = new Prepared((db, p: { id: string }) =>
+  db.selectFrom('changes').selectAll().where('id', '=', p.id),
+);
 
 /**
  * What a search box text asks for: a change id is a key lookup; other text matches as a case-insensitive
@@ -40,6 +45,10 @@ function textSearch(q: string): { number: number } | { pattern: string; candidat
   return { pattern: `%${text.replace(/[%_\\]/g, '\\$&')}%`, candidates: `%${text}%` };
 }
 
+/** Which table the equality filters read: the change's own columns, or the copies on its service rows. */
+const CHANGES = 'changes' as const;
+const SERVICES = 'change_services' as const;
+
 export class ChangesReadModel {
   private readonly store: Store;
 
@@ -47,8 +56,17 @@ export class ChangesReadModel {
     this.store = store;
   }
 
+  /** Inside a write batch the whole row is read and remembered: the projector diffs against it next. */
   async load(id: string): Promise<Change | null> {
-    const row = await docById.first(this.store, { id });
+    if (!this.store.inTransaction) {
+      const row = await docById.first(this.store, { id });
+      return row ? (JSON.parse(row.doc) as Change) : null;
+    }
+    let row = this.store.memoGet<ChangeTable>(memoKeys.change(id));
+    if (!row) {
+      row = await rowById.first(this.store, { id });
+      if (row) this.store.memoSet(memoKeys.change(id), row);
+    }
     return row ? (JSON.parse(row.doc) as Change) : null;
   }
 
@@ -89,16 +107,22 @@ export class ChangesReadModel {
    */
   async list(query: ListChangesQuery, now: string): Promise<ChangeList> {
     const text = query.q ? textSearch(query.q) : null;
-    const source = this.source(query.service, text && 'pattern' in text ? text.candidates : null);
+    const source = this.source(
+      query.service,
+      text && 'pattern' in text ? text.candidates : null,
+      query.overdue === 'true',
+    );
     const order = source.order;
     let q = source.q;
+    // With a service, the filters read change_services' copies: its (service, column, number) indexes.
+    const t = source.filters;
     if (query.state)
-      q = q.where('changes.state', 'in', Array.isArray(query.state) ? query.state : [query.state]);
-    if (query.type) q = q.where('changes.type', '=', query.type);
-    if (query.risk) q = q.where('changes.risk_rating', '=', query.risk);
-    if (query.requester) q = q.where('changes.requester', '=', query.requester);
-    if (query.origin) q = q.where('changes.origin', '=', query.origin);
-    if (query.supplier) q = q.where('changes.supplier', '=', supplierKey(query.supplier));
+      q = q.where(`${t}.state`, 'in', Array.isArray(query.state) ? query.state : [query.state]);
+    if (query.type) q = q.where(`${t}.type`, '=', query.type);
+    if (query.risk) q = q.where(`${t}.risk_rating`, '=', query.risk);
+    if (query.requester) q = q.where(`${t}.requester`, '=', query.requester);
+    if (query.origin) q = q.where(`${t}.origin`, '=', query.origin);
+    if (query.supplier) q = q.where(`${t}.supplier`, '=', supplierKey(query.supplier));
     if (query.from || query.to) {
       const range = await this.numberRange(query.from, query.to);
       if (!range) return { items: [], nextCursor: null };
@@ -109,12 +133,14 @@ export class ChangesReadModel {
     if (text && 'number' in text) q = q.where(order, '=', text.number);
     else if (text) q = q.where(sql<boolean>`changes.search like ${text.pattern} escape '\\'`);
     if (query.overdue === 'true')
-      q = q.where((eb) =>
-        eb.or([
-          eb.and([eb('changes.record_completed_at', 'is', null), eb('changes.record_due_at', '<', now)]),
-          eb.and([eb('changes.reviewed', '=', 0), eb('changes.review_due_at', '<', now)]),
-        ]),
-      );
+      q = q
+        .where(sql.raw<boolean>(OWES_RECORD_OR_REVIEW.replaceAll(/\b(record_|review)/g, 'changes.$1')))
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('changes.record_completed_at', 'is', null), eb('changes.record_due_at', '<', now)]),
+            eb.and([eb('changes.reviewed', '=', 0), eb('changes.review_due_at', '<', now)]),
+          ]),
+        );
     if (query.cursor) q = q.where(order, '<', decodeCursor(query.cursor));
     const rows = await q
       .select(['changes.doc', 'changes.number'])
@@ -133,7 +159,7 @@ export class ChangesReadModel {
    * a rare text costs a few index reads, a common one stops after a page — PostgreSQL's planner picks its
    * GIN index itself), the service's changes, or all changes.
    */
-  private source(service: string | undefined, candidates: string | null) {
+  private source(service: string | undefined, candidates: string | null, overdue: boolean) {
     type Source = SelectQueryBuilder<DB, 'changes' | 'change_services' | 'change_search', object>;
     const db = this.store.db;
     if (candidates !== null && this.store.engine === 'sqlite') {
@@ -147,8 +173,25 @@ export class ChangesReadModel {
           .whereRef('change_services.number', '=', 'change_search.rowid')
           .where('change_services.service', '=', service);
       q = q.crossJoin('changes').whereRef('changes.number', '=', 'change_search.rowid');
-      return { q, order: sql.ref('change_search.rowid') };
+      return { q, order: sql.ref('change_search.rowid'), filters: service ? SERVICES : CHANGES };
     }
+    // The changes that owe a record or a review are fewer than a service's: walk them, test the service.
+    if (service && overdue)
+      return {
+        q: db
+          .selectFrom('changes')
+          .where((eb) =>
+            eb.exists(
+              eb
+                .selectFrom('change_services')
+                .select('change_services.number')
+                .where('change_services.service', '=', service)
+                .whereRef('change_services.number', '=', 'changes.number'),
+            ),
+          ) as Source,
+        order: sql.ref('changes.number'),
+        filters: CHANGES,
+      };
     if (service)
       return {
         q: db
@@ -156,25 +199,25 @@ export class ChangesReadModel {
           .innerJoin('changes', 'changes.number', 'change_services.number')
           .where('change_services.service', '=', service) as Source,
         order: sql.ref('change_services.number'),
+        filters: SERVICES,
       };
-    return { q: db.selectFrom('changes') as Source, order: sql.ref('changes.number') };
+    return { q: db.selectFrom('changes') as Source, order: sql.ref('changes.number'), filters: CHANGES };
   }
 
   /** The change numbers created in [from, to): exact, since min/max are taken over the created_at index. */
   private async numberRange(from?: string, to?: string): Promise<{ low: number; high: number } | null> {
-    let lowQ = this.store.db.selectFrom('changes').select((eb) => eb.fn.min('number').as('n'));
-    let highQ = this.store.db.selectFrom('changes').select((eb) => eb.fn.max('number').as('n'));
-    if (from) {
-      lowQ = lowQ.where('created_at', '>=', from);
-      highQ = highQ.where('created_at', '>=', from);
-    }
-    if (to) {
-      lowQ = lowQ.where('created_at', '<', to);
-      highQ = highQ.where('created_at', '<', to);
-    }
-    const [low, high] = [await lowQ.executeTakeFirst(), await highQ.executeTakeFirst()];
-    if (low?.n === null || low?.n === undefined || high?.n === null || high?.n === undefined) return null;
-    return { low: Number(low.n), high: Number(high.n) };
+    // `number + 0`: PostgreSQL would otherwise take min/max by walking the number index until a row falls
+    // in the range (half the table for a range in the middle); this reads the created_at index once.
+    const n = sql<number>`number + 0`;
+    let q = this.store.db
+      .selectFrom('changes')
+      .select((eb) => [eb.fn.min(n).as('low'), eb.fn.max(n).as('high')]);
+    if (from) q = q.where('created_at', '>=', from);
+    if (to) q = q.where('created_at', '<', to);
+    const row = await q.executeTakeFirst();
+    if (row?.low === null || row?.low === undefined || row.high === null || row.high === undefined)
+      return null;
+    return { low: Number(row.low), high: Number(row.high) };
   }
 
   /**

@@ -1,7 +1,7 @@
 // Idempotency records: the outcome of a keyed command, stored in the command's own transaction so that a
 // retry either finds the first outcome or finds that nothing was done. Not events: they expire.
 import type { Store } from '../../store/database.ts';
-import { insertRows, Prepared } from '../../store/prepared.ts';
+import { Prepared } from '../../store/prepared.ts';
 
 export interface IdempotencyRecord {
   actor: string;
@@ -30,7 +30,8 @@ export class IdempotencyRepository {
   }
 
   async save(record: IdempotencyRecord): Promise<void> {
-    await insertRows(this.store, 'idempotency_keys', [record]);
+    // Held until just before COMMIT and written with the batch's other records in one statement.
+    await this.store.insertLater('idempotency_keys', [record]);
   }
 
   async forget(actor: string, key: string): Promise<void> {

@@ -1,5 +1,6 @@
 // The policy projection: every policy version activated, with its source, in order.
 import type { PolicyEvent, RecordedEvent } from '../../domain/events.ts';
+import { memoKeys } from '../../store/memo-keys.ts';
 import type { Projection } from '../../store/projection.ts';
 
 export const policyProjection: Projection = {
@@ -9,6 +10,8 @@ export const policyProjection: Projection = {
   tables: [{ name: 'policies', key: ['version'] }],
   async apply(store, recorded) {
     const { data: d, at, actor } = recorded as RecordedEvent<PolicyEvent>;
+    // The newest policy the batch remembers is no longer the newest.
+    store.memoSet(memoKeys.policy, undefined);
     await store.db
       .insertInto('policies')
       .values({

@@ -6,6 +6,7 @@ import { AppError } from '../../contracts/errors.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { parsePolicy } from '../../policy/load.ts';
 import type { Policy } from '../../policy/types.ts';
+import { memoKeys } from '../../store/memo-keys.ts';
 import { Prepared } from '../../store/prepared.ts';
 import type { Deps } from '../deps.ts';
 
@@ -44,7 +45,13 @@ export class PolicyService {
 
   /** The active policy; re-read when another instance has activated a newer version. */
   async active(): Promise<ActivePolicy> {
-    const row = await newest.first(this.deps.store, {});
+    const { store } = this.deps;
+    // Asked several times by each write of a batch; the projector forgets it when a policy is activated.
+    let row = store.memoGet<{ version: number; sha256: string }>(memoKeys.policy);
+    if (!row) {
+      row = await newest.first(store, {});
+      if (row) store.memoSet(memoKeys.policy, row);
+    }
     if (!row) throw new AppError('internal', 'no policy is active; run `changeproof init` first');
     if (this.cached?.version === row.version) return this.cached;
     const full = await this.deps.store.db

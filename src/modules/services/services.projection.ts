@@ -2,6 +2,7 @@
 import type { RecordedEvent, ServiceEvent } from '../../domain/events.ts';
 import type { Service } from '../../domain/service.ts';
 import { canonicalJson } from '../../ledger/canonical.ts';
+import { memoKeys } from '../../store/memo-keys.ts';
 import type { Projection } from '../../store/projection.ts';
 
 type Of<T extends ServiceEvent['type']> = Extract<ServiceEvent, { type: T }>['data'];
@@ -27,6 +28,8 @@ export const servicesProjection: Projection = {
   async apply(store, recorded) {
     const event = recorded as RecordedEvent<ServiceEvent>;
     const db = store.db;
+    // What the batch remembers of this service is stale from here on.
+    store.memoSet(memoKeys.service(event.subject.slice('service:'.length)), undefined);
     if (event.type === 'service.registered') {
       const d = event.data as Of<'service.registered'>;
       const service: Service = { ...d.attributes, name: d.name, createdAt: event.at, updatedAt: event.at };

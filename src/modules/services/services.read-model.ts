@@ -1,6 +1,7 @@
 // The service catalogue as stored in the projection: reads only.
 import type { Service } from '../../domain/service.ts';
 import type { Store } from '../../store/database.ts';
+import { memoKeys } from '../../store/memo-keys.ts';
 
 export class ServicesReadModel {
   private readonly store: Store;
@@ -23,14 +24,27 @@ export class ServicesReadModel {
     return rows.map((r) => JSON.parse(r.doc) as Service);
   }
 
-  /** The registered services among `names`, in no particular order. */
+  /**
+   * The registered services among `names`, in no particular order. Remembered within a write batch (the
+   * services projection forgets a service it writes), so later units of the batch need not read them again.
+   */
   async findMany(names: string[]): Promise<Service[]> {
     if (names.length === 0) return [];
-    const rows = await this.store.db
-      .selectFrom('services')
-      .select('doc')
-      .where('name', 'in', names)
-      .execute();
-    return rows.map((r) => JSON.parse(r.doc) as Service);
+    const { store } = this;
+    const remembered = names.flatMap((n) => store.memoGet<string>(memoKeys.service(n)) ?? []);
+    const rest = names.filter((n) => store.memoGet(memoKeys.service(n)) === undefined);
+    const docs = [
+      ...remembered,
+      ...(rest.length === 0
+        ? []
+        : (await store.db.selectFrom('services').select('doc').where('name', 'in', rest).execute()).map(
+            (r) => r.doc,
+          )),
+    ];
+    return docs.map((doc) => {
+      const service = JSON.parse(doc) as Service;
+      store.memoSet(memoKeys.service(service.name), doc);
+      return service;
+    });
   }
 }

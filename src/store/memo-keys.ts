@@ -1,0 +1,10 @@
+// Keys of what a write batch remembers between its units (Store.memoGet). The projection that
+// writes these tables forgets or replaces an entry whenever it writes the row behind it.
+export const memoKeys = {
+  /** The newest policy's version and hash. */
+  policy: 'policy.newest',
+  /** A service's stored record (its `doc`). */
+  service: (name: string) => `service:${name}`,
+  /** A change's projected row. */
+  change: (id: string) => `change:${id}`,
+};
