@@ -12,7 +12,7 @@ import type { Role } from './lifecycle-plan.ts';
 import { createUsers, registerServices, type BenchUser } from './seed.ts';
 import { printTable, summarise, verdict, type Summary } from './stats.ts';
 import { runClients } from './worker.ts';
-import { countPgRoundTrips, freshPgDatabase, type BenchEngine } from './pg.ts';
+import { countPgRoundTrips, freshPgDatabase, postgresCpuMs, type BenchEngine } from './pg.ts';
 
 const TARGET_RATIO = 0.5;
 
@@ -91,7 +91,13 @@ async function postgresRun(opts: { root: string; lifecycles: number; concurrency
       { log: false },
     );
     try {
+      const pgCpu0 = postgresCpuMs();
       const { r, cpu, trips } = await runApi(server, opts);
+      const pgCpu1 = postgresCpuMs();
+      const pgCpuPerRequest =
+        pgCpu0 === null || pgCpu1 === null
+          ? null
+          : (pgCpu1 - pgCpu0) / Object.values(r.latencies).flat().length;
       const all = Object.values(r.latencies).flat();
       const perType: [string, Summary][] = Object.entries(r.latencies).map(([k, v]) => [k, summarise(v)]);
       const overall = summarise(all);
@@ -104,6 +110,9 @@ async function postgresRun(opts: { root: string; lifecycles: number; concurrency
       console.log(
         `round trips:       ${(trips.queries / all.length).toFixed(1)} per request (${trips.queries} queries)`,
       );
+      console.log(
+        `PostgreSQL CPU:    ${pgCpuPerRequest === null ? 'not measured (not on this machine)' : `${pgCpuPerRequest.toFixed(2)} ms per request, all backends`}`,
+      );
       for (const e of r.firstErrors) console.log(`  error: ${e}`);
       printTable([...perType, ['all', overall]]);
       console.log(`errors:            ${r.errors} (target 0) ${verdict(r.errors === 0)}`);
@@ -113,6 +122,7 @@ async function postgresRun(opts: { root: string; lifecycles: number; concurrency
         requestsPerSecond: rps,
         serverCpuMsPerRequest: cpuPerRequest,
         roundTripsPerRequest: trips.queries / all.length,
+        postgresCpuMsPerRequest: pgCpuPerRequest,
         errors: r.errors,
         firstErrors: r.firstErrors,
         latencyMs: { all: overall, ...Object.fromEntries(perType) },

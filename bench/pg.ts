@@ -1,6 +1,7 @@
 // PostgreSQL for the benchmarks: a database of their own, created fresh on the server given by --pg,
 // DATABASE_URL or TEST_DATABASE_URL, and a copy of a generated SQLite database's rows into it (so both
 // engines are timed on the same data).
+import { readdirSync, readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { openStore, type Store } from '../src/store/database.ts';
@@ -95,4 +96,37 @@ export function countPgRoundTrips(): { queries: number; stop: () => void } {
     return original.apply(this, args);
   };
   return counter;
+}
+
+/**
+ * CPU time used so far by every `postgres` process on this machine, in ms (utime + stime from /proc), or
+ * null where it cannot be read. The difference over a run is what the database's backends cost: on one
+ * machine they share the cores with the server and the load generator. A backend that exits during the
+ * run takes its time with it, so the figure is a floor; the server's pool keeps its connections open.
+ */
+export function postgresCpuMs(): number | null {
+  let ticks = 0;
+  let found = false;
+  try {
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      } catch {
+        continue; // the process ended meanwhile
+      }
+      const open = stat.indexOf('(');
+      const close = stat.lastIndexOf(')');
+      if (stat.slice(open + 1, close) !== 'postgres') continue;
+      const fields = stat.slice(close + 2).split(' ');
+      // After the name: state is field 3 of stat, utime 14 and stime 15, so 11 and 12 here.
+      ticks += Number(fields[11]) + Number(fields[12]);
+      found = true;
+    }
+  } catch {
+    return null;
+  }
+  // Linux reports in clock ticks of 1/100 s (USER_HZ) on every platform Node runs on.
+  return found ? ticks * 10 : null;
 }

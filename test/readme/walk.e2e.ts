@@ -123,9 +123,14 @@ describe("the README's walk", () => {
     });
   });
 
-  after(() => {
-    if (server?.pid && server.exitCode === null) process.kill(-server.pid, 'SIGTERM');
-    rmSync(dir, { recursive: true, force: true });
+  after(async () => {
+    if (server?.pid && server.exitCode === null) {
+      // The server writes its shutdown checkpoint into the data directory: let it finish before removing it.
+      const exited = new Promise((r) => server!.once('exit', r));
+      process.kill(-server.pid, 'SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+    }
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
   });
 
   it('has the walk and the auditor blocks', () => {
