@@ -3,6 +3,7 @@
 import { IdentityService, type IdentitySettings } from './modules/identity/identity.service.ts';
 import { ChangesService } from './modules/changes/changes.service.ts';
 import { ChangesReadModel } from './modules/changes/changes.read-model.ts';
+import { LateApprovalsReadModel } from './modules/changes/late-approvals.read-model.ts';
 import { FollowUpsReadModel } from './modules/follow-ups/follow-ups.read-model.ts';
 import { FollowUpsService } from './modules/follow-ups/follow-ups.service.ts';
 import { CommandRunner } from './modules/commands/command-runner.ts';
@@ -47,6 +48,8 @@ export interface Container {
   delivery: DeliveryReadModel;
   followUps: FollowUpsService;
   followUpsRead: FollowUpsReadModel;
+  /** Approvals pending past the policy's SLA. */
+  lateApprovals: LateApprovalsReadModel;
 }
 
 export function createContainer(
@@ -83,5 +86,6 @@ export function createContainer(
       policies,
     }),
     followUpsRead,
+    lateApprovals: new LateApprovalsReadModel(store),
   };
 }

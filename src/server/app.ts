@@ -17,6 +17,7 @@ import { DEFAULT_IDEMPOTENCY_HOURS } from './idempotency.ts';
 import { loginLimits } from './login-limits.ts';
 import { openApiOptions } from './openapi.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
+import { approvalsRoutes } from './routes/approvals.routes.ts';
 import { changesRoutes } from './routes/changes.routes.ts';
 import { followUpsRoutes } from './routes/follow-ups.routes.ts';
 import { identityRoutes } from './routes/identity.routes.ts';
@@ -106,6 +107,7 @@ export async function buildApp(c: Container, options: AppOptions = {}): Promise<
       servicesRoutes(api, c);
       changesRoutes(api, c);
       followUpsRoutes(api, c);
+      approvalsRoutes(api, c);
       policyRoutes(api, c);
       ledgerRoutes(api, c);
       await registerConnectors(api, options.connectors ?? CONNECTORS, {
