@@ -3,8 +3,10 @@
 import type { Actor } from './actor.ts';
 import type { Change } from './change.ts';
 import type { Refusal } from './events.ts';
+import type { FollowUpEvent } from './follow-up-events.ts';
 import type { FollowUpKind, FollowUpStatus } from './vocabulary.ts';
 
+export type { FollowUpEvent } from './follow-up-events.ts';
 export { FOLLOW_UP_KINDS, FOLLOW_UP_STATUSES, type FollowUpKind, type FollowUpStatus } from './vocabulary.ts';
 
 export interface FollowUp {
@@ -31,22 +33,6 @@ export interface FollowUpInput {
   owner: string;
   dueAt: string;
 }
-
-export type FollowUpEvent =
-  | {
-      type: 'follow_up.opened';
-      data: {
-        number: number;
-        changeId: string;
-        kind: FollowUpKind;
-        title: string;
-        owner: string;
-        dueAt: string;
-      };
-    }
-  | { type: 'follow_up.reassigned'; data: { owner: string; dueAt: string; note: string } }
-  | { type: 'follow_up.done'; data: { note: string; reference: string | null } }
-  | { type: 'follow_up.cancelled'; data: { note: string } };
 
 export const followUpId = (n: number) => `FU-${n}`;
 
