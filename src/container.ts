@@ -3,6 +3,9 @@
 import { IdentityService, type IdentitySettings } from './modules/identity/identity.service.ts';
 import { ChangesService } from './modules/changes/changes.service.ts';
 import { ChangesReadModel } from './modules/changes/changes.read-model.ts';
+import { LateApprovalsReadModel } from './modules/changes/late-approvals.read-model.ts';
+import { FollowUpsReadModel } from './modules/follow-ups/follow-ups.read-model.ts';
+import { FollowUpsService } from './modules/follow-ups/follow-ups.service.ts';
 import { CommandRunner } from './modules/commands/command-runner.ts';
 import { PolicyService } from './modules/policy/policy.service.ts';
 import { ServicesService } from './modules/services/services.service.ts';
@@ -43,6 +46,10 @@ export interface Container {
   checkpoints: CheckpointService;
   ledger: LedgerReadModel;
   delivery: DeliveryReadModel;
+  followUps: FollowUpsService;
+  followUpsRead: FollowUpsReadModel;
+  /** Approvals pending past the policy's SLA. */
+  lateApprovals: LateApprovalsReadModel;
 }
 
 export function createContainer(
@@ -58,6 +65,7 @@ export function createContainer(
   const services = new ServicesService({ commands, record, catalogue: new ServicesReadModel(store) });
   const policies = new PolicyService(deps);
   const changesRead = new ChangesReadModel(store);
+  const followUpsRead = new FollowUpsReadModel(store);
   return {
     deps,
     store,
@@ -70,5 +78,14 @@ export function createContainer(
     checkpoints: new CheckpointService(deps, ledger.key, ledger.state, ledger.witnesses ?? []),
     ledger: new LedgerReadModel(store),
     delivery: new DeliveryReadModel(store, now),
+    followUps: new FollowUpsService({
+      commands,
+      record,
+      items: followUpsRead,
+      changes: changesRead,
+      policies,
+    }),
+    followUpsRead,
+    lateApprovals: new LateApprovalsReadModel(store),
   };
 }

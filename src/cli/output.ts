@@ -79,6 +79,12 @@ export function changeBlock(c: ChangeView): string {
       out.push(`    - ${r.group} (${r.count}): ${by}${need}`);
     }
   }
+  const pending = c.pendingApproval;
+  if (pending)
+    field(
+      'approvals due',
+      `${when(pending.dueAt)}${pending.late ? ` · LATE, owed by ${pending.owedBy.map((o) => o.group).join(', ')}` : ''}`,
+    );
   const history = c.approvals.filter((x) => x.decision === 'rejected' || x.withdrawnAt);
   for (const x of history)
     out.push(
@@ -103,6 +109,8 @@ export function changeBlock(c: ChangeView): string {
     field('review', `${clip(c.review.summary, 80)} (${c.review.reviewer}, ${when(c.review.at)})`);
     for (const f of c.review.followUps) out.push(`    - follow-up: ${f}`);
     if (c.review.continuityPlanNeedsUpdate) out.push('    - the continuity plan needs an update');
+    if (c.review.followUps.length || c.review.continuityPlanNeedsUpdate)
+      out.push(`    (tracked: changeproof follow-ups list --change ${c.id})`);
   } else if (c.reviewRequired && !['closed', 'cancelled', 'rejected'].includes(c.state))
     field('review', 'required before close');
   if (c.cancelReason) field('cancelled', c.cancelReason);

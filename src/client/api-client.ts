@@ -4,9 +4,11 @@
 // Idempotency-Key per client (one per CLI invocation): a retry after a dropped connection or a 503 returns
 // the first result instead of writing twice. Failures are ApiError, carrying the status and the error body.
 import type { z } from 'zod';
+import type * as Approvals from '../contracts/approvals.ts';
 import type * as Changes from '../contracts/changes.ts';
 import type { ErrorBody } from '../contracts/errors.ts';
 import type * as Events from '../contracts/events.ts';
+import type * as FollowUps from '../contracts/follow-ups.ts';
 import type * as Identity from '../contracts/identity.ts';
 import type * as Ledger from '../contracts/ledger.ts';
 import type * as Policy from '../contracts/policy.ts';
@@ -21,6 +23,10 @@ export type ChangeView = Out<typeof Changes.ChangeView>;
 export type ChangeList = Out<typeof Changes.ChangeList>;
 export type ChangeEvents = Out<typeof Events.ChangeEvents>;
 export type ServiceView = Out<typeof Services.ServiceView>;
+export type FollowUpView = Out<typeof FollowUps.FollowUpView>;
+export type FollowUpList = Out<typeof FollowUps.FollowUpList>;
+export type FollowUpQuery = Omit<In<typeof FollowUps.ListFollowUpsQuery>, 'limit'> & { limit?: number };
+export type LateApprovalList = Out<typeof Approvals.LateApprovalList>;
 export type UserView = Out<typeof Identity.UserView>;
 export type TokenView = Out<typeof Identity.TokenView>;
 export type PolicyVersionView = Out<typeof Policy.PolicyVersionView>;
@@ -177,6 +183,19 @@ export class ApiClient {
     /** submit, approve, reject, schedule, start, complete, review, close or cancel. */
     action: (id: string, action: string, body?: unknown) =>
       this.post<ChangeView>(`/changes/${enc(id)}/${action}`, body),
+  };
+
+  followUps = {
+    list: (query: FollowUpQuery) => this.get<FollowUpList>('/follow-ups', query),
+    get: (id: string) => this.get<FollowUpView>(`/follow-ups/${enc(id)}`),
+    open: (body: In<typeof FollowUps.OpenFollowUpBody>) => this.post<FollowUpView>('/follow-ups', body),
+    /** done, cancel or reassign. */
+    action: (id: string, action: string, body?: unknown) =>
+      this.post<FollowUpView>(`/follow-ups/${enc(id)}/${action}`, body),
+  };
+
+  approvals = {
+    late: (group?: string) => this.get<LateApprovalList>('/approvals/late', { group }),
   };
 
   users = {

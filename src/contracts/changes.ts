@@ -252,6 +252,16 @@ export const ChangeView = z
       .describe(
         'Until implementation starts: checked against the catalogue, policy and group memberships of now',
       ),
+    awaitingApprovalSince: z.string().nullable().describe('When the change last went to its approvers'),
+    pendingApproval: z
+      .object({
+        since: z.string(),
+        dueAt: z.string().describe("since + the policy's deadlines.approvalSla"),
+        late: z.boolean().describe('Past dueAt with approvals still owed'),
+        owedBy: z.array(z.object({ group: z.string(), remaining: z.number() })),
+      })
+      .nullable()
+      .describe('While awaiting approval: the groups that still owe approvals, and whether they are late'),
     window: z.object({ start: z.string(), end: z.string() }).nullable(),
     agreedWindow: z
       .object({ start: z.string(), end: z.string() })

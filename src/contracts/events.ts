@@ -8,6 +8,7 @@ import type { DomainEvent, EventType } from '../domain/events.ts';
 import { ACTOR_KINDS } from '../domain/vocabulary.ts';
 import { ChangeOriginEnum, ChangeTypeEnum, ChangeView, OutcomeEnum, RiskRatingEnum } from './changes.ts';
 import { RoleEnum, UserKindEnum } from './identity.ts';
+import { FollowUpKindEnum } from './follow-ups.ts';
 import { ServiceView } from './services.ts';
 
 const c = ChangeView.shape;
@@ -125,6 +126,17 @@ const DATA = {
     source: z.string().describe('The policy YAML as activated'),
     changeId: z.string().nullable(),
   }),
+  'follow_up.opened': z.object({
+    number: z.number(),
+    changeId: z.string(),
+    kind: FollowUpKindEnum,
+    title: z.string(),
+    owner: z.string(),
+    dueAt: z.string(),
+  }),
+  'follow_up.reassigned': z.object({ owner: z.string(), dueAt: z.string(), note: z.string() }),
+  'follow_up.done': z.object({ note: z.string(), reference: z.string().nullable() }),
+  'follow_up.cancelled': z.object({ note: z.string() }),
   'ledger.key_activated': z.object({
     origin: z.string(),
     verifierKey: z.string(),

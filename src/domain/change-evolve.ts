@@ -65,6 +65,7 @@ export function evolveChange(change: Change | null, event: RecordedEvent<ChangeE
       return {
         ...next,
         state: next.state === 'draft' ? 'draft' : 'awaiting_approval',
+        awaitingApprovalSince: next.state === 'draft' ? null : event.at,
         approvals: next.approvals.map((a) => (a.withdrawnAt === null ? { ...a, withdrawnAt: event.at } : a)),
       };
     case 'change.reassessed':
@@ -75,6 +76,7 @@ export function evolveChange(change: Change | null, event: RecordedEvent<ChangeE
       return {
         ...next,
         state: 'awaiting_approval',
+        awaitingApprovalSince: event.at,
         approvals: next.approvals.map((a) =>
           a.withdrawnAt === null && a.decision === 'approved' && lapsed(a)
             ? { ...a, withdrawnAt: event.at }
@@ -86,6 +88,7 @@ export function evolveChange(change: Change | null, event: RecordedEvent<ChangeE
       return {
         ...next,
         state: 'awaiting_approval',
+        awaitingApprovalSince: event.at,
         assessment: e.data.assessment,
         recordCompletedAt:
           next.type === 'emergency' && e.data.assessment.missing.length === 0

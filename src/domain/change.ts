@@ -151,6 +151,11 @@ export interface Change extends ChangeContent {
    * scheduled into afterwards. Moving beyond it (plus the policy's tolerance) needs approval again.
    */
   agreedWindow: Window | null;
+  /**
+   * When the change last went to its approvers (submitted, or sent back by an edit or a lapse): pending
+   * approvals are late once older than the policy's `deadlines.approvalSla`. Absent before it was kept.
+   */
+  awaitingApprovalSince?: string | null;
   implementedBy: string | null;
   startedAt: string | null;
   completedAt: string | null;

@@ -3,6 +3,7 @@
 // version of the event, never a rewrite of old ones.
 import type { Approval, Assessment, ChangeContent, Review, VerificationCheck, Window } from './change.ts';
 import type { ActorKind, Role } from './actor.ts';
+import type { FollowUpEvent } from './follow-up-events.ts';
 import type { ServiceAttributes } from './service.ts';
 import type { ApprovalRequirement } from '../policy/types.ts';
 import type { ChangeType, Outcome, RiskRating, UserKind } from './vocabulary.ts';
@@ -111,7 +112,10 @@ export type LedgerEvent = {
   data: { origin: string; verifierKey: string; keyId: string; previousKeyId: string | null };
 };
 
-export type DomainEvent = ChangeEvent | ServiceEvent | IdentityEvent | PolicyEvent | LedgerEvent;
+export type { FollowUpEvent } from './follow-up-events.ts';
+
+export type DomainEvent =
+  ChangeEvent | ServiceEvent | IdentityEvent | PolicyEvent | LedgerEvent | FollowUpEvent;
 export type EventType = DomainEvent['type'];
 
 /** An event as the ledger holds it: the domain event plus who, when and what it is about. */

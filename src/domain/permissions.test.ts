@@ -17,10 +17,19 @@ const DOCUMENTED: Record<Role, readonly Action[]> = {
     'service.update',
     'user.list',
     'checkpoint.issue',
+    'follow_up.open',
+    'follow_up.close',
   ],
-  requester: ['change.create', 'change.work', 'change.approve'],
-  implementer: ['change.create', 'change.work', 'change.implement', 'change.approve'],
-  approver: ['change.work', 'change.approve'],
+  requester: ['change.create', 'change.work', 'change.approve', 'follow_up.open', 'follow_up.close'],
+  implementer: [
+    'change.create',
+    'change.work',
+    'change.implement',
+    'change.approve',
+    'follow_up.open',
+    'follow_up.close',
+  ],
+  approver: ['change.work', 'change.approve', 'follow_up.open', 'follow_up.close'],
   auditor: ['user.list', 'checkpoint.issue'],
   viewer: [],
 };
@@ -38,6 +47,8 @@ const SCOPE_OF: Record<Action, string> = {
   'user.list': 'users:read',
   'token.administer': 'users:admin',
   'checkpoint.issue': 'changes:write',
+  'follow_up.open': 'changes:write',
+  'follow_up.close': 'changes:write',
 };
 
 describe('permission table', () => {

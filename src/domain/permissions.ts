@@ -23,6 +23,9 @@ export const ACTIONS = [
   /** Create tokens for bots, list and revoke anyone's tokens. */
   'token.administer',
   'checkpoint.issue',
+  /** Open a follow-up on a change; closing one is for its owner, or anyone who may manage changes. */
+  'follow_up.open',
+  'follow_up.close',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -49,6 +52,8 @@ export const PERMISSIONS: Readonly<Record<Action, Permission>> = {
   'user.list': { roles: [...MANAGERS, 'auditor'], scope: 'users:read' },
   'token.administer': { roles: ['admin'], scope: 'users:admin' },
   'checkpoint.issue': { roles: [...MANAGERS, 'auditor'], scope: 'changes:write' },
+  'follow_up.open': { roles: WORKERS, scope: 'changes:write' },
+  'follow_up.close': { roles: WORKERS, scope: 'changes:write' },
 };
 
 /** Whether one of the actor's roles grants `action` (the token's scopes aside). */

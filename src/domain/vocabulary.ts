@@ -115,3 +115,14 @@ export type DatabaseEngine = (typeof DATABASE_ENGINES)[number];
 
 /** `degraded`: the API serves, but something after commit (a subscriber's delivery) is stuck. */
 export const HEALTH_STATUSES = ['ok', 'degraded'] as const;
+
+/**
+ * What a tracked follow-up is for: an action from a review, the removal of a temporary measure an emergency
+ * put in place, an update of the continuity plan, an update of documentation. The last two are closed only
+ * with a reference to the updated plan's or document's revision.
+ */
+export const FOLLOW_UP_KINDS = ['action', 'temporary_measure', 'continuity_plan', 'documentation'] as const;
+export type FollowUpKind = (typeof FOLLOW_UP_KINDS)[number];
+
+export const FOLLOW_UP_STATUSES = ['open', 'done', 'cancelled'] as const;
+export type FollowUpStatus = (typeof FOLLOW_UP_STATUSES)[number];

@@ -2,6 +2,7 @@
 // rebuild and `verify --rebuild` all read this list (ADR 0008).
 import { Projections } from '../store/projection.ts';
 import { changesProjection } from './changes/changes.projection.ts';
+import { followUpsProjection } from './follow-ups/follow-ups.projection.ts';
 import { identityProjection } from './identity/identity.projection.ts';
 import { ledgerProjection } from './ledger/ledger.projection.ts';
 import { policyProjection } from './policy/policy.projection.ts';
@@ -13,6 +14,7 @@ export const PROJECTION_LIST = [
   identityProjection,
   policyProjection,
   ledgerProjection,
+  followUpsProjection,
 ];
 
 export const PROJECTIONS = new Projections(PROJECTION_LIST);

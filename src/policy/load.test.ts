@@ -56,6 +56,7 @@ describe('parsePolicy: valid files', () => {
       emergencyRecordMinutes: 24 * 60,
       emergencyReviewMinutes: 5 * 24 * 60,
       approvalSlaMinutes: 2 * 24 * 60,
+      followUpMinutes: 30 * 24 * 60,
     });
     assert.deepEqual(
       result.policy.groups.map((g) => g.id),
@@ -128,7 +129,7 @@ describe('parsePolicy: errors point at the line to fix', () => {
     const e = only(errorsFor('  emergencyRecord: 24h\n', '  emergencyRecord: 24h\n  approvalSLA: 2d\n'));
     assert.equal(e.path, 'deadlines.approvalSLA');
     assert.equal(e.line, 25);
-    assert.match(e.message, /expected one of: emergencyRecord, emergencyReview, approvalSla$/);
+    assert.match(e.message, /expected one of: emergencyRecord, emergencyReview, approvalSla, followUp$/);
   });
 
   it('wrong type', () => {

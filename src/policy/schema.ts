@@ -192,12 +192,14 @@ const baseSchema = z.strictObject({
       emergencyRecord: duration.default(24 * 60),
       emergencyReview: duration.default(5 * 24 * 60),
       approvalSla: duration.default(2 * 24 * 60),
+      followUp: duration.default(30 * 24 * 60),
     })
     .prefault({})
     .transform((d) => ({
       emergencyRecordMinutes: d.emergencyRecord,
       emergencyReviewMinutes: d.emergencyReview,
       approvalSlaMinutes: d.approvalSla,
+      followUpMinutes: d.followUp,
     })),
   ledger: z
     .strictObject({

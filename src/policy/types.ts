@@ -99,6 +99,8 @@ export interface Policy {
     emergencyReviewMinutes: number;
     /** How long an approval may stay pending before it counts as late. */
     approvalSlaMinutes: number;
+    /** Follow-ups a review opens are due this many minutes after it. */
+    followUpMinutes: number;
   };
   /** Signed checkpoints: how often while entries arrive, and at least how often when idle. */
   ledger: {

@@ -17,7 +17,9 @@ import { DEFAULT_IDEMPOTENCY_HOURS } from './idempotency.ts';
 import { loginLimits } from './login-limits.ts';
 import { openApiOptions } from './openapi.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
+import { approvalsRoutes } from './routes/approvals.routes.ts';
 import { changesRoutes } from './routes/changes.routes.ts';
+import { followUpsRoutes } from './routes/follow-ups.routes.ts';
 import { identityRoutes } from './routes/identity.routes.ts';
 import { policyRoutes } from './routes/policy.routes.ts';
 import { ledgerRoutes } from './routes/ledger.routes.ts';
@@ -104,6 +106,8 @@ export async function buildApp(c: Container, options: AppOptions = {}): Promise<
       identityRoutes(api, c, limits);
       servicesRoutes(api, c);
       changesRoutes(api, c);
+      followUpsRoutes(api, c);
+      approvalsRoutes(api, c);
       policyRoutes(api, c);
       ledgerRoutes(api, c);
       await registerConnectors(api, options.connectors ?? CONNECTORS, {

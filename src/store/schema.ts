@@ -189,6 +189,18 @@ export interface ChangeSearchTable {
   search: string;
 }
 
+/** Tracked follow-ups of changes (migration 0013). */
+export interface FollowUpTable {
+  id: string;
+  number: number;
+  change_id: string;
+  kind: string;
+  owner: string;
+  status: string;
+  due_at: string;
+  doc: string;
+}
+
 /** Which version of each projection built its tables (`projection:<name>`, see reproject.ts). */
 export interface ProjectionStateTable {
   key: string;
@@ -215,4 +227,5 @@ export interface DB {
   policies: PolicyTable;
   change_search: ChangeSearchTable;
   projection_state: ProjectionStateTable;
+  follow_ups: FollowUpTable;
 }

@@ -2,14 +2,18 @@
 // every event a recorded history holds validates against it with nothing left over (response serialization
 // strips what a schema does not name, so a field missing here would silently vanish from the API).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { ChangeEvent, EVENT_TYPES, LedgerEvent } from '../../src/contracts/events.ts';
 import { COMPLETE_RECORD, registerServices, startTestApp, type TestApp } from '../support/app.ts';
 import { engines } from '../support/db.ts';
 import { act, bearer, events, expectError, hoursLater, noServerErrors, ok, raise } from '../support/http.ts';
 
-const DOMAIN_EVENTS = new URL('../../src/domain/events.ts', import.meta.url);
+const DOMAIN = new URL('../../src/domain/', import.meta.url);
+/** The union in events.ts and the features' own `<feature>-events.ts` files it joins. */
+const DOMAIN_EVENTS = readdirSync(DOMAIN)
+  .filter((f) => f === 'events.ts' || f.endsWith('-events.ts'))
+  .map((f) => new URL(f, DOMAIN));
 
 /** Validates an event as the API would serve it and returns what survives serialization. */
 function served(schema: typeof LedgerEvent | typeof ChangeEvent, event: unknown): unknown {
@@ -20,8 +24,8 @@ function served(schema: typeof LedgerEvent | typeof ChangeEvent, event: unknown)
 
 describe('event contract', () => {
   it('has a schema for every event type the domain declares, and no other', () => {
-    const declared = [...readFileSync(DOMAIN_EVENTS, 'utf8').matchAll(/type: '([a-z_]+\.[a-z_]+)'/g)].map(
-      (m) => m[1]!,
+    const declared = DOMAIN_EVENTS.flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/type: '([a-z_]+\.[a-z_]+)'/g)].map((m) => m[1]!),
     );
     assert.ok(declared.length >= 20, 'the scan finds the declared event types');
     assert.deepEqual([...EVENT_TYPES].sort(), [...new Set(declared)].sort());
@@ -92,6 +96,9 @@ for (const engine of engines()) {
         followUps: ['Retire the old ciphers'],
       });
       await act(t, 'ivan', a, 'close');
+      // The review's follow-up is a tracked item: reassigned, then done.
+      ok(await t.req('carl', 'POST', '/api/v1/follow-ups/FU-1/reassign', { owner: 'ivan' }));
+      ok(await t.req('ivan', 'POST', '/api/v1/follow-ups/FU-1/done', { note: 'ciphers removed' }));
 
       // Edited after approval (approvals withdrawn), a refused self-approval, then rejected.
       const b = await record(
@@ -147,6 +154,19 @@ for (const engine of engines()) {
       await act(t, 'dora', e, 'approve');
       await act(t, 'ivan', e, 'start');
       ok(await t.req('bob', 'PATCH', `/api/v1/changes/${e}`, COMPLETE_RECORD));
+      const measure = ok<{ id: string }>(
+        await t.req('ivan', 'POST', '/api/v1/follow-ups', {
+          changeId: e,
+          kind: 'temporary_measure',
+          title: 'Lift the block',
+          owner: 'ivan',
+          dueAt: hoursLater(t.clock.now, 24).toISOString(),
+        }),
+        201,
+      );
+      ok(
+        await t.req('ivan', 'POST', `/api/v1/follow-ups/${measure.id}/cancel`, { note: 'block is the fix' }),
+      );
 
       // People and tokens.
       ok(await t.req('admin', 'PATCH', '/api/v1/users/tina', { displayName: 'Tina T.' }));

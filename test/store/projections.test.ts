@@ -63,7 +63,16 @@ describe('the projection list', () => {
     assert.equal(PROJECTIONS.of('ledger.key_activated').name, 'ledger');
     assert.deepEqual(
       PROJECTIONS.tables().map((t) => t.name),
-      ['changes', 'change_services', 'services', 'users', 'api_tokens', 'policies', 'ledger_meta'],
+      [
+        'changes',
+        'change_services',
+        'services',
+        'users',
+        'api_tokens',
+        'policies',
+        'ledger_meta',
+        'follow_ups',
+      ],
     );
   });
 

@@ -1,6 +1,7 @@
 // Client commands: everything here talks to a running server over HTTP (see ../client.ts).
 import type { Command } from 'commander';
 import { changesCommands } from './changes.ts';
+import { followUpsCommands } from './follow-ups.ts';
 import { loginCommands } from './login.ts';
 import { policyCommands } from './policy.ts';
 import { servicesCommands } from './services.ts';
@@ -25,6 +26,7 @@ Exit codes: 0 ok, 1 refused, denied or failed check, 2 usage or connection error
   sessionsCommands(program);
   servicesCommands(program);
   changesCommands(program);
+  followUpsCommands(program);
   usersCommands(program);
   tokensCommands(program);
   policyCommands(policy);

@@ -3,6 +3,7 @@
 import type { ChangeSummary, ChangeView } from '../../contracts/changes.ts';
 import type { Change } from '../../domain/change.ts';
 import { reviewRequired } from '../../domain/change-decide.ts';
+import { pendingApproval } from '../../domain/approval-sla.ts';
 import { approvalStanding, type Live } from '../../domain/standing.ts';
 import type { Policy } from '../../policy/types.ts';
 
@@ -15,12 +16,15 @@ export function overdue(change: Change, now: string): { record: boolean; review:
 
 /** `live`: the assessment and approvers as they are now, so the view shows which approvals still count. */
 export function toView(change: Change, now: string, policy: Policy, live: Live | null = null): ChangeView {
+  const approvalStatus = approvalStanding(change, live);
   return {
     ...change,
+    awaitingApprovalSince: change.awaitingApprovalSince ?? null,
+    pendingApproval: pendingApproval(change, approvalStatus, policy.deadlines.approvalSlaMinutes, now),
     authors: change.authors ?? [...new Set([change.requester, change.lastEditor])],
     agreedWindow: change.agreedWindow ?? null,
     riskRating: change.assessment?.rating ?? null,
-    approvalStatus: approvalStanding(change, live),
+    approvalStatus,
     reviewRequired: reviewRequired(change, policy),
     overdue: overdue(change, now),
   };

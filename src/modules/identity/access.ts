@@ -23,6 +23,8 @@ const NEEDS: Record<Action, string> = {
   'user.list': 'listing users needs the admin, change_manager or auditor role',
   'token.administer': 'only an admin may create tokens for a bot',
   'checkpoint.issue': 'asking for a checkpoint needs the admin, change_manager or auditor role',
+  'follow_up.open': 'opening follow-ups needs a role other than auditor or viewer',
+  'follow_up.close': 'closing follow-ups needs a role other than auditor or viewer',
 };
 
 /**

@@ -1,0 +1,29 @@
+// Late approvals: a change waiting for its approvers longer than the policy's `deadlines.approvalSla` is
+// late, owed by the groups whose requirement is not yet met. Pure: the standing, the SLA and now are inputs.
+import type { Change } from './change.ts';
+import type { Standing } from './standing.ts';
+
+export interface PendingApproval {
+  /** When the change last went to its approvers. */
+  since: string;
+  /** When the pending approvals fall late. */
+  dueAt: string;
+  late: boolean;
+  /** The groups that still owe approvals, and how many each. */
+  owedBy: { group: string; remaining: number }[];
+}
+
+export function pendingApproval(
+  change: Change,
+  standing: Pick<Standing, 'requirements'>,
+  slaMinutes: number,
+  now: string,
+): PendingApproval | null {
+  const since = change.awaitingApprovalSince;
+  if (change.state !== 'awaiting_approval' || !since) return null;
+  const owedBy = standing.requirements
+    .filter((r) => r.remaining > 0)
+    .map((r) => ({ group: r.group, remaining: r.remaining }));
+  const dueAt = new Date(Date.parse(since) + slaMinutes * 60_000).toISOString();
+  return { since, dueAt, late: owedBy.length > 0 && now > dueAt, owedBy };
+}
