@@ -66,6 +66,13 @@ export function createContainer(
   const policies = new PolicyService(deps);
   const changesRead = new ChangesReadModel(store);
   const followUpsRead = new FollowUpsReadModel(store);
+  const followUps = new FollowUpsService({
+    commands,
+    record,
+    items: followUpsRead,
+    changes: changesRead,
+    policies,
+  });
   return {
     deps,
     store,
@@ -73,18 +80,19 @@ export function createContainer(
     identity: new IdentityService(deps, settings),
     services,
     policies,
-    changes: new ChangesService({ commands, record, changes: changesRead, policies, catalogue: services }),
+    changes: new ChangesService({
+      commands,
+      record,
+      changes: changesRead,
+      policies,
+      catalogue: services,
+      followUps,
+    }),
     changesRead,
     checkpoints: new CheckpointService(deps, ledger.key, ledger.state, ledger.witnesses ?? []),
     ledger: new LedgerReadModel(store),
     delivery: new DeliveryReadModel(store, now),
-    followUps: new FollowUpsService({
-      commands,
-      record,
-      items: followUpsRead,
-      changes: changesRead,
-      policies,
-    }),
+    followUps,
     followUpsRead,
     lateApprovals: new LateApprovalsReadModel(store),
   };

@@ -35,6 +35,8 @@ export interface ChangesCollaborators {
   policies: Pick<PolicyService, 'active' | 'activate'>;
   /** The named services, in order; refuses names that are not registered. */
   catalogue: { many(names: string[]): Promise<Service[]> };
+  /** Opens the tracked items a review asks for, in the review's transaction. */
+  followUps?: { openFromReview(actor: Actor, change: Change): Promise<unknown> };
 }
 
 /** A command the domain refused; the refusal is already in the ledger. */
@@ -56,8 +58,10 @@ export class ChangesService {
   private readonly record: RecordEvents;
   private readonly policies: ChangesCollaborators['policies'];
   private readonly catalogue: ChangesCollaborators['catalogue'];
+  private readonly followUps: ChangesCollaborators['followUps'];
 
   constructor(c: ChangesCollaborators) {
+    this.followUps = c.followUps;
     this.commands = c.commands;
     this.changes = c.changes;
     this.record = c.record;
@@ -161,6 +165,8 @@ export class ChangesService {
       // Implementing a policy change is activating the policy it carries, in the same transaction.
       if (cmd.type === 'start' && change.proposedPolicy !== null)
         await this.policies.activate(actor, change.proposedPolicy, id);
+      // A review's follow-ups become tracked items in the same transaction.
+      if (cmd.type === 'review') await this.followUps?.openFromReview(actor, after);
       return after;
     });
   }

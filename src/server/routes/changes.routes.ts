@@ -18,7 +18,6 @@ import { ChangeIdParam } from '../../contracts/common.ts';
 import { ChangeEvents } from '../../contracts/events.ts';
 import { ErrorBody } from '../../contracts/errors.ts';
 import type { Container } from '../../container.ts';
-import { Refused } from '../../modules/changes/changes.service.ts';
 import { mutate } from '../idempotency.ts';
 import { presentChange } from '../present.ts';
 
@@ -130,8 +129,6 @@ export function changesRoutes(app: FastifyInstance, c: Container): void {
   const command = async (req: FastifyRequest, reply: Parameters<typeof mutate>[2], id: string, cmd: Cmd) => {
     return mutate(c.commands, req, reply, async ({ actor: a, now: at }) => {
       const result = await c.changes.command(a, id, cmd);
-      // A review's follow-ups become tracked items in the same transaction.
-      if (cmd.type === 'review' && !(result instanceof Refused)) await c.followUps.openFromReview(a, result);
       const live = await c.changes.live(result);
       return presentChange(result, await c.policies.forDisplay(), at, 200, live);
     });
