@@ -9,6 +9,7 @@ import { ACTOR_KINDS } from '../domain/vocabulary.ts';
 import { ChangeOriginEnum, ChangeTypeEnum, ChangeView, OutcomeEnum, RiskRatingEnum } from './changes.ts';
 import { RoleEnum, UserKindEnum } from './identity.ts';
 import { ServiceView } from './services.ts';
+import { ApprovalReasoning, RecordEventContent } from './change-record.ts';
 
 const c = ChangeView.shape;
 const Requirement = c.assessment.unwrap().shape.requiredApprovals.element;
@@ -34,6 +35,7 @@ const Content = z.object({
   supplierReference: c.supplierReference.optional(),
   customerCommunication: c.customerCommunication.optional(),
   supplierAccessReview: c.supplierAccessReview.optional(),
+  ...RecordEventContent,
 });
 const Window = z.object({ start: z.string(), end: z.string() });
 const Decision = z.object({
@@ -87,7 +89,7 @@ const DATA = {
     ),
     requiredApprovals: z.array(Requirement),
   }),
-  'change.approval_granted': Decision,
+  'change.approval_granted': Decision.extend({ reasoning: ApprovalReasoning.optional() }),
   'change.approved': z.object({
     quorum: z.array(Requirement),
     approvers: z.array(z.string()),
@@ -95,6 +97,7 @@ const DATA = {
   }),
   'change.rejected': Decision,
   'change.scheduled': z.object({ window: Window }),
+  'change.owner_reassigned': z.object({ owner: z.string(), previous: z.string() }),
   'change.started': z.object({ implementer: z.string(), reviewDueAt: z.string().nullable() }),
   'change.record_completed': Nothing,
   'change.completed': z.object({ outcome: OutcomeEnum, notes: z.string(), verification: c.verification }),

@@ -60,8 +60,11 @@ function changedColumns<T extends object>(stored: T, next: T): Partial<T> {
 
 export const changesProjection: Projection = {
   name: 'changes',
-  /** 2: change_services rows carry the change's filter columns (migration 0008). */
-  version: 2,
+  /**
+   * 2: change_services rows carry the change's filter columns (migration 0008). 3: the record keeps its
+   * owner and the content fields of issue 14 at their defaults.
+   */
+  version: 3,
   handles: ['change.*'],
   tables: [
     { name: 'changes', key: ['id'] },
