@@ -104,7 +104,8 @@ export function evolveChange(change: Change | null, event: RecordedEvent<ChangeE
         state: 'approved',
         authorizedAt: next.type === 'emergency' ? event.at : next.authorizedAt,
         recordDueAt: e.data.recordDueAt,
-        agreedWindow: next.window,
+        // Approvers agree to the window the change has, else to the one it proposed.
+        agreedWindow: next.window ?? next.proposedWindow ?? null,
       };
     case 'change.rejected':
       return {
