@@ -45,7 +45,15 @@ export function changeBlock(c: ChangeView): string {
     'requester',
     `${c.requester}${c.lastEditor !== c.requester ? ` · last edited by ${c.lastEditor}` : ''}`,
   );
+  if (c.owner && c.owner !== c.requester) field('owner', c.owner);
   field('implementer', c.implementer ?? '-');
+  const people = [
+    c.riskOwner && `risk owner ${c.riskOwner}`,
+    c.monitors?.length && `monitors ${list(c.monitors)}`,
+    c.rollbackDecider && `rollback decided by ${c.rollbackDecider}`,
+  ].filter(Boolean);
+  if (people.length > 0) field('people', people.join(' · '));
+  if (c.proposedWindow) field('proposed', `${c.proposedWindow.start} – ${c.proposedWindow.end}`);
   field('services', list(c.services));
   if (c.origin !== 'internal') field('origin', c.origin);
   if (c.supplier || c.supplierReference)

@@ -1,6 +1,7 @@
 // API contract for changes: request bodies (strict: unknown fields are errors) and the change as returned.
 import { z } from 'zod';
 import { Instant, Name } from './common.ts';
+import { ApprovalReasoning, RecordInput, RecordView } from './change-record.ts';
 import {
   APPROVAL_DECISIONS,
   CHANGE_ORIGINS,
@@ -96,6 +97,7 @@ export const ContentInput = z.strictObject({
     .describe("The supplier's own reference or notice: an id or a URL"),
   customerCommunication: text(5_000).describe('How and when customers are told, or why they need not be'),
   supplierAccessReview: SupplierAccessReview.nullable(),
+  ...RecordInput,
 });
 
 export const CreateChangeBody = ContentInput.partial()
@@ -120,8 +122,13 @@ export const DecisionBody = z.strictObject({
     .optional()
     .describe('The approver group this decision counts for; defaults to the first open one you hold'),
   comment: text(5_000).default(''),
+  reasoning: ApprovalReasoning.optional().describe(
+    'The reasoning as fields; the policy may require some by rating (approvalReasoning)',
+  ),
 });
-export const ScheduleBody = z.strictObject({ window: WindowInput });
+export const ScheduleBody = z.strictObject({
+  window: WindowInput.optional().describe("Defaults to the change's proposed window"),
+});
 export const CompleteBody = z.strictObject({
   outcome: Outcome,
   notes: text(20_000).default(''),
@@ -182,6 +189,7 @@ const Approval = z.object({
   at: z.string(),
   revisionHash: z.string(),
   withdrawnAt: z.string().nullable(),
+  reasoning: ApprovalReasoning.optional(),
 });
 const Requirement = z.object({ group: z.string(), count: z.number() });
 
@@ -212,6 +220,7 @@ export const ChangeView = z
     supplierReference: z.string().nullable(),
     customerCommunication: z.string(),
     supplierAccessReview: SupplierAccessReview.nullable(),
+    ...RecordView,
     template: z.string().nullable(),
     requester: z.string(),
     lastEditor: z.string(),

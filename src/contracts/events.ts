@@ -10,6 +10,7 @@ import { ChangeOriginEnum, ChangeTypeEnum, ChangeView, OutcomeEnum, RiskRatingEn
 import { RoleEnum, UserKindEnum } from './identity.ts';
 import { FollowUpKindEnum } from './follow-ups.ts';
 import { ServiceView } from './services.ts';
+import { ApprovalReasoning, RecordEventContent } from './change-record.ts';
 
 const c = ChangeView.shape;
 const Requirement = c.assessment.unwrap().shape.requiredApprovals.element;
@@ -35,6 +36,7 @@ const Content = z.object({
   supplierReference: c.supplierReference.optional(),
   customerCommunication: c.customerCommunication.optional(),
   supplierAccessReview: c.supplierAccessReview.optional(),
+  ...RecordEventContent,
 });
 const Window = z.object({ start: z.string(), end: z.string() });
 const Decision = z.object({
@@ -88,7 +90,7 @@ const DATA = {
     ),
     requiredApprovals: z.array(Requirement),
   }),
-  'change.approval_granted': Decision,
+  'change.approval_granted': Decision.extend({ reasoning: ApprovalReasoning.optional() }),
   'change.approved': z.object({
     quorum: z.array(Requirement),
     approvers: z.array(z.string()),
@@ -96,6 +98,7 @@ const DATA = {
   }),
   'change.rejected': Decision,
   'change.scheduled': z.object({ window: Window }),
+  'change.owner_reassigned': z.object({ owner: z.string(), previous: z.string() }),
   'change.started': z.object({ implementer: z.string(), reviewDueAt: z.string().nullable() }),
   'change.record_completed': Nothing,
   'change.completed': z.object({ outcome: OutcomeEnum, notes: z.string(), verification: c.verification }),

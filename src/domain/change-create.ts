@@ -39,7 +39,10 @@ export function decideCreate(input: CreateChange, actor: Actor, policy: Policy):
   }
   if (input.window) refusals.push(...windowRefusals(input.window, policy));
   if (input.window && input.type !== 'standard')
-    refusals.push({ code: 'invalid_window', message: 'schedule a normal change after it is approved' });
+    refusals.push({
+      code: 'invalid_window',
+      message: 'schedule a normal change after it is approved; propose a window with proposedWindow',
+    });
   if (refusals.length > 0) return { ok: false, refusals };
   return {
     ok: true,

@@ -3,6 +3,8 @@
 import type { Actor } from './actor.ts';
 import {
   contentOf,
+  ownerOf,
+  type ApprovalReasoning,
   type Assessment,
   type Change,
   type ChangeContent,
@@ -16,7 +18,8 @@ import { revisionHash } from './revision.ts';
 import { independentReview, reviewerConflicts, reviewerRefusals } from './review.ts';
 import { roleAllows } from './permissions.ts';
 import { reassessment, startRefusals } from './start.ts';
-import { approvalStanding, type Live } from './standing.ts';
+import { approvalStanding, type ApproverNow, type Live } from './standing.ts';
+import { decideReassign, reasoningRefusals } from './change-record.ts';
 import type { Policy } from '../policy/types.ts';
 import type { Outcome } from './vocabulary.ts';
 import type { VerificationCheck, Review } from './change.ts';
@@ -27,9 +30,18 @@ export type ChangeCommand =
   | { type: 'edit'; fields: Partial<ChangeContent>; assessment: Assessment }
   | { type: 'submit'; assessment: Assessment }
   /** `live`: the assessment and approvers as they are now (the use-case always passes it). */
-  | { type: 'approve'; group: string | null; comment: string; live?: Live | null }
+  | {
+      type: 'approve';
+      group: string | null;
+      comment: string;
+      live?: Live | null;
+      reasoning?: ApprovalReasoning;
+    }
   | { type: 'reject'; group: string | null; comment: string }
-  | { type: 'schedule'; window: Window }
+  /** No window: the change's proposed one. */
+  | { type: 'schedule'; window: Window | null }
+  /** `people`: the new owner as they are now (the use-case reads it). */
+  | { type: 'reassign'; owner: string; people: Record<string, ApproverNow> }
   | { type: 'start'; live?: Live | null }
   | { type: 'complete'; outcome: Outcome; notes: string; verification: VerificationCheck[] }
   | { type: 'review'; review: Omit<Review, 'at' | 'reviewer'> }
@@ -53,10 +65,13 @@ export type Decision =
 const refuse = (code: string, message: string): Decision => ({ ok: false, refusals: [{ code, message }] });
 const accept = (...events: ChangeEvent[]): Decision => ({ ok: true, events });
 
-/** Requester, named implementer, or a change manager: the people who look after a change's record. */
+/** Requester, owner, named implementer, or a change manager: the people who look after a change's record. */
 function isSteward(change: Change, actor: Actor): boolean {
   return (
-    change.requester === actor.id || change.implementer === actor.id || roleAllows(actor, 'change.manage')
+    change.requester === actor.id ||
+    ownerOf(change) === actor.id ||
+    change.implementer === actor.id ||
+    roleAllows(actor, 'change.manage')
   );
 }
 
@@ -165,6 +180,7 @@ function decideApprove(
       code: 'already_approved',
       message: `${ctx.actor.id} has already approved this revision`,
     });
+  refusals.push(...reasoningRefusals(change, ctx.actor.id, cmd.reasoning, ctx.policy));
   if (refusals.length > 0) return { ok: false, refusals };
   // The approver counts as they are now; the others as the use-case found them.
   const live: Live | null = cmd.live
@@ -193,6 +209,7 @@ function decideApprove(
       group: chosen.group,
       comment: cmd.comment,
       revisionHash: change.revisionHash,
+      ...given(cmd.reasoning),
     },
   };
   const after: Change = {
@@ -212,6 +229,12 @@ function decideApprove(
     type: 'change.approved',
     data: { quorum: current.assessment?.requiredApprovals ?? [], approvers, recordDueAt },
   });
+}
+
+/** The reasoning fields given, if any: an approval without them records what it always did. */
+function given(reasoning: ApprovalReasoning | undefined): { reasoning?: ApprovalReasoning } {
+  const filled = Object.entries(reasoning ?? {}).filter(([, v]) => v.trim() !== '');
+  return filled.length > 0 ? { reasoning: Object.fromEntries(filled) } : {};
 }
 
 function decideReject(
@@ -297,12 +320,16 @@ export function decideChange(change: Change, cmd: ChangeCommand, ctx: DecideCont
       const state = stateRefusal(change, 'scheduling', ['approved', 'scheduled']);
       if (state) return state;
       if (!isSteward(change, actor)) return refuse('forbidden', `${actor.id} may not schedule ${change.id}`);
-      const bad = windowRefusals(cmd.window, ctx.policy);
+      // Without a window, scheduling confirms the one proposed with the change.
+      const window = cmd.window ?? change.proposedWindow ?? null;
+      if (window === null)
+        return refuse('invalid_window', `${change.id} proposes no window; give one to schedule it`);
+      const bad = windowRefusals(window, ctx.policy);
       if (bad.length > 0) return { ok: false, refusals: bad };
-      if (cmd.window.end <= now)
+      if (window.end <= now)
         return refuse('invalid_window', 'the window has already ended; pick a future end');
-      const scheduled: ChangeEvent = { type: 'change.scheduled', data: { window: cmd.window } };
-      if (!moveNeedsReapproval(change, cmd.window, ctx.policy)) return accept(scheduled);
+      const scheduled: ChangeEvent = { type: 'change.scheduled', data: { window } };
+      if (!moveNeedsReapproval(change, window, ctx.policy)) return accept(scheduled);
       const agreed = change.agreedWindow!;
       return accept(scheduled, {
         type: 'change.approvals_withdrawn',
@@ -315,6 +342,10 @@ export function decideChange(change: Change, cmd: ChangeCommand, ctx: DecideCont
     }
     case 'start':
       return decideStart(change, cmd, ctx);
+    case 'reassign': {
+      const decided = decideReassign(change, cmd.owner, cmd.people, actor);
+      return decided.ok ? accept(decided.event) : decided;
+    }
     case 'complete': {
       const state = stateRefusal(change, 'recording the outcome', ['implementing']);
       if (state) return state;

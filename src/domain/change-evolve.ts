@@ -22,6 +22,7 @@ export function evolveChange(change: Change | null, event: RecordedEvent<ChangeE
       state: d.changeType === 'standard' ? 'scheduled' : 'draft',
       template: d.template,
       requester: event.actor.id,
+      owner: event.actor.id,
       lastEditor: event.actor.id,
       authors: [event.actor.id],
       revision: 1,
@@ -106,7 +107,8 @@ export function evolveChange(change: Change | null, event: RecordedEvent<ChangeE
         state: 'approved',
         authorizedAt: next.type === 'emergency' ? event.at : next.authorizedAt,
         recordDueAt: e.data.recordDueAt,
-        agreedWindow: next.window,
+        // Approvers agree to the window the change has, else to the one it proposed.
+        agreedWindow: next.window ?? next.proposedWindow ?? null,
       };
     case 'change.rejected':
       return {
@@ -123,6 +125,8 @@ export function evolveChange(change: Change | null, event: RecordedEvent<ChangeE
         window: e.data.window,
         agreedWindow: next.agreedWindow ?? (next.type === 'standard' ? null : e.data.window),
       };
+    case 'change.owner_reassigned':
+      return { ...next, owner: e.data.owner };
     case 'change.started':
       return {
         ...next,

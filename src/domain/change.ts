@@ -3,6 +3,7 @@
 import type { ApprovalRequirement } from '../policy/types.ts';
 import type {
   ApprovalDecision,
+  ApprovalReasonField,
   ChangeOrigin,
   ChangeState,
   ChangeType,
@@ -10,6 +11,8 @@ import type {
   Outcome,
   RequiredField,
   RiskRating,
+  RolloutStrategy,
+  TestKind,
 } from './vocabulary.ts';
 
 export {
@@ -41,6 +44,21 @@ export interface TestEvidence {
   results: string;
   artifactDigest?: string;
   url?: string;
+}
+
+/** One test run of a kind, and where it ran (a named environment or a catalogued service). */
+export interface TestResult {
+  kind: TestKind;
+  passed: boolean;
+  summary: string;
+  environment: string;
+  url?: string;
+}
+
+/** No test environment exists: the step in production that verifies the change instead. */
+export interface TestEnvironmentExemption {
+  reason: string;
+  productionVerification: string;
 }
 
 export interface VerificationCheck {
@@ -98,6 +116,25 @@ export interface ChangeContent {
   /** How and when customers are told, or why they need not be. */
   customerCommunication: string;
   supplierAccessReview: SupplierAccessReview | null;
+  /** Accepts the risk of going ahead against the risk of holding back. */
+  riskOwner: string | null;
+  /** Who watch the services during and after the work. */
+  monitors: string[];
+  /** Who decides, during the work, to roll back. */
+  rollbackDecider: string | null;
+  /** When the requester proposes to do the work; scheduling after approval confirms it. */
+  proposedWindow: Window | null;
+  testResults: TestResult[];
+  testEnvironmentExemption: TestEnvironmentExemption | null;
+  /** Confirms that no unmasked personal data was used for testing. */
+  testDataMasked: boolean | null;
+  rolloutStrategy: RolloutStrategy | null;
+  /** Who carries out the rollback. */
+  rollbackOwner: string | null;
+  /** The longest outage the services can bear while rolling back, in minutes. */
+  maxOutageMinutes: number | null;
+  /** Whether the rollback itself was tested. */
+  rollbackTested: boolean | null;
 }
 
 export interface RiskReason {
@@ -124,7 +161,11 @@ export interface Approval {
   revisionHash: string;
   /** Set when an edit withdrew it. */
   withdrawnAt: string | null;
+  /** The reasoning as fields (risk acceptance, compensating controls, how success is confirmed), when given. */
+  reasoning?: ApprovalReasoning;
 }
+
+export type ApprovalReasoning = Partial<Record<ApprovalReasonField, string>>;
 
 export interface Window {
   start: string;
@@ -138,6 +179,8 @@ export interface Change extends ChangeContent {
   state: ChangeState;
   template: string | null;
   requester: string;
+  /** Answers for the change; the requester until reassigned. */
+  owner: string;
   lastEditor: string;
   /** Everyone who wrote content into any revision (the requester included): none of them may approve. */
   authors: string[];
@@ -195,6 +238,11 @@ export function emptyContent(): ChangeContent {
   };
 }
 
+/** The change's owner; records projected before owners were kept know only the requester. */
+export function ownerOf(change: Change): string {
+  return change.owner ?? change.requester;
+}
+
 /** Authors of a change; records projected before authors were kept know only the requester and last editor. */
 export function authorsOf(change: Change): string[] {
   return change.authors ?? [...new Set([change.requester, change.lastEditor])];
@@ -206,19 +254,46 @@ export function authorsOf(change: Change): string[] {
  */
 export const LATER_CONTENT: Pick<
   ChangeContent,
-  'origin' | 'supplier' | 'supplierReference' | 'customerCommunication' | 'supplierAccessReview'
+  | 'origin'
+  | 'supplier'
+  | 'supplierReference'
+  | 'customerCommunication'
+  | 'supplierAccessReview'
+  | 'riskOwner'
+  | 'monitors'
+  | 'rollbackDecider'
+  | 'proposedWindow'
+  | 'testResults'
+  | 'testEnvironmentExemption'
+  | 'testDataMasked'
+  | 'rolloutStrategy'
+  | 'rollbackOwner'
+  | 'maxOutageMinutes'
+  | 'rollbackTested'
 > = {
   origin: 'internal',
   supplier: null,
   supplierReference: null,
   customerCommunication: '',
   supplierAccessReview: null,
+  riskOwner: null,
+  monitors: [],
+  rollbackDecider: null,
+  proposedWindow: null,
+  testResults: [],
+  testEnvironmentExemption: null,
+  testDataMasked: null,
+  rolloutStrategy: null,
+  rollbackOwner: null,
+  maxOutageMinutes: null,
+  rollbackTested: null,
 };
 
 export const CONTENT_KEYS = Object.keys(emptyContent()) as (keyof ChangeContent)[];
 
 export function contentOf(change: ChangeContent): ChangeContent {
   const out = emptyContent();
-  for (const key of CONTENT_KEYS) (out as unknown as Record<string, unknown>)[key] = change[key];
+  for (const key of CONTENT_KEYS)
+    if (change[key] !== undefined) (out as unknown as Record<string, unknown>)[key] = change[key];
   return out;
 }

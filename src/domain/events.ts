@@ -66,6 +66,8 @@ export type ChangeEvent =
     }
   | { type: 'change.rejected'; data: Omit<Approval, 'withdrawnAt' | 'decision' | 'at'> }
   | { type: 'change.scheduled'; data: { window: Window } }
+  /** The owner hands the change to someone else (or a change manager does). */
+  | { type: 'change.owner_reassigned'; data: { owner: string; previous: string } }
   | { type: 'change.started'; data: { implementer: string; reviewDueAt: string | null } }
   | { type: 'change.record_completed'; data: Record<string, never> }
   | {

@@ -39,7 +39,13 @@ const COMMANDS: Record<CommandName, { actor: Actor; build: (c: Change) => Change
   review: { actor: cast.ivan, build: () => cmd.review() },
   close: { actor: cast.alice, build: () => cmd.close() },
   cancel: { actor: cast.alice, build: () => cmd.cancel() },
+  reassign: {
+    actor: cast.alice,
+    build: () => ({ type: 'reassign', owner: 'olga', people: { olga: OLGA } }),
+  },
 };
+const OLGA = { kind: 'human' as const, groups: [], active: true, email: null };
+const REASSIGN = { events: ['change.owner_reassigned'] };
 
 const WITHDRAW = ['change.edited', 'change.approvals_withdrawn'];
 const CANCEL = { events: ['change.cancelled'], next: 'cancelled' as const };
@@ -47,29 +53,37 @@ const CANCEL = { events: ['change.cancelled'], next: 'cancelled' as const };
 /** The allowed transitions of a low-risk normal change (one technical approval reaches quorum). */
 const ALLOWED: Record<ChangeState, Partial<Record<CommandName, { events: string[]; next: ChangeState }>>> = {
   draft: {
+    reassign: { ...REASSIGN, next: 'draft' },
     edit: { events: ['change.edited'], next: 'draft' },
     submit: { events: ['change.submitted'], next: 'awaiting_approval' },
     cancel: CANCEL,
   },
   awaiting_approval: {
+    reassign: { ...REASSIGN, next: 'awaiting_approval' },
     edit: { events: ['change.edited'], next: 'awaiting_approval' },
     approve: { events: ['change.approval_granted', 'change.approved'], next: 'approved' },
     reject: { events: ['change.rejected'], next: 'rejected' },
     cancel: CANCEL,
   },
   approved: {
+    reassign: { ...REASSIGN, next: 'approved' },
     edit: { events: WITHDRAW, next: 'awaiting_approval' },
     schedule: { events: ['change.scheduled'], next: 'scheduled' },
     cancel: CANCEL,
   },
   scheduled: {
+    reassign: { ...REASSIGN, next: 'scheduled' },
     edit: { events: WITHDRAW, next: 'awaiting_approval' },
     schedule: { events: ['change.scheduled'], next: 'scheduled' },
     start: { events: ['change.started'], next: 'implementing' },
     cancel: CANCEL,
   },
-  implementing: { complete: { events: ['change.completed'], next: 'review' } },
+  implementing: {
+    complete: { events: ['change.completed'], next: 'review' },
+    reassign: { ...REASSIGN, next: 'implementing' },
+  },
   review: {
+    reassign: { ...REASSIGN, next: 'review' },
     review: { events: ['change.reviewed'], next: 'review' },
     close: { events: ['change.closed'], next: 'closed' },
   },

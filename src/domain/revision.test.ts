@@ -2,7 +2,7 @@
 // the history, and sends the change back for approval.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Change } from './change.ts';
+import { LATER_CONTENT, type Change, type ChangeContent } from './change.ts';
 import { validApprovals, quorumMet } from './quorum.ts';
 import { revisionHash } from './revision.ts';
 import {
@@ -33,6 +33,27 @@ describe('revision binding', () => {
     assert.equal(c.revisionHash, revisionHash(content()));
     assert.match(c.revisionHash, /^[0-9a-f]{64}$/);
     assert.notEqual(revisionHash(content({ title: 'Other' })), c.revisionHash);
+  });
+
+  it('leaves the later content fields out while at their defaults, so older revisions keep their hash', () => {
+    const older = { ...content() } as Record<string, unknown>;
+    for (const key of Object.keys(LATER_CONTENT)) delete older[key];
+    const c = content();
+    assert.equal(revisionHash(older as unknown as ChangeContent), revisionHash(c));
+    // Set, each one is part of what is approved.
+    const set: Partial<ChangeContent> = {
+      riskOwner: 'betty',
+      monitors: ['ivan'],
+      proposedWindow: WINDOW,
+      testResults: [{ kind: 'rollback', passed: true, summary: 'ok', environment: 'staging' }],
+      testEnvironmentExemption: { reason: 'none', productionVerification: 'synthetic check' },
+      testDataMasked: true,
+      rolloutStrategy: 'canary',
+      maxOutageMinutes: 5,
+      rollbackTested: false,
+    };
+    for (const [key, value] of Object.entries(set))
+      assert.notEqual(revisionHash({ ...c, [key]: value }), revisionHash(c), key);
   });
 
   it('approvals carry the hash of the revision they approved', () => {

@@ -8,7 +8,7 @@ import { contentOf, LATER_CONTENT, type ChangeContent } from './change.ts';
 export function revisionHash(content: ChangeContent): string {
   const hashed: Record<string, unknown> = { ...contentOf(content) };
   for (const [key, initial] of Object.entries(LATER_CONTENT))
-    if (hashed[key] === initial || hashed[key] === undefined) delete hashed[key];
+    if (hashed[key] === undefined || canonicalize(hashed[key]) === canonicalize(initial)) delete hashed[key];
   const text = canonicalize(hashed);
   if (text === undefined) throw new Error('change content is not serialisable');
   return createHash('sha256').update(text).digest('hex');

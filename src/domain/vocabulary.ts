@@ -68,8 +68,42 @@ export const REQUIRED_FIELDS = [
   'supplierImpact',
   'customerCommunication',
   'supplierAccessReview',
+  // Every other content field can be required too (issue 14); title is always required, origin always set.
+  'dataImpact',
+  'links',
+  'riskAnswers',
+  'implementer',
+  'riskOwner',
+  'monitors',
+  'rollbackDecider',
+  'proposedWindow',
+  'functionalTests',
+  'securityTests',
+  'performanceTests',
+  'rollbackTests',
+  'testDataMasked',
+  'rolloutStrategy',
+  'rollbackOwner',
+  'maxOutage',
+  'rollbackTested',
 ] as const;
 export type RequiredField = (typeof REQUIRED_FIELDS)[number];
+
+/** Kinds of test result a change records; the policy can require a passing one of each kind per rating. */
+export const TEST_KINDS = ['functional', 'security', 'performance', 'rollback'] as const;
+export type TestKind = (typeof TEST_KINDS)[number];
+
+/** How the change reaches its users. */
+export const ROLLOUT_STRATEGIES = ['all_at_once', 'phased', 'canary', 'blue_green'] as const;
+export type RolloutStrategy = (typeof ROLLOUT_STRATEGIES)[number];
+
+/** The reasoning an approval can carry as fields, beside its comment. */
+export const APPROVAL_REASON_FIELDS = [
+  'riskAcceptance',
+  'compensatingControls',
+  'successConfirmation',
+] as const;
+export type ApprovalReasonField = (typeof APPROVAL_REASON_FIELDS)[number];
 
 export const ENVIRONMENTS = ['dev', 'test', 'staging', 'prod'] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];

@@ -99,6 +99,8 @@ describe('assess() with the example policy', () => {
       'backupConfirmed',
       'testPlan',
       'testEvidence',
+      // The service holds personal data, one of the example's testing.maskedDataClasses.
+      'testDataMasked',
     ]);
   });
 

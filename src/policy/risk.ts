@@ -11,6 +11,7 @@ import {
   type RequiredField,
   type RiskRating,
 } from './types.ts';
+import type { TestKind } from '../domain/vocabulary.ts';
 
 export interface AssessInput {
   type: ChangeType;
@@ -113,13 +114,44 @@ const IS_MISSING: Record<RequiredField, (c: ChangeContent) => boolean> = {
   services: (c) => c.services.length === 0,
   rollbackPlan: (c) => c.rollbackPlan === null,
   backupConfirmed: (c) => c.rollbackPlan === null || !c.rollbackPlan.backupConfirmed,
-  testEvidence: (c) => c.testEvidence === null,
+  // An explicit "no test environment" exemption, with its production verification, stands in for evidence.
+  testEvidence: (c) => c.testEvidence === null && (c.testEnvironmentExemption ?? null) === null,
   supplier: (c) => c.supplier === null || blank(c.supplier),
   supplierReference: (c) => c.supplierReference === null || blank(c.supplierReference),
   supplierImpact: (c) => blank(c.supplierImpact),
   customerCommunication: (c) => blank(c.customerCommunication),
   supplierAccessReview: (c) => c.supplierAccessReview === null,
+  dataImpact: (c) => blank(c.dataImpact),
+  links: (c) => c.links.length === 0,
+  riskAnswers: (c) => Object.keys(c.riskAnswers).length === 0,
+  implementer: (c) => c.implementer === null,
+  riskOwner: (c) => (c.riskOwner ?? null) === null,
+  monitors: (c) => (c.monitors ?? []).length === 0,
+  rollbackDecider: (c) => (c.rollbackDecider ?? null) === null,
+  proposedWindow: (c) => (c.proposedWindow ?? null) === null,
+  functionalTests: (c) => !passed(c, 'functional'),
+  securityTests: (c) => !passed(c, 'security'),
+  performanceTests: (c) => !passed(c, 'performance'),
+  rollbackTests: (c) => !passed(c, 'rollback'),
+  testDataMasked: (c) => c.testDataMasked !== true,
+  rolloutStrategy: (c) => (c.rolloutStrategy ?? null) === null,
+  rollbackOwner: (c) => (c.rollbackOwner ?? null) === null,
+  maxOutage: (c) => (c.maxOutageMinutes ?? null) === null,
+  // Like backupConfirmed: required means the rollback was tested, not only that someone answered.
+  rollbackTested: (c) => c.rollbackTested !== true,
 };
+
+/** Whether the change records a passing test of this kind. */
+function passed(c: ChangeContent, kind: TestKind): boolean {
+  return (c.testResults ?? []).some((r) => r.kind === kind && r.passed);
+}
+
+/** Where an affected service holds one of the policy's masked data classes, testing must not have used it. */
+function maskedDataMissing(policy: Policy, services: Service[], content: ChangeContent): RequiredField[] {
+  const classes = policy.testing?.maskedDataClasses ?? [];
+  const touches = services.some((s) => s.dataClasses.some((d) => classes.includes(d)));
+  return touches && content.testDataMasked !== true ? ['testDataMasked'] : [];
+}
 
 /** What the rating requires, then what the change's origin adds at that rating; each field once. */
 export function missingFields(policy: Policy, rating: RiskRating, content: ChangeContent): RequiredField[] {
@@ -139,7 +171,12 @@ export function assess(policy: Policy, input: AssessInput): Assessment {
     rating,
     reasons,
     requiredApprovals: approvalsFor(policy, input.type, rating, input.content),
-    missing: missingFields(policy, rating, input.content),
+    missing: [
+      ...new Set([
+        ...missingFields(policy, rating, input.content),
+        ...maskedDataMissing(policy, input.services, input.content),
+      ]),
+    ],
     policyVersion: input.policyVersion,
   };
 }

@@ -3,7 +3,13 @@
 // one refinement at the end so each problem carries the path of the node to fix. Nested objects use
 // `prefault` (not `default`) so an omitted section still gets its fields' defaults.
 import { z } from 'zod';
-import { CHANGE_TYPES, OUTCOMES, REQUIRED_FIELDS, RISK_RATINGS } from '../domain/vocabulary.ts';
+import {
+  APPROVAL_REASON_FIELDS,
+  CHANGE_TYPES,
+  OUTCOMES,
+  REQUIRED_FIELDS,
+  RISK_RATINGS,
+} from '../domain/vocabulary.ts';
 import type { Policy } from './types.ts';
 import { compileRule } from './cel.ts';
 import { LIST_BOUNDS } from './cel-budget.ts';
@@ -112,6 +118,15 @@ const byRating = z
   })
   .prefault({});
 
+const reasonField = z.enum(APPROVAL_REASON_FIELDS);
+const reasonsByRating = z
+  .strictObject({
+    low: z.array(reasonField).default([]),
+    medium: z.array(reasonField).default([]),
+    high: z.array(reasonField).default([]),
+  })
+  .prefault({});
+
 const template = z.strictObject({
   id,
   title: text,
@@ -162,6 +177,13 @@ const baseSchema = z.strictObject({
         .default({}),
     })
     .prefault({}),
+  testing: z
+    .strictObject({
+      outsideProduction: z.array(rating).default([]),
+      maskedDataClasses: z.array(z.string().min(1)).default([]),
+    })
+    .prefault({}),
+  approvalReasoning: z.strictObject({ any: reasonsByRating, riskOwner: reasonsByRating }).prefault({}),
   approvals: z.strictObject({
     normal: approvalsByRating,
     emergency: emergencyApprovals,

@@ -2,7 +2,14 @@
 // Durations are whole minutes; ratings are ordered low < medium < high.
 
 // The enumerations are the domain's (src/domain/vocabulary.ts); they are re-exported for the policy's readers.
-import type { ChangeOrigin, ChangeType, Outcome, RequiredField, RiskRating } from '../domain/vocabulary.ts';
+import type {
+  ApprovalReasonField,
+  ChangeOrigin,
+  ChangeType,
+  Outcome,
+  RequiredField,
+  RiskRating,
+} from '../domain/vocabulary.ts';
 
 export {
   CHANGE_ORIGINS,
@@ -66,6 +73,17 @@ export interface Policy {
    */
   requirements: Record<RiskRating, RequiredField[]> & {
     byOrigin?: Partial<Record<ChangeOrigin, Record<RiskRating, RequiredField[]>>>;
+  };
+  /** Testing: the ratings whose test evidence must come from outside production, and the data classes
+   * whose presence in an affected service requires confirming that no unmasked data was used for testing. */
+  testing: {
+    outsideProduction: RiskRating[];
+    maskedDataClasses: string[];
+  };
+  /** Reasoning an approval must carry as fields, by rating: from every approver, and from the risk owner. */
+  approvalReasoning: {
+    any: Record<RiskRating, ApprovalReasonField[]>;
+    riskOwner: Record<RiskRating, ApprovalReasonField[]>;
   };
   /** Approvals needed: normal changes and emergency authorizations by risk rating, and policy replacement. */
   approvals: {

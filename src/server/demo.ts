@@ -56,6 +56,7 @@ const PLAN = {
     backupConfirmed: true,
   },
   testEvidence: { environment: 'staging', results: 'All integration tests passed' },
+  testDataMasked: true,
 };
 
 export async function seedDemo(c: Container): Promise<void> {

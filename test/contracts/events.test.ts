@@ -83,7 +83,10 @@ for (const engine of engines()) {
           .id,
       );
       await act(t, 'alice', a, 'submit');
-      await act(t, 'sam', a, 'approve', { comment: 'security ok' });
+      await act(t, 'sam', a, 'approve', {
+        comment: 'security ok',
+        reasoning: { compensatingControls: 'WAF rules stay in place' },
+      });
       await act(t, 'tom', a, 'approve');
       await act(t, 'alice', a, 'schedule', { window: window() });
       await act(t, 'ivan', a, 'start');
@@ -120,7 +123,8 @@ for (const engine of engines()) {
 
       // Cancelled.
       const c = await record((await raise(t, 'bob', { title: 'Not needed after all' })).id);
-      await act(t, 'bob', c, 'cancel', { reason: 'duplicate' });
+      await act(t, 'bob', c, 'reassign', { owner: 'alice' });
+      await act(t, 'alice', c, 'cancel', { reason: 'duplicate' });
 
       // The catalogue changes under an approved change: reassessed, approvals lapsed, start refused.
       ok(

@@ -82,7 +82,7 @@ for (const engine of engines()) {
       expectError(await t.req('audrey', 'POST', '/api/v1/follow-ups', body), 403, 'forbidden');
     });
 
-    it('opens an item per follow-up of the review, and one for the continuity plan, owned by the requester', async () => {
+    it('opens an item per follow-up of the review, and one for the continuity plan, owned by the change owner (the requester until reassigned)', async () => {
       await act(t, 'ivan', emergency, 'complete', { outcome: 'successful' });
       ok(await t.req('bob', 'PATCH', `/api/v1/changes/${emergency}`, COMPLETE_RECORD));
       const reviewedAt = t.clock.now;

@@ -123,6 +123,7 @@ export const COMPLETE_RECORD = {
     backupConfirmed: true,
   },
   testEvidence: { environment: 'staging', results: 'All 412 integration tests passed' },
+  testDataMasked: true,
 };
 
 export async function registerServices(t: TestApp): Promise<void> {

@@ -1,10 +1,11 @@
-// `changeproof changes submit|approve|reject|schedule|start|complete|review|close|cancel CHG-n`: one
+// `changeproof changes submit|approve|reject|schedule|reassign|start|complete|review|close|cancel CHG-n`: one
 // lifecycle action each, printing the change as it now is. A refusal (segregation of duties, a transition
 // the state does not allow) exits 1 with the API's reason.
 import { Option, type Command } from 'commander';
 import { clientCommand, ctx, OUTCOMES, verificationCheck } from '../options.ts';
 import { changeBlock, emit } from '../output.ts';
 import { timeOption } from '../time.ts';
+import { CliError, EXIT_USAGE } from '../exit.ts';
 
 type Body = (o: Record<string, unknown>) => unknown;
 
@@ -25,8 +26,20 @@ const ACTIONS: Action[] = [
   {
     name: 'approve',
     description: 'Approve the current revision (not as its requester, implementer or last editor)',
-    options: decision,
-    body: (o) => ({ comment: o.comment, group: o.group }),
+    options: (cmd) =>
+      decision(cmd)
+        .option('--risk-acceptance <text>', 'why the risk of going ahead is accepted against holding back')
+        .option('--compensating-controls <text>', 'controls that offset the remaining risk')
+        .option('--success-confirmation <text>', 'how success will be confirmed'),
+    body: (o) => {
+      const reasoning = {
+        riskAcceptance: o.riskAcceptance,
+        compensatingControls: o.compensatingControls,
+        successConfirmation: o.successConfirmation,
+      };
+      const given = Object.values(reasoning).some((v) => v !== undefined);
+      return { comment: o.comment, group: o.group, ...(given ? { reasoning } : {}) };
+    },
   },
   {
     name: 'reject',
@@ -36,20 +49,34 @@ const ACTIONS: Action[] = [
   },
   {
     name: 'schedule',
-    description: 'Schedule an approved change into a window',
+    description: 'Schedule an approved change into a window (without one: the window it proposed)',
     options: (cmd) =>
       cmd
-        .requiredOption(
+        .option(
           '--start <time>',
           'window start: now, +30m, +2h, +1d (from now) or ISO 8601 with a zone, e.g. 2026-12-01T22:00:00Z',
           timeOption,
         )
-        .requiredOption(
+        .option(
           '--end <time>',
           'window end, after the start (same forms; +1h is an hour from now)',
           timeOption,
         ),
-    body: (o) => ({ window: { start: o.start, end: o.end } }),
+    body: (o) => {
+      if (o.start === undefined && o.end === undefined) return {};
+      if (o.start === undefined || o.end === undefined)
+        throw new CliError(
+          'give both --start and --end, or neither to confirm the proposed window',
+          EXIT_USAGE,
+        );
+      return { window: { start: o.start, end: o.end } };
+    },
+  },
+  {
+    name: 'reassign',
+    description: 'Hand the change to another owner (as its owner or a change manager)',
+    options: (cmd) => cmd.requiredOption('--owner <username>', 'the new owner, an active user'),
+    body: (o) => ({ owner: o.owner }),
   },
   { name: 'start', description: 'Start implementing (approved and scheduled, or an authorized emergency)' },
   {

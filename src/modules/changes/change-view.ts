@@ -1,7 +1,7 @@
 // The change as the API shows it: the record plus what is derived at read time (risk at the top level,
 // each approval's standing and the quorum, whether deadlines have passed).
 import type { ChangeSummary, ChangeView } from '../../contracts/changes.ts';
-import type { Change } from '../../domain/change.ts';
+import { LATER_CONTENT, ownerOf, type Change } from '../../domain/change.ts';
 import { reviewRequired } from '../../domain/change-decide.ts';
 import { pendingApproval } from '../../domain/approval-sla.ts';
 import { approvalStanding, type Live } from '../../domain/standing.ts';
@@ -18,9 +18,11 @@ export function overdue(change: Change, now: string): { record: boolean; review:
 export function toView(change: Change, now: string, policy: Policy, live: Live | null = null): ChangeView {
   const approvalStatus = approvalStanding(change, live);
   return {
+    ...LATER_CONTENT,
     ...change,
     awaitingApprovalSince: change.awaitingApprovalSince ?? null,
     pendingApproval: pendingApproval(change, approvalStatus, policy.deadlines.approvalSlaMinutes, now),
+    owner: ownerOf(change),
     authors: change.authors ?? [...new Set([change.requester, change.lastEditor])],
     agreedWindow: change.agreedWindow ?? null,
     riskRating: change.assessment?.rating ?? null,

@@ -62,9 +62,10 @@ export const changesProjection: Projection = {
   name: 'changes',
   /**
    * 2: change_services rows carry the change's filter columns (migration 0008). 3: a change keeps when it
-   * last went to its approvers (awaitingApprovalSince), for late approvals.
+   * last went to its approvers (awaitingApprovalSince), for late approvals. 4: the record keeps its owner and
+   * the content fields of issue 14 at their defaults.
    */
-  version: 3,
+  version: 4,
   handles: ['change.*'],
   tables: [
     { name: 'changes', key: ['id'] },

@@ -6,6 +6,13 @@ import type { Actor } from '../../domain/actor.ts';
 import { emptyContent, type Assessment, type Change, type ChangeContent } from '../../domain/change.ts';
 import { decideChange, type ChangeCommand } from '../../domain/change-decide.ts';
 import { decideCreate } from '../../domain/change-create.ts';
+import {
+  peopleNamed,
+  peopleRefusals,
+  productionTestRefusals,
+  testEnvironments,
+} from '../../domain/change-record.ts';
+import { windowRefusals } from '../../domain/window.ts';
 import type { ApproverNow, Live } from '../../domain/standing.ts';
 import { changeId, evolveChange } from '../../domain/change-evolve.ts';
 import type { ChangeEvent, RecordedEvent, Refusal } from '../../domain/events.ts';
@@ -34,7 +41,11 @@ export interface ChangesCollaborators {
   record: RecordEvents;
   policies: Pick<PolicyService, 'active' | 'activate'>;
   /** The named services, in order; refuses names that are not registered. */
-  catalogue: { many(names: string[]): Promise<Service[]> };
+  catalogue: {
+    many(names: string[]): Promise<Service[]>;
+    /** The registered services among the names, without refusing the others. */
+    known(names: string[]): Promise<Record<string, Service>>;
+  };
   /** Opens the tracked items a review asks for, in the review's transaction. */
   followUps?: { openFromReview(actor: Actor, change: Change): Promise<unknown> };
 }
@@ -48,9 +59,10 @@ export class Refused {
 }
 
 type Command =
-  | Exclude<ChangeCommand, { type: 'edit' } | { type: 'submit' }>
+  | Exclude<ChangeCommand, { type: 'edit' } | { type: 'submit' } | { type: 'reassign' }>
   | { type: 'edit'; fields: EditChangeBody }
-  | { type: 'submit' };
+  | { type: 'submit' }
+  | { type: 'reassign'; owner: string };
 
 export class ChangesService {
   private readonly commands: Commands;
@@ -100,19 +112,15 @@ export class ChangesService {
         proposedPolicy,
       };
       const number = await this.changes.nextNumber();
+      const assessment = await this.assess(type, content, active);
       const decision = decideCreate(
-        {
-          number,
-          type,
-          template: templateId ?? null,
-          content,
-          assessment: await this.assess(type, content, active),
-          window: window ?? null,
-        },
+        { number, type, template: templateId ?? null, content, assessment, window: window ?? null },
         actor,
         active.policy,
       );
-      if (!decision.ok) return new Refused(decision.refusals);
+      const checks = await this.recordChecks(content, content, assessment, active);
+      if (!decision.ok || checks.length > 0)
+        return new Refused([...(decision.ok ? [] : decision.refusals), ...checks]);
       const [created] = await this.record(actor, at, [{ subject: changeId(number), event: decision.event }]);
       // The changes projection applied the same pure evolve to the same event: no need to read the row back.
       return evolveChange(null, created as RecordedEvent<ChangeEvent>);
@@ -125,20 +133,28 @@ export class ChangesService {
       if (!change) throw changeNotFound(id);
       const active = await this.policies.active();
       let cmd: ChangeCommand;
+      let checks: Refusal[] = [];
       if (command.type === 'edit') {
         if (command.fields.services) await this.catalogue.many(command.fields.services);
         const content = { ...change, ...command.fields };
-        cmd = {
-          type: 'edit',
-          fields: command.fields,
-          assessment: await this.assess(change.type, content, active),
-        };
+        const assessment = await this.assess(change.type, content, active);
+        cmd = { type: 'edit', fields: command.fields, assessment };
+        checks = await this.recordChecks(command.fields, content, assessment, active);
       } else if (command.type === 'submit') {
-        cmd = { type: 'submit', assessment: await this.assess(change.type, change, active) };
+        const assessment = await this.assess(change.type, change, active);
+        cmd = { type: 'submit', assessment };
+        checks = await this.recordChecks({}, change, assessment, active);
+      } else if (command.type === 'reassign') {
+        const people = await this.changes.approvers([command.owner]);
+        cmd = { type: 'reassign', owner: command.owner, people };
       } else if (command.type === 'approve' || command.type === 'start') {
         cmd = { ...command, live: await this.liveFor(change, active) };
       } else cmd = command;
-      const decision = decideChange(change, cmd, { actor, now, policy: active.policy });
+      const decided = decideChange(change, cmd, { actor, now, policy: active.policy });
+      const decision: typeof decided =
+        checks.length === 0
+          ? decided
+          : { ok: false, refusals: [...(decided.ok ? [] : decided.refusals), ...checks] };
       if (!decision.ok) {
         // Events that stand despite the refusal (a reassessment, lapsed approvals) are recorded before it.
         await this.record(actor, now, [
@@ -169,6 +185,26 @@ export class ChangesService {
       if (cmd.type === 'review') await this.followUps?.openFromReview(actor, after);
       return after;
     });
+  }
+
+  /**
+   * What the record itself must satisfy beyond the required fields: the people it names (in `fields`, the
+   * fields being set) exist and are active, a proposed window keeps the policy's rules, and test evidence
+   * comes from outside production where the policy requires it at the change's rating.
+   */
+  private async recordChecks(
+    fields: Partial<ChangeContent>,
+    content: ChangeContent,
+    assessment: Assessment,
+    active: ActivePolicy,
+  ): Promise<Refusal[]> {
+    const people = await this.changes.approvers(peopleNamed(fields));
+    const environments = await this.catalogue.known(testEnvironments(content));
+    return [
+      ...peopleRefusals(fields, people),
+      ...(fields.proposedWindow ? windowRefusals(fields.proposedWindow, active.policy) : []),
+      ...productionTestRefusals(content, assessment, environments, active.policy),
+    ];
   }
 
   /** The assessment from the catalogue and policy of the moment, and every approver as they are now. */

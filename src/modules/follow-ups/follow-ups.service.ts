@@ -4,7 +4,7 @@
 import { AppError } from '../../contracts/errors.ts';
 import type { OpenFollowUpBody } from '../../contracts/follow-ups.ts';
 import type { Actor } from '../../domain/actor.ts';
-import type { Change } from '../../domain/change.ts';
+import { ownerOf, type Change } from '../../domain/change.ts';
 import type { RecordedEvent, Refusal } from '../../domain/events.ts';
 import {
   decideFollowUp,
@@ -114,13 +114,13 @@ export class FollowUpsService {
 
   /**
    * The items a review lists, opened as it is recorded (in its command): each follow-up an action, and the
-   * continuity plan update if the review asks for one, owned by the change's requester and due after the
+   * continuity plan update if the review asks for one, owned by the change's owner and due after the
    * policy's `deadlines.followUp`.
    */
   async openFromReview(actor: Actor, change: Change): Promise<FollowUp[]> {
     return this.c.commands.execute(actor, async ({ at }) => {
       const { policy } = await this.c.policies.active();
-      const inputs = fromReview(change, change.requester, addMinutes(at, policy.deadlines.followUpMinutes));
+      const inputs = fromReview(change, ownerOf(change), addMinutes(at, policy.deadlines.followUpMinutes));
       if (inputs.length === 0) return [];
       const result = await this.openAll(actor, at, change, inputs);
       if (result instanceof Refused) throw new Error(`follow-ups of ${change.id}'s review were refused`);

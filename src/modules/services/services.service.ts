@@ -57,6 +57,12 @@ export class ServicesService {
     return names.map((n) => found.get(n)!);
   }
 
+  /** The registered services among `names`, by name; names not registered are left out, not refused. */
+  async known(names: string[]): Promise<Record<string, Service>> {
+    if (names.length === 0) return {};
+    return Object.fromEntries((await this.catalogue.findMany(names)).map((s) => [s.name, s]));
+  }
+
   async register(actor: Actor, body: CreateServiceBody): Promise<Service> {
     assertMay(actor, 'service.register');
     const { name, ...rest } = body;

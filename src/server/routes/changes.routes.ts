@@ -15,6 +15,7 @@ import {
   ScheduleBody,
 } from '../../contracts/changes.ts';
 import { ChangeIdParam } from '../../contracts/common.ts';
+import { ReassignOwnerBody } from '../../contracts/change-record.ts';
 import { ChangeEvents } from '../../contracts/events.ts';
 import { ErrorBody } from '../../contracts/errors.ts';
 import type { Container } from '../../container.ts';
@@ -166,6 +167,7 @@ export function changesRoutes(app: FastifyInstance, c: Container): void {
     type: 'approve',
     group: b.group ?? null,
     comment: b.comment,
+    ...(b.reasoning ? { reasoning: b.reasoning } : {}),
   }));
   action('reject', 'Reject the change', DecisionBody, (b) => ({
     type: 'reject',
@@ -174,8 +176,14 @@ export function changesRoutes(app: FastifyInstance, c: Container): void {
   }));
   action('schedule', 'Schedule an approved change into a window', ScheduleBody, (b) => ({
     type: 'schedule',
-    window: b.window,
+    window: b.window ?? null,
   }));
+  action(
+    'reassign',
+    'Hand the change to another owner (its owner or a change manager)',
+    ReassignOwnerBody,
+    (b) => ({ type: 'reassign', owner: b.owner }),
+  );
   action('start', 'Start implementing', Empty, () => ({ type: 'start' }));
   action('complete', 'Record verification and outcome', CompleteBody, (b) => ({
     type: 'complete',
