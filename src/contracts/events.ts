@@ -43,8 +43,16 @@ const Decision = z.object({
   revisionHash: z.string(),
 });
 const Nothing = z.object({});
-const { name: _name, createdAt: _created, updatedAt: _updated, ...attributes } = ServiceView.shape;
-const ServiceAttributes = z.object(attributes);
+const {
+  name: _name,
+  createdAt: _created,
+  updatedAt: _updated,
+  retiredAt: _retired,
+  retirementReason: _why,
+  ...attributes
+} = ServiceView.shape;
+// `team` came later: services registered before it have none in their event.
+const ServiceAttributes = z.object({ ...attributes, team: attributes.team.optional() });
 const UserFields = z.object({
   displayName: z.string(),
   email: z.string().nullable(),
@@ -107,6 +115,7 @@ const DATA = {
   }),
   'service.registered': z.object({ name: z.string(), attributes: ServiceAttributes }),
   'service.updated': z.object({ fields: ServiceAttributes.partial() }),
+  'service.retired': z.object({ reason: z.string() }),
   'user.created': UserFields.extend({ username: z.string(), kind: UserKindEnum }),
   'user.updated': z.object({ fields: UserFields.partial() }),
   'user.password_set': Nothing,

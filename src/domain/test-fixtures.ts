@@ -36,6 +36,8 @@ function service(name: string, overrides: Partial<Service>): Service {
     name,
     createdAt,
     updatedAt,
+    retiredAt: null,
+    retirementReason: '',
   };
 }
 

@@ -132,6 +132,8 @@ for (const engine of engines()) {
       await act(t, 'alice', d, 'schedule', { window: window() });
       ok(await t.req('admin', 'PATCH', '/api/v1/services/checkout', { internetFacing: true }));
       expectError(await t.req('ivan', 'POST', `/api/v1/changes/${d}/start`), 422, 'approvals_lapsed');
+      ok(await t.req('admin', 'POST', '/api/v1/services', { name: 'old-batch', environment: 'dev' }), 201);
+      ok(await t.req('admin', 'POST', '/api/v1/services/old-batch/retire', { reason: 'Replaced' }));
 
       // An emergency whose record is completed after it started.
       const e = await record(

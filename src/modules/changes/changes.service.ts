@@ -10,7 +10,7 @@ import type { ApproverNow, Live } from '../../domain/standing.ts';
 import { changeId, evolveChange } from '../../domain/change-evolve.ts';
 import type { ChangeEvent, RecordedEvent, Refusal } from '../../domain/events.ts';
 import { assess } from '../../policy/risk.ts';
-import type { Service } from '../../domain/service.ts';
+import { retiredRefusal, type Service } from '../../domain/service.ts';
 import type { Commands } from '../commands/command-runner.ts';
 import type { RecordEvents } from '../commands/record.ts';
 import type { PolicyService, ActivePolicy } from '../policy/policy.service.ts';
@@ -95,6 +95,8 @@ export class ChangesService {
         ...fields,
         proposedPolicy,
       };
+      const retired = retiredRefusal(await this.catalogue.many(content.services));
+      if (retired) return new Refused([retired]);
       const number = await this.changes.nextNumber();
       const decision = decideCreate(
         {
@@ -120,6 +122,8 @@ export class ChangesService {
       const change = await this.changes.load(id);
       if (!change) throw changeNotFound(id);
       const active = await this.policies.active();
+      const retired = await this.targetsRetired(change, command);
+      if (retired) return this.refuse(actor, now, id, command.type, [retired]);
       let cmd: ChangeCommand;
       if (command.type === 'edit') {
         if (command.fields.services) await this.catalogue.many(command.fields.services);
@@ -135,20 +139,8 @@ export class ChangesService {
         cmd = { ...command, live: await this.liveFor(change, active) };
       } else cmd = command;
       const decision = decideChange(change, cmd, { actor, now, policy: active.policy });
-      if (!decision.ok) {
-        // Events that stand despite the refusal (a reassessment, lapsed approvals) are recorded before it.
-        await this.record(actor, now, [
-          ...(decision.events ?? []).map((event) => ({ subject: id, event })),
-          {
-            subject: id,
-            event: {
-              type: 'change.command_refused',
-              data: { command: cmd.type, reasons: decision.refusals },
-            },
-          },
-        ]);
-        return new Refused(decision.refusals);
-      }
+      // Events that stand despite the refusal (a reassessment, lapsed approvals) are recorded before it.
+      if (!decision.ok) return this.refuse(actor, now, id, cmd.type, decision.refusals, decision.events);
       const recorded = await this.record(
         actor,
         now,
@@ -163,6 +155,33 @@ export class ChangesService {
         await this.policies.activate(actor, change.proposedPolicy, id);
       return after;
     });
+  }
+
+  private async refuse(
+    actor: Actor,
+    at: string,
+    id: string,
+    command: string,
+    reasons: Refusal[],
+    standing: ChangeEvent[] = [],
+  ): Promise<Refused> {
+    await this.record(actor, at, [
+      ...standing.map((event) => ({ subject: id, event })),
+      { subject: id, event: { type: 'change.command_refused', data: { command, reasons } } },
+    ]);
+    return new Refused(reasons);
+  }
+
+  /**
+   * A retired service may not be added to a change, and a change that still names one may not be submitted
+   * or started: what the catalogue no longer runs cannot be changed.
+   */
+  private async targetsRetired(change: Change, command: Command): Promise<Refusal | null> {
+    let names: string[] = [];
+    if (command.type === 'edit')
+      names = (command.fields.services ?? []).filter((n) => !change.services.includes(n));
+    else if (command.type === 'submit' || command.type === 'start') names = change.services;
+    return names.length === 0 ? null : retiredRefusal(await this.catalogue.many(names));
   }
 
   /** The assessment from the catalogue and policy of the moment, and every approver as they are now. */

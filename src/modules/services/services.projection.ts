@@ -1,6 +1,6 @@
 // The services projection: the catalogue, one row per service with its record as canonical JSON.
 import type { RecordedEvent, ServiceEvent } from '../../domain/events.ts';
-import type { Service } from '../../domain/service.ts';
+import { readService, type Service } from '../../domain/service.ts';
 import { canonicalJson } from '../../ledger/canonical.ts';
 import { memoKeys } from '../../store/memo-keys.ts';
 import type { Projection } from '../../store/projection.ts';
@@ -22,7 +22,7 @@ export function serviceRow(service: Service) {
 
 export const servicesProjection: Projection = {
   name: 'services',
-  version: 1,
+  version: 2,
   handles: ['service.*'],
   tables: [{ name: 'services', key: ['name'] }],
   async apply(store, recorded) {
@@ -32,18 +32,34 @@ export const servicesProjection: Projection = {
     store.memoSet(memoKeys.service(event.subject.slice('service:'.length)), undefined);
     if (event.type === 'service.registered') {
       const d = event.data as Of<'service.registered'>;
-      const service: Service = { ...d.attributes, name: d.name, createdAt: event.at, updatedAt: event.at };
+      const service: Service = {
+        ...d.attributes,
+        team: d.attributes.team ?? '',
+        name: d.name,
+        createdAt: event.at,
+        updatedAt: event.at,
+        retiredAt: null,
+        retirementReason: '',
+      };
       await db.insertInto('services').values(serviceRow(service)).execute();
       return;
     }
-    const d = event.data as Of<'service.updated'>;
     const name = event.subject.slice('service:'.length);
     const row = await db
       .selectFrom('services')
       .select('doc')
       .where('name', '=', name)
       .executeTakeFirstOrThrow();
-    const service: Service = { ...(JSON.parse(row.doc) as Service), ...d.fields, updatedAt: event.at };
+    const before = readService(row.doc);
+    const service: Service =
+      event.type === 'service.retired'
+        ? {
+            ...before,
+            retiredAt: event.at,
+            retirementReason: (event.data as Of<'service.retired'>).reason,
+            updatedAt: event.at,
+          }
+        : { ...before, ...(event.data as Of<'service.updated'>).fields, updatedAt: event.at };
     await db.updateTable('services').set(serviceRow(service)).where('name', '=', name).execute();
   },
 };

@@ -1,6 +1,6 @@
 // The service catalogue: registration and updates are ledger events like everything else.
 import { AppError } from '../../contracts/errors.ts';
-import type { CreateServiceBody, UpdateServiceBody } from '../../contracts/services.ts';
+import type { CreateServiceBody, RetireServiceBody, UpdateServiceBody } from '../../contracts/services.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { serviceAttributes, type Service } from '../../domain/service.ts';
 import type { Commands } from '../commands/command-runner.ts';
@@ -83,6 +83,20 @@ export class ServicesService {
       }
       await this.record(actor, at, [
         { subject: `service:${name}`, event: { type: 'service.updated', data: { fields } } },
+      ]);
+      return this.get(name);
+    });
+  }
+
+  /** Retires a service: no new change may target it from now on; it stays in the catalogue with its history. */
+  async retire(actor: Actor, name: string, body: RetireServiceBody): Promise<Service> {
+    assertMay(actor, 'service.update');
+    return this.commands.execute(actor, async ({ at }) => {
+      const service = await this.get(name);
+      if (service.retiredAt !== null)
+        throw new AppError('conflict', `service ${name} was already retired at ${service.retiredAt}`);
+      await this.record(actor, at, [
+        { subject: `service:${name}`, event: { type: 'service.retired', data: { reason: body.reason } } },
       ]);
       return this.get(name);
     });
