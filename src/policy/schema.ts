@@ -144,7 +144,18 @@ const baseSchema = z.strictObject({
       .array(z.strictObject({ id: questionId, text }))
       .max(LIST_BOUNDS.answers, `at most ${LIST_BOUNDS.answers} questions`)
       .default([]),
-    rules: z.array(z.strictObject({ id, when: celExpression, rating, reason: text })).default([]),
+    rules: z
+      .array(
+        z.strictObject({
+          id,
+          when: celExpression,
+          rating,
+          reason: text,
+          // Approvals a match adds to those of the rating, e.g. business sign-off when customers notice.
+          approvals: z.array(approval).default([]),
+        }),
+      )
+      .default([]),
   }),
   requirements: z
     .strictObject({
@@ -275,6 +286,9 @@ function crossCheck(p: Parsed, ctx: Ctx): void {
       });
   });
   knownGroups(p.approvals.policy, ['approvals', 'policy'], groups, ctx);
+  p.risk.rules.forEach((rule, i) =>
+    knownGroups(rule.approvals, ['risk', 'rules', i, 'approvals'], groups, ctx),
+  );
   const questions = p.risk.questions.map((q) => q.id);
   p.risk.rules.forEach((rule, i) => {
     for (const ref of referencedAnswers(rule.when)) {

@@ -33,6 +33,8 @@ export interface RiskRule {
   when: string;
   rating: RiskRating;
   reason: string;
+  /** Approvals the change needs when the rule matches, on top of those its rating needs (e.g. business sign-off). */
+  approvals?: ApprovalRequirement[];
 }
 
 export interface ChangeTemplate {

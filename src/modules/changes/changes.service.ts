@@ -9,8 +9,8 @@ import { decideCreate } from '../../domain/change-create.ts';
 import type { ApproverNow, Live } from '../../domain/standing.ts';
 import { changeId, evolveChange } from '../../domain/change-evolve.ts';
 import type { ChangeEvent, RecordedEvent, Refusal } from '../../domain/events.ts';
-import { assess } from '../../policy/risk.ts';
-import { retiredRefusal, type Service } from '../../domain/service.ts';
+import { assess, readsGraph } from '../../policy/risk.ts';
+import { retiredRefusal, serviceGraph, type Service } from '../../domain/service.ts';
 import type { Commands } from '../commands/command-runner.ts';
 import type { RecordEvents } from '../commands/record.ts';
 import type { PolicyService, ActivePolicy } from '../policy/policy.service.ts';
@@ -34,7 +34,11 @@ export interface ChangesCollaborators {
   record: RecordEvents;
   policies: Pick<PolicyService, 'active' | 'activate'>;
   /** The named services, in order; refuses names that are not registered. */
-  catalogue: { many(names: string[]): Promise<Service[]> };
+  catalogue: {
+    many(names: string[]): Promise<Service[]>;
+    /** The whole catalogue, read only when a risk rule follows the dependency graph. */
+    list(): Promise<Service[]>;
+  };
 }
 
 /** A command the domain refused; the refusal is already in the ledger. */
@@ -71,7 +75,16 @@ export class ChangesService {
     active: ActivePolicy,
   ): Promise<Assessment> {
     const services = await this.catalogue.many(content.services);
-    const assessment = assess(active.policy, { type, content, services, policyVersion: active.version });
+    const graph = readsGraph(active.policy)
+      ? serviceGraph(content.services, await this.catalogue.list())
+      : undefined;
+    const assessment = assess(active.policy, {
+      type,
+      content,
+      services,
+      ...(graph ? { graph } : {}),
+      policyVersion: active.version,
+    });
     // A policy replacement touches Changeproof itself rather than a catalogued service.
     if (content.proposedPolicy !== null)
       return { ...assessment, missing: assessment.missing.filter((m) => m !== 'services') };
