@@ -96,6 +96,15 @@ export const ContentInput = z.strictObject({
     .describe("The supplier's own reference or notice: an id or a URL"),
   customerCommunication: text(5_000).describe('How and when customers are told, or why they need not be'),
   supplierAccessReview: SupplierAccessReview.nullable(),
+  emergencyCriterion: z
+    .string()
+    .max(64)
+    .nullable()
+    .describe("Emergencies: the id of the policy's emergency criterion that applies"),
+  emergencyJustification: text(5_000).describe('Emergencies: why that criterion applies'),
+  performed: WindowInput.nullable().describe(
+    'Emergencies recorded after the work was done in a crisis: when it really started and ended',
+  ),
 });
 
 export const CreateChangeBody = ContentInput.partial()
@@ -212,6 +221,9 @@ export const ChangeView = z
     supplierReference: z.string().nullable(),
     customerCommunication: z.string(),
     supplierAccessReview: SupplierAccessReview.nullable(),
+    emergencyCriterion: z.string().nullable(),
+    emergencyJustification: z.string(),
+    performed: z.object({ start: z.string(), end: z.string() }).nullable(),
     template: z.string().nullable(),
     requester: z.string(),
     lastEditor: z.string(),

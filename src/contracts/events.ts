@@ -34,6 +34,9 @@ const Content = z.object({
   supplierReference: c.supplierReference.optional(),
   customerCommunication: c.customerCommunication.optional(),
   supplierAccessReview: c.supplierAccessReview.optional(),
+  emergencyCriterion: c.emergencyCriterion.optional(),
+  emergencyJustification: c.emergencyJustification.optional(),
+  performed: c.performed.optional(),
 });
 const Window = z.object({ start: z.string(), end: z.string() });
 const Decision = z.object({

@@ -9,7 +9,13 @@ import {
   type ChangeState,
   type Window,
 } from './change.ts';
-import { authorizedScopeChanges, isAuthorizedEmergency } from './emergency.ts';
+import {
+  authorizedScopeChanges,
+  emergencyClock,
+  emergencyRequestRefusals,
+  isAuthorizedEmergency,
+  startMinimumRefusals,
+} from './emergency.ts';
 import type { ChangeEvent, Refusal } from './events.ts';
 import { chooseGroup, deciderRefusals, validApprovals } from './quorum.ts';
 import { revisionHash } from './revision.ts';
@@ -100,6 +106,14 @@ function decideEdit(
   const content = { ...contentOf(change), ...cmd.fields };
   const hash = revisionHash(content);
   if (hash === change.revisionHash) return refuse('no_change', 'the edit changes nothing');
+  const request = emergencyRequestRefusals(
+    change.type,
+    content,
+    ctx.policy,
+    ctx.now,
+    change.state !== 'draft',
+  );
+  if (request.length > 0) return { ok: false, refusals: request };
   if (change.type === 'standard') {
     const refusals = standardRefusals(change.template, content.services, cmd.assessment, ctx.policy);
     if (refusals.length > 0) return { ok: false, refusals };
@@ -206,8 +220,11 @@ function decideApprove(
   const standing = approvalStanding(after, live);
   if (!standing.satisfied) return accept(...first);
   const approvers = standing.approvals.filter((a) => a.counts).map((a) => a.approver);
+  // An emergency recorded after the fact owes its record from when it really started.
   const recordDueAt =
-    change.type === 'emergency' ? addMinutes(ctx.now, ctx.policy.deadlines.emergencyRecordMinutes) : null;
+    change.type === 'emergency'
+      ? addMinutes(emergencyClock(change, ctx.now), ctx.policy.deadlines.emergencyRecordMinutes)
+      : null;
   return accept(...first, {
     type: 'change.approved',
     data: { quorum: current.assessment?.requiredApprovals ?? [], approvers, recordDueAt },
@@ -263,9 +280,12 @@ function decideStart(
   }
   // Approvals, groups and risk are checked again as they are now, not as they were when approved.
   const checked = startRefusals(change, cmd.live ?? null, ctx.policy);
+  checked.refusals.push(...startMinimumRefusals(change, ctx.policy));
   if (checked.refusals.length > 0) return { ok: false, refusals: checked.refusals, events: checked.events };
   const reviewDueAt =
-    change.type === 'emergency' ? addMinutes(now, ctx.policy.deadlines.emergencyReviewMinutes) : null;
+    change.type === 'emergency'
+      ? addMinutes(emergencyClock(change, now), ctx.policy.deadlines.emergencyReviewMinutes)
+      : null;
   return accept(...checked.events, { type: 'change.started', data: { implementer: actor.id, reviewDueAt } });
 }
 
@@ -284,6 +304,8 @@ export function decideChange(change: Change, cmd: ChangeCommand, ctx: DecideCont
           'missing_fields',
           `${cmd.assessment.rating} risk requires: ${cmd.assessment.missing.join(', ')}`,
         );
+      const request = emergencyRequestRefusals(change.type, change, ctx.policy, now, true);
+      if (request.length > 0) return { ok: false, refusals: request };
       return accept({
         type: 'change.submitted',
         data: { assessment: cmd.assessment, revisionHash: change.revisionHash },

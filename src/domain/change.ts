@@ -98,6 +98,12 @@ export interface ChangeContent {
   /** How and when customers are told, or why they need not be. */
   customerCommunication: string;
   supplierAccessReview: SupplierAccessReview | null;
+  /** Emergencies: which of the policy's emergency criteria applies… */
+  emergencyCriterion: string | null;
+  /** …and why. */
+  emergencyJustification: string;
+  /** An emergency recorded after the work was done in a crisis: when it really started and ended. */
+  performed: Window | null;
 }
 
 export interface RiskReason {
@@ -201,19 +207,31 @@ export function authorsOf(change: Change): string[] {
  */
 export const LATER_CONTENT: Pick<
   ChangeContent,
-  'origin' | 'supplier' | 'supplierReference' | 'customerCommunication' | 'supplierAccessReview'
+  | 'origin'
+  | 'supplier'
+  | 'supplierReference'
+  | 'customerCommunication'
+  | 'supplierAccessReview'
+  | 'emergencyCriterion'
+  | 'emergencyJustification'
+  | 'performed'
 > = {
   origin: 'internal',
   supplier: null,
   supplierReference: null,
   customerCommunication: '',
   supplierAccessReview: null,
+  emergencyCriterion: null,
+  emergencyJustification: '',
+  performed: null,
 };
 
 export const CONTENT_KEYS = Object.keys(emptyContent()) as (keyof ChangeContent)[];
 
 export function contentOf(change: ChangeContent): ChangeContent {
   const out = emptyContent();
-  for (const key of CONTENT_KEYS) (out as unknown as Record<string, unknown>)[key] = change[key];
+  // A record projected before a field existed has none: it reads as the field's default.
+  for (const key of CONTENT_KEYS)
+    if (change[key] !== undefined) (out as unknown as Record<string, unknown>)[key] = change[key];
   return out;
 }

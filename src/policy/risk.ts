@@ -143,6 +143,11 @@ const IS_MISSING: Record<RequiredField, (c: ChangeContent) => boolean> = {
   supplierAccessReview: (c) => c.supplierAccessReview === null,
 };
 
+/** The fields among `fields` that `content` leaves empty. */
+export function fieldsMissing(fields: RequiredField[], content: ChangeContent): RequiredField[] {
+  return fields.filter((field) => IS_MISSING[field](content));
+}
+
 /** What the rating requires, then what the change's origin adds at that rating; each field once. */
 export function missingFields(policy: Policy, rating: RiskRating, content: ChangeContent): RequiredField[] {
   const byOrigin = policy.requirements.byOrigin?.[content.origin]?.[rating] ?? [];

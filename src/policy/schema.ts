@@ -221,6 +221,13 @@ const baseSchema = z.strictObject({
       checkpointIdleMinutes: l.checkpointIdle,
     })),
   templates: z.array(template).default([]),
+  emergency: z
+    .strictObject({
+      // When listed, an emergency request names the criterion that applies and why.
+      criteria: z.array(z.strictObject({ id, description: text })).default([]),
+      beforeStart: z.array(requiredField).default([]),
+    })
+    .prefault({}),
 });
 
 type Parsed = z.output<typeof baseSchema>;
@@ -271,6 +278,7 @@ function crossCheck(p: Parsed, ctx: Ctx): void {
   uniqueIds(p.risk.questions, ['risk', 'questions'], 'question', ctx);
   uniqueIds(p.risk.rules, ['risk', 'rules'], 'rule', ctx);
   uniqueIds(p.templates, ['templates'], 'template', ctx);
+  uniqueIds(p.emergency.criteria, ['emergency', 'criteria'], 'emergency criterion', ctx);
   const groups = [...new Set(p.groups.map((g) => g.id))];
   for (const r of RISK_RATINGS) knownGroups(p.approvals.normal[r], ['approvals', 'normal', r], groups, ctx);
   const e = p.approvals.emergency;

@@ -108,4 +108,10 @@ export interface Policy {
     checkpointIdleMinutes: number;
   };
   templates: ChangeTemplate[];
+  /** What qualifies a change as an emergency, and the least it needs before it starts. */
+  emergency: {
+    criteria: { id: string; description: string }[];
+    /** Fields an emergency must have before it starts (the rest of its record is owed afterwards). */
+    beforeStart: RequiredField[];
+  };
 }

@@ -5,7 +5,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { ChangeEvent, EVENT_TYPES, LedgerEvent } from '../../src/contracts/events.ts';
-import { COMPLETE_RECORD, registerServices, startTestApp, type TestApp } from '../support/app.ts';
+import {
+  COMPLETE_RECORD,
+  EMERGENCY_REQUEST,
+  registerServices,
+  startTestApp,
+  type TestApp,
+} from '../support/app.ts';
 import { engines } from '../support/db.ts';
 import { act, bearer, events, expectError, hoursLater, noServerErrors, ok, raise } from '../support/http.ts';
 
@@ -142,6 +148,7 @@ for (const engine of engines()) {
             type: 'emergency',
             title: 'Block the endpoint',
             services: ['payments-api'],
+            ...EMERGENCY_REQUEST,
           })
         ).id,
       );

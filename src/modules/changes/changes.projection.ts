@@ -61,7 +61,7 @@ function changedColumns<T extends object>(stored: T, next: T): Partial<T> {
 export const changesProjection: Projection = {
   name: 'changes',
   /** 2: change_services rows carry the change's filter columns (migration 0008). */
-  version: 2,
+  version: 3,
   handles: ['change.*'],
   tables: [
     { name: 'changes', key: ['id'] },

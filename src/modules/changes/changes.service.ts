@@ -119,6 +119,7 @@ export class ChangesService {
           content,
           assessment: await this.assess(type, content, active),
           window: window ?? null,
+          now: at,
         },
         actor,
         active.policy,

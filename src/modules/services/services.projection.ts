@@ -22,7 +22,9 @@ export function serviceRow(service: Service) {
 
 export const servicesProjection: Projection = {
   name: 'services',
-  version: 2,
+  // Records written before `team` and retirement read with those at their defaults (readService), so the
+  // same events still give the same catalogue: no replay needed.
+  version: 1,
   handles: ['service.*'],
   tables: [{ name: 'services', key: ['name'] }],
   async apply(store, recorded) {
@@ -30,6 +32,7 @@ export const servicesProjection: Projection = {
     const db = store.db;
     // What the batch remembers of this service is stale from here on.
     store.memoSet(memoKeys.service(event.subject.slice('service:'.length)), undefined);
+    store.memoSet(memoKeys.catalogue, undefined);
     if (event.type === 'service.registered') {
       const d = event.data as Of<'service.registered'>;
       const service: Service = {

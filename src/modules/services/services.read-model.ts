@@ -19,9 +19,17 @@ export class ServicesReadModel {
     return row ? readService(row.doc) : null;
   }
 
+  /** Remembered within a write batch, like `findMany` (the services projection forgets it when it writes). */
   async list(): Promise<Service[]> {
-    const rows = await this.store.db.selectFrom('services').select('doc').orderBy('name').execute();
-    return rows.map((r) => readService(r.doc));
+    const { store } = this;
+    let docs = store.memoGet<string[]>(memoKeys.catalogue);
+    if (docs === undefined) {
+      docs = (await store.db.selectFrom('services').select('doc').orderBy('name').execute()).map(
+        (r) => r.doc,
+      );
+      store.memoSet(memoKeys.catalogue, docs);
+    }
+    return docs.map(readService);
   }
 
   /**
