@@ -32,6 +32,8 @@ const CHANGE_FIELDS = {
   hasSupplierAccessReview: 'bool',
   teams: 'list<string>',
   businessOwners: 'list<string>',
+  emergencyCriterion: 'string',
+  recordedAfterwards: 'bool',
 } as const;
 
 const SERVICE_FIELDS = {
@@ -174,6 +176,8 @@ export function celContext({ type, content, services, graph, questionIds }: CelI
       hasSupplierAccessReview: content.supplierAccessReview !== null,
       teams: distinct(services.map((s) => s.team ?? '')),
       businessOwners: distinct(services.map((s) => s.owners.business)),
+      emergencyCriterion: content.emergencyCriterion ?? '',
+      recordedAfterwards: (content.performed ?? null) !== null,
     },
     services: services.map(serviceFields),
     upstream: (graph?.upstream ?? []).map(serviceFields),
