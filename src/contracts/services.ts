@@ -9,7 +9,10 @@ const Attributes = z.strictObject({
   description: z.string().max(5_000),
   environment: EnvironmentEnum,
   owners: z.strictObject({ technical: z.string().max(200), business: z.string().max(200) }),
-  team: z.string().max(200).describe('The team that runs it; risk rules read it (e.g. a change across teams)'),
+  team: z
+    .string()
+    .max(200)
+    .describe('The team that runs it; risk rules read it (e.g. a change across teams)'),
   internetFacing: z.boolean(),
   dataClasses: z
     .array(z.string().min(1).max(64))

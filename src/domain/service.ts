@@ -33,7 +33,12 @@ export interface Service extends ServiceAttributes {
 
 /** A stored service record, with the fields added after release at their defaults. */
 export function readService(doc: string): Service {
-  return { team: '', retiredAt: null, retirementReason: '', ...(JSON.parse(doc) as Partial<Service>) } as Service;
+  return {
+    team: '',
+    retiredAt: null,
+    retirementReason: '',
+    ...(JSON.parse(doc) as Partial<Service>),
+  } as Service;
 }
 
 /** The refusal of a change that would target retired services, or null when none of `services` is retired. */
