@@ -40,6 +40,7 @@ describe('rules over the graph', () => {
     assert.ok(compileRule('downstream.exists(d, d.team != "" && !(d.team in change.teams))').ok);
     assert.ok(compileRule('upstream.exists(u, u.businessOwner == "cfo" || u.owner == "x")').ok);
     assert.ok(compileRule('size(change.businessOwners) > 1').ok);
+    assert.ok(compileRule('change.emergencyCriterion == "data-loss" && change.recordedAfterwards').ok);
     assert.equal(compileRule('downstream.exists(d, d.teem == "x")').ok, false);
   });
 
