@@ -12,6 +12,7 @@ import {
 import {
   authorizedScopeChanges,
   emergencyClock,
+  emergencyEditRefusals,
   emergencyRequestRefusals,
   isAuthorizedEmergency,
   startMinimumRefusals,
@@ -106,13 +107,7 @@ function decideEdit(
   const content = { ...contentOf(change), ...cmd.fields };
   const hash = revisionHash(content);
   if (hash === change.revisionHash) return refuse('no_change', 'the edit changes nothing');
-  const request = emergencyRequestRefusals(
-    change.type,
-    content,
-    ctx.policy,
-    ctx.now,
-    change.state !== 'draft',
-  );
+  const request = emergencyEditRefusals(change, cmd.fields, ctx.policy, ctx.now);
   if (request.length > 0) return { ok: false, refusals: request };
   if (change.type === 'standard') {
     const refusals = standardRefusals(change.template, content.services, cmd.assessment, ctx.policy);

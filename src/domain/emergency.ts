@@ -79,6 +79,27 @@ export function emergencyRequestRefusals(
   return out;
 }
 
+/**
+ * An edit is held to the request only where it writes the request's fields: an emergency raised before the
+ * policy had criteria (or kept one the policy has since dropped) may still complete its owed record.
+ */
+export function emergencyEditRefusals(
+  change: Change,
+  fields: Partial<ChangeContent>,
+  policy: Policy,
+  now: string,
+): Refusal[] {
+  const touched = ['emergencyCriterion', 'emergencyJustification', 'performed'].some((k) => k in fields);
+  if (!touched) return [];
+  return emergencyRequestRefusals(
+    change.type,
+    { ...change, ...fields },
+    policy,
+    now,
+    change.state !== 'draft',
+  );
+}
+
 /** What the policy requires of an emergency before it starts that it still lacks (nothing once it was done). */
 export function startMinimumRefusals(change: Change, policy: Policy): Refusal[] {
   if (change.type !== 'emergency' || (change.performed ?? null) !== null) return [];
