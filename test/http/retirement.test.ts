@@ -52,6 +52,19 @@ for (const engine of engines()) {
       );
     });
 
+    it('refuses a retired service as a new dependency', async () => {
+      const err = expectError(
+        await t.req('carl', 'POST', '/api/v1/services', {
+          name: 'new-batch',
+          environment: 'dev',
+          dependencies: ['reports-batch'],
+        }),
+        400,
+        'validation_failed',
+      );
+      assert.match(err.message, /retired services cannot be depended on: reports-batch/);
+    });
+
     it('refuses a new change on a retired service', async () => {
       const err = expectError(
         await t.req('alice', 'POST', '/api/v1/changes', {

@@ -57,6 +57,17 @@ export class ServicesService {
     return names.map((n) => found.get(n)!);
   }
 
+  /** Dependencies must be registered services still in service. */
+  private async dependencies(names: string[]): Promise<void> {
+    const retired = (await this.many(names)).filter((s) => s.retiredAt !== null).map((s) => s.name);
+    if (retired.length > 0)
+      throw new AppError(
+        'validation_failed',
+        `retired services cannot be depended on: ${retired.join(', ')}`,
+        [{ path: 'dependencies', message: `retired: ${retired.join(', ')}` }],
+      );
+  }
+
   async register(actor: Actor, body: CreateServiceBody): Promise<Service> {
     assertMay(actor, 'service.register');
     const { name, ...rest } = body;
@@ -64,7 +75,7 @@ export class ServicesService {
     return this.commands.execute(actor, async ({ at }) => {
       if (await this.catalogue.find(name))
         throw new AppError('conflict', `a service named ${name} already exists; PATCH it to change it`);
-      await this.many(attributes.dependencies);
+      await this.dependencies(attributes.dependencies);
       await this.record(actor, at, [
         { subject: `service:${name}`, event: { type: 'service.registered', data: { name, attributes } } },
       ]);
@@ -79,7 +90,7 @@ export class ServicesService {
       if (fields.dependencies) {
         if (fields.dependencies.includes(name))
           throw new AppError('validation_failed', 'a service cannot depend on itself');
-        await this.many(fields.dependencies);
+        await this.dependencies(fields.dependencies);
       }
       await this.record(actor, at, [
         { subject: `service:${name}`, event: { type: 'service.updated', data: { fields } } },
