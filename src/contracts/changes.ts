@@ -98,6 +98,15 @@ export const ContentInput = z.strictObject({
   customerCommunication: text(5_000).describe('How and when customers are told, or why they need not be'),
   supplierAccessReview: SupplierAccessReview.nullable(),
   ...RecordInput,
+  emergencyCriterion: z
+    .string()
+    .max(64)
+    .nullable()
+    .describe("Emergencies: the id of the policy's emergency criterion that applies"),
+  emergencyJustification: text(5_000).describe('Emergencies: why that criterion applies'),
+  performed: WindowInput.nullable().describe(
+    'Emergencies recorded after the work was done in a crisis: when it really started and ended',
+  ),
 });
 
 export const CreateChangeBody = ContentInput.partial()
@@ -221,6 +230,9 @@ export const ChangeView = z
     customerCommunication: z.string(),
     supplierAccessReview: SupplierAccessReview.nullable(),
     ...RecordView,
+    emergencyCriterion: z.string().nullable(),
+    emergencyJustification: z.string(),
+    performed: z.object({ start: z.string(), end: z.string() }).nullable(),
     template: z.string().nullable(),
     requester: z.string(),
     lastEditor: z.string(),

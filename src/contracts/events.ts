@@ -37,6 +37,9 @@ const Content = z.object({
   customerCommunication: c.customerCommunication.optional(),
   supplierAccessReview: c.supplierAccessReview.optional(),
   ...RecordEventContent,
+  emergencyCriterion: c.emergencyCriterion.optional(),
+  emergencyJustification: c.emergencyJustification.optional(),
+  performed: c.performed.optional(),
 });
 const Window = z.object({ start: z.string(), end: z.string() });
 const Decision = z.object({
@@ -46,8 +49,16 @@ const Decision = z.object({
   revisionHash: z.string(),
 });
 const Nothing = z.object({});
-const { name: _name, createdAt: _created, updatedAt: _updated, ...attributes } = ServiceView.shape;
-const ServiceAttributes = z.object(attributes);
+const {
+  name: _name,
+  createdAt: _created,
+  updatedAt: _updated,
+  retiredAt: _retired,
+  retirementReason: _why,
+  ...attributes
+} = ServiceView.shape;
+// `team` came later: services registered before it have none in their event.
+const ServiceAttributes = z.object({ ...attributes, team: attributes.team.optional() });
 const UserFields = z.object({
   displayName: z.string(),
   email: z.string().nullable(),
@@ -111,6 +122,7 @@ const DATA = {
   }),
   'service.registered': z.object({ name: z.string(), attributes: ServiceAttributes }),
   'service.updated': z.object({ fields: ServiceAttributes.partial() }),
+  'service.retired': z.object({ reason: z.string() }),
   'user.created': UserFields.extend({ username: z.string(), kind: UserKindEnum }),
   'user.updated': z.object({ fields: UserFields.partial() }),
   'user.password_set': Nothing,

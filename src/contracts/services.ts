@@ -9,6 +9,10 @@ const Attributes = z.strictObject({
   description: z.string().max(5_000),
   environment: EnvironmentEnum,
   owners: z.strictObject({ technical: z.string().max(200), business: z.string().max(200) }),
+  team: z
+    .string()
+    .max(200)
+    .describe('The team that runs it; risk rules read it (e.g. a change across teams)'),
   internetFacing: z.boolean(),
   dataClasses: z
     .array(z.string().min(1).max(64))
@@ -40,6 +44,7 @@ export const ServiceView = z
     description: z.string(),
     environment: EnvironmentEnum,
     owners: z.object({ technical: z.string(), business: z.string() }),
+    team: z.string(),
     internetFacing: z.boolean(),
     dataClasses: z.array(z.string()),
     securityControl: z.boolean(),
@@ -51,7 +56,13 @@ export const ServiceView = z
     continuityPlanRef: z.string().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
+    retiredAt: z.string().nullable().describe('When it was retired; null while in service'),
+    retirementReason: z.string(),
   })
   .meta({ id: 'Service' });
 export const ServiceList = z.object({ items: z.array(ServiceView) });
 export const ServiceNameParam = z.object({ name: Name });
+export const RetireServiceBody = z.strictObject({
+  reason: z.string().trim().min(1, 'say why the service is retired').max(2_000),
+});
+export type RetireServiceBody = z.infer<typeof RetireServiceBody>;

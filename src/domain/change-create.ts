@@ -7,6 +7,7 @@ import type { ChangeEvent, Refusal } from './events.ts';
 import { roleAllows } from './permissions.ts';
 import { revisionHash } from './revision.ts';
 import type { Policy } from '../policy/types.ts';
+import { emergencyRequestRefusals } from './emergency.ts';
 import { standardRefusals } from './template.ts';
 import type { RequestedChangeType } from './vocabulary.ts';
 import { windowRefusals } from './window.ts';
@@ -18,6 +19,8 @@ export interface CreateChange {
   content: ChangeContent;
   assessment: Assessment;
   window: Window | null;
+  /** When the change is raised (to check that work recorded as done lies in the past). */
+  now?: string;
 }
 
 export type CreateDecision = { ok: true; event: ChangeEvent } | { ok: false; refusals: Refusal[] };
@@ -37,6 +40,7 @@ export function decideCreate(input: CreateChange, actor: Actor, policy: Policy):
       message: 'templates are for standard changes; set type to standard',
     });
   }
+  refusals.push(...emergencyRequestRefusals(input.type, input.content, policy, input.now ?? null, false));
   if (input.window) refusals.push(...windowRefusals(input.window, policy));
   if (input.window && input.type !== 'standard')
     refusals.push({

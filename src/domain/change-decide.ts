@@ -11,7 +11,14 @@ import {
   type ChangeState,
   type Window,
 } from './change.ts';
-import { authorizedScopeChanges, isAuthorizedEmergency } from './emergency.ts';
+import {
+  authorizedScopeChanges,
+  emergencyClock,
+  emergencyEditRefusals,
+  emergencyRequestRefusals,
+  isAuthorizedEmergency,
+  startMinimumRefusals,
+} from './emergency.ts';
 import type { ChangeEvent, Refusal } from './events.ts';
 import { chooseGroup, deciderRefusals, validApprovals } from './quorum.ts';
 import { revisionHash } from './revision.ts';
@@ -115,6 +122,8 @@ function decideEdit(
   const content = { ...contentOf(change), ...cmd.fields };
   const hash = revisionHash(content);
   if (hash === change.revisionHash) return refuse('no_change', 'the edit changes nothing');
+  const request = emergencyEditRefusals(change, cmd.fields, ctx.policy, ctx.now);
+  if (request.length > 0) return { ok: false, refusals: request };
   if (change.type === 'standard') {
     const refusals = standardRefusals(change.template, content.services, cmd.assessment, ctx.policy);
     if (refusals.length > 0) return { ok: false, refusals };
@@ -223,8 +232,11 @@ function decideApprove(
   const standing = approvalStanding(after, live);
   if (!standing.satisfied) return accept(...first);
   const approvers = standing.approvals.filter((a) => a.counts).map((a) => a.approver);
+  // An emergency recorded after the fact owes its record from when it really started.
   const recordDueAt =
-    change.type === 'emergency' ? addMinutes(ctx.now, ctx.policy.deadlines.emergencyRecordMinutes) : null;
+    change.type === 'emergency'
+      ? addMinutes(emergencyClock(change, ctx.now), ctx.policy.deadlines.emergencyRecordMinutes)
+      : null;
   return accept(...first, {
     type: 'change.approved',
     data: { quorum: current.assessment?.requiredApprovals ?? [], approvers, recordDueAt },
@@ -286,9 +298,12 @@ function decideStart(
   }
   // Approvals, groups and risk are checked again as they are now, not as they were when approved.
   const checked = startRefusals(change, cmd.live ?? null, ctx.policy);
+  checked.refusals.push(...startMinimumRefusals(change, ctx.policy));
   if (checked.refusals.length > 0) return { ok: false, refusals: checked.refusals, events: checked.events };
   const reviewDueAt =
-    change.type === 'emergency' ? addMinutes(now, ctx.policy.deadlines.emergencyReviewMinutes) : null;
+    change.type === 'emergency'
+      ? addMinutes(emergencyClock(change, now), ctx.policy.deadlines.emergencyReviewMinutes)
+      : null;
   return accept(...checked.events, { type: 'change.started', data: { implementer: actor.id, reviewDueAt } });
 }
 
@@ -307,6 +322,8 @@ export function decideChange(change: Change, cmd: ChangeCommand, ctx: DecideCont
           'missing_fields',
           `${cmd.assessment.rating} risk requires: ${cmd.assessment.missing.join(', ')}`,
         );
+      const request = emergencyRequestRefusals(change.type, change, ctx.policy, now, true);
+      if (request.length > 0) return { ok: false, refusals: request };
       return accept({
         type: 'change.submitted',
         data: { assessment: cmd.assessment, revisionHash: change.revisionHash },

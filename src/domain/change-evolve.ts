@@ -132,7 +132,8 @@ export function evolveChange(change: Change | null, event: RecordedEvent<ChangeE
         ...next,
         state: 'implementing',
         implementedBy: e.data.implementer,
-        startedAt: event.at,
+        // An emergency recorded after the fact started when it really did.
+        startedAt: next.performed?.start ?? event.at,
         reviewDueAt: e.data.reviewDueAt,
       };
     case 'change.record_completed':

@@ -135,6 +135,12 @@ export interface ChangeContent {
   maxOutageMinutes: number | null;
   /** Whether the rollback itself was tested. */
   rollbackTested: boolean | null;
+  /** Emergencies: which of the policy's emergency criteria applies… */
+  emergencyCriterion: string | null;
+  /** …and why. */
+  emergencyJustification: string;
+  /** An emergency recorded after the work was done in a crisis: when it really started and ended. */
+  performed: Window | null;
 }
 
 export interface RiskReason {
@@ -270,6 +276,9 @@ export const LATER_CONTENT: Pick<
   | 'rollbackOwner'
   | 'maxOutageMinutes'
   | 'rollbackTested'
+  | 'emergencyCriterion'
+  | 'emergencyJustification'
+  | 'performed'
 > = {
   origin: 'internal',
   supplier: null,
@@ -287,12 +296,16 @@ export const LATER_CONTENT: Pick<
   rollbackOwner: null,
   maxOutageMinutes: null,
   rollbackTested: null,
+  emergencyCriterion: null,
+  emergencyJustification: '',
+  performed: null,
 };
 
 export const CONTENT_KEYS = Object.keys(emptyContent()) as (keyof ChangeContent)[];
 
 export function contentOf(change: ChangeContent): ChangeContent {
   const out = emptyContent();
+  // A record projected before a field existed has none: it reads as the field's default.
   for (const key of CONTENT_KEYS)
     if (change[key] !== undefined) (out as unknown as Record<string, unknown>)[key] = change[key];
   return out;

@@ -3,6 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Change } from './change.ts';
+import { decideChange } from './change-decide.ts';
 import { validApprovals } from './quorum.ts';
 import { approvalStanding } from './standing.ts';
 import {
@@ -159,5 +160,21 @@ describe('emergency changes', () => {
     const c = create({ type: 'emergency', content: content({ services: ['web'] }) });
     const s = step(c, cmd.submit(c), cast.alice, at(3));
     assert.equal(s.recordCompletedAt, at(3));
+  });
+
+  it('an emergency raised before the policy had criteria still completes its record under one that has', () => {
+    const withCriteria = {
+      ...policy,
+      emergency: { criteria: [{ id: 'outage', description: 'Down.' }], beforeStart: [] },
+    };
+    const c = step(authorized(), cmd.start(), cast.ivan, at(10));
+    const edit = (fields: Parameters<typeof cmd.edit>[1]) =>
+      decideChange(c, cmd.edit(c, fields), { actor: cast.alice, now: at(20), policy: withCriteria });
+    assert.ok(edit({ testPlan: 'Replay.', ...REST_OF_RECORD }).ok);
+    // Writing the request's fields is held to the policy as it is now.
+    assert.deepEqual(codes(edit({ emergencyCriterion: 'meteor' })), [
+      'emergency_justification_required',
+      'unknown_emergency_criterion',
+    ]);
   });
 });

@@ -80,8 +80,13 @@ export type ChangeEvent =
   | { type: 'change.command_refused'; data: { command: string; reasons: Refusal[] } };
 
 export type ServiceEvent =
-  | { type: 'service.registered'; data: { name: string; attributes: ServiceAttributes } }
-  | { type: 'service.updated'; data: { fields: Partial<ServiceAttributes> } };
+  // `team` came later: services registered before it have none in their event.
+  | {
+      type: 'service.registered';
+      data: { name: string; attributes: Omit<ServiceAttributes, 'team'> & { team?: string } };
+    }
+  | { type: 'service.updated'; data: { fields: Partial<ServiceAttributes> } }
+  | { type: 'service.retired'; data: { reason: string } };
 
 export interface UserProfile {
   username: string;

@@ -36,6 +36,8 @@ function service(name: string, overrides: Partial<Service> = {}): Service {
     name,
     createdAt: '2025-01-01T00:00:00.000Z',
     updatedAt: '2025-01-01T00:00:00.000Z',
+    retiredAt: null,
+    retirementReason: '',
   };
 }
 

@@ -27,7 +27,15 @@ export const LIST_BOUNDS = {
   dataClasses: 50,
   dependencies: 200,
   answers: 200,
+  /** Services reached through the dependency graph, in each direction (`upstream`, `downstream`). */
+  graph: 200,
 } as const;
+
+const SERVICE_LISTS: Record<string, number> = {
+  services: LIST_BOUNDS.services,
+  upstream: LIST_BOUNDS.graph,
+  downstream: LIST_BOUNDS.graph,
+};
 
 /** What the rule knows about an iteration variable: whether it is a service, and its size if a list. */
 interface Element {
@@ -83,12 +91,16 @@ function sizeOf(node: ASTNode, scope: Scope): number {
   switch (node.op) {
     case 'id':
       if (scope.has(node.args)) return scope.get(node.args)!.size;
-      return node.args === 'services' || node.args === 'answers' ? LIST_BOUNDS[node.args] : Infinity;
+      if (node.args === 'answers') return LIST_BOUNDS.answers;
+      return SERVICE_LISTS[node.args] ?? Infinity;
     case '.': {
       // Bounds hold for the change's and the services' own lists only, not for a field of any map.
       const [receiver, field] = node.args;
       if (isVariable(receiver, 'change', scope) && (field === 'services' || field === 'linkKinds'))
         return LIST_BOUNDS[field];
+      // Distinct values over the affected services: at most one each.
+      if (isVariable(receiver, 'change', scope) && (field === 'teams' || field === 'businessOwners'))
+        return LIST_BOUNDS.services;
       const element = receiver.op === 'id' ? scope.get(receiver.args) : undefined;
       if (element?.service && (field === 'dataClasses' || field === 'dependencies'))
         return LIST_BOUNDS[field];
@@ -112,7 +124,8 @@ function sizeOf(node: ASTNode, scope: Scope): number {
 
 /** What the elements of the list `node` are known to be. */
 function elementOf(node: ASTNode, scope: Scope): Element {
-  if (isVariable(node, 'services', scope)) return { service: true, size: Infinity };
+  for (const name of Object.keys(SERVICE_LISTS))
+    if (isVariable(node, name, scope)) return { service: true, size: Infinity };
   if (isComprehension(node) && node.args[0] === 'filter') return elementOf(node.args[1], scope);
   if (node.op === 'list' && node.args.length > 0)
     return { service: false, size: Math.max(...node.args.map((element) => sizeOf(element, scope))) };
@@ -158,8 +171,9 @@ export function checkBudget(ast: ASTNode): BudgetProblem | null {
     const size = sizeOf(receiver, scope);
     if (size === Infinity)
       throw new OverBudget(
-        'a comprehension here iterates over a list of no known size; iterate over services, change.services, ' +
-          'change.linkKinds, a service’s dataClasses or dependencies, or a list written in the rule',
+        'a comprehension here iterates over a list of no known size; iterate over services, upstream, downstream, ' +
+          'change.services, change.linkKinds, change.teams, change.businessOwners, a service’s dataClasses or ' +
+          'dependencies, or a list written in the rule',
         receiver.start,
       );
     const inner = times * size;
@@ -186,18 +200,23 @@ export function checkBudget(ast: ASTNode): BudgetProblem | null {
 interface BoundedContext {
   change: Record<string, unknown>;
   services: Record<string, unknown>[];
+  upstream: Record<string, unknown>[];
+  downstream: Record<string, unknown>[];
   answers: Record<string, unknown>;
 }
 
 const longer = (value: unknown, max: number): boolean => Array.isArray(value) && value.length > max;
 
 /** Why `context` exceeds the bounds rules were checked against, or null. */
-export function contextOverBounds({ change, services, answers }: BoundedContext): string | null {
+export function contextOverBounds(context: BoundedContext): string | null {
+  const { change, services, upstream, downstream, answers } = context;
   if (services.length > LIST_BOUNDS.services) return `${services.length} services`;
+  if (upstream.length > LIST_BOUNDS.graph) return `${upstream.length} services upstream`;
+  if (downstream.length > LIST_BOUNDS.graph) return `${downstream.length} services downstream`;
   if (longer(change.services, LIST_BOUNDS.services)) return 'too many services';
   if (longer(change.linkKinds, LIST_BOUNDS.linkKinds)) return 'too many links';
   if (Object.keys(answers).length > LIST_BOUNDS.answers) return 'too many risk questions';
-  for (const s of services) {
+  for (const s of [...services, ...upstream, ...downstream]) {
     if (longer(s.dataClasses, LIST_BOUNDS.dataClasses))
       return `service ${String(s.name)} has too many data classes`;
     if (longer(s.dependencies, LIST_BOUNDS.dependencies))

@@ -30,6 +30,10 @@ const CHANGE_FIELDS = {
   supplierReference: 'string',
   customerCommunication: 'string',
   hasSupplierAccessReview: 'bool',
+  teams: 'list<string>',
+  businessOwners: 'list<string>',
+  emergencyCriterion: 'string',
+  recordedAfterwards: 'bool',
 } as const;
 
 const SERVICE_FIELDS = {
@@ -43,10 +47,16 @@ const SERVICE_FIELDS = {
   doraCriticalFunction: 'bool',
   nis2Service: 'bool',
   dependencies: 'list<string>',
+  owner: 'string',
+  businessOwner: 'string',
+  team: 'string',
 } as const;
 
 /** Names of the fields rules can read, for documentation and error messages. */
 export const CEL_FIELDS = { change: Object.keys(CHANGE_FIELDS), services: Object.keys(SERVICE_FIELDS) };
+
+/** Variables that need the whole catalogue: what the affected services depend on, and what depends on them. */
+export const GRAPH_VARIABLES = ['upstream', 'downstream'] as const;
 
 /** Thrown inside a rule that runs out of its budget; risk.ts counts the rule as matched at `high`. */
 export class RuleCutOff extends Error {
@@ -80,6 +90,8 @@ const env = new Environment({
   .registerType('Service', { fields: SERVICE_FIELDS })
   .registerVariable('change', 'Change')
   .registerVariable('services', 'list<Service>')
+  .registerVariable('upstream', 'list<Service>')
+  .registerVariable('downstream', 'list<Service>')
   .registerVariable('answers', 'map<string, bool>')
   .registerFunction(`string.${LINEAR_MATCHES}(string): bool`, linearMatches);
 
@@ -102,6 +114,8 @@ export interface CelInput {
   type: ChangeType;
   content: ChangeContent;
   services: Service[];
+  /** The dependency graph around the affected services, when a rule reads it. */
+  graph?: { upstream: Service[]; downstream: Service[] };
   /** Every declared question id; answers not given default to false so rules never see a missing key. */
   questionIds: string[];
 }
@@ -109,10 +123,31 @@ export interface CelInput {
 export interface CelContext {
   change: Record<string, string | boolean | bigint | string[]>;
   services: Record<string, string | boolean | string[]>[];
+  upstream: Record<string, string | boolean | string[]>[];
+  downstream: Record<string, string | boolean | string[]>[];
   answers: Record<string, boolean>;
 }
 
-export function celContext({ type, content, services, questionIds }: CelInput): CelContext {
+const distinct = (values: string[]): string[] => [...new Set(values.filter((v) => v.trim() !== ''))];
+
+// Nulls become '' so rules compare strings instead of guarding against null_type.
+const serviceFields = (s: Service): Record<string, string | boolean | string[]> => ({
+  name: s.name,
+  environment: s.environment,
+  internetFacing: s.internetFacing,
+  dataClasses: [...s.dataClasses],
+  securityControl: s.securityControl,
+  criticality: s.criticality,
+  supplier: s.supplier ?? '',
+  doraCriticalFunction: s.doraCriticalFunction,
+  nis2Service: s.nis2Service,
+  dependencies: [...s.dependencies],
+  owner: s.owners.technical,
+  businessOwner: s.owners.business,
+  team: s.team ?? '',
+});
+
+export function celContext({ type, content, services, graph, questionIds }: CelInput): CelContext {
   const answers: Record<string, boolean> = {};
   for (const id of questionIds) answers[id] = content.riskAnswers[id] === true;
   return {
@@ -139,20 +174,14 @@ export function celContext({ type, content, services, questionIds }: CelInput): 
       supplierReference: content.supplierReference ?? '',
       customerCommunication: content.customerCommunication,
       hasSupplierAccessReview: content.supplierAccessReview !== null,
+      teams: distinct(services.map((s) => s.team ?? '')),
+      businessOwners: distinct(services.map((s) => s.owners.business)),
+      emergencyCriterion: content.emergencyCriterion ?? '',
+      recordedAfterwards: (content.performed ?? null) !== null,
     },
-    // Nulls become '' so rules compare strings instead of guarding against null_type.
-    services: services.map((s) => ({
-      name: s.name,
-      environment: s.environment,
-      internetFacing: s.internetFacing,
-      dataClasses: [...s.dataClasses],
-      securityControl: s.securityControl,
-      criticality: s.criticality,
-      supplier: s.supplier ?? '',
-      doraCriticalFunction: s.doraCriticalFunction,
-      nis2Service: s.nis2Service,
-      dependencies: [...s.dependencies],
-    })),
+    services: services.map(serviceFields),
+    upstream: (graph?.upstream ?? []).map(serviceFields),
+    downstream: (graph?.downstream ?? []).map(serviceFields),
     answers,
   };
 }

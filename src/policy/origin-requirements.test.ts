@@ -24,6 +24,8 @@ const tool: Service = {
   name: 'tool',
   createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-01T00:00:00.000Z',
+  retiredAt: null,
+  retirementReason: '',
 };
 
 const BASE: ChangeContent = {

@@ -31,6 +31,8 @@ function service(name: string, overrides: Partial<Service> = {}): Service {
     name,
     createdAt,
     updatedAt,
+    retiredAt: null,
+    retirementReason: '',
   };
 }
 

@@ -2,7 +2,7 @@
 // high-risk match, so a broken or mistyped rule can only ever add ceremony, never remove it.
 import type { Assessment, ChangeContent, RiskReason } from '../domain/change.ts';
 import type { Service } from '../domain/service.ts';
-import { celContext, compileRule, errorMessage, type CompiledRule } from './cel.ts';
+import { celContext, compileRule, errorMessage, GRAPH_VARIABLES, type CompiledRule } from './cel.ts';
 import {
   RISK_RATINGS,
   type ApprovalRequirement,
@@ -17,7 +17,22 @@ export interface AssessInput {
   type: ChangeType;
   content: ChangeContent;
   services: Service[];
+  /** What the affected services depend on and what depends on them; needed when `readsGraph(policy)`. */
+  graph?: { upstream: Service[]; downstream: Service[] };
   policyVersion: number;
+}
+
+const GRAPH_WORDS = new RegExp(`\\b(?:${GRAPH_VARIABLES.join('|')})\\b`);
+
+/** Whether a rule of the policy reads the dependency graph, so the caller must load the catalogue for it. */
+export function readsGraph(policy: Policy): boolean {
+  return policy.risk.rules.some((rule) => GRAPH_WORDS.test(rule.when));
+}
+
+/** A rule that matched (or failed, and so counts as matched), and the approvals it adds. */
+interface Matched {
+  reason: RiskReason;
+  approvals: ApprovalRequirement[];
 }
 
 const rank = (r: RiskRating): number => RISK_RATINGS.indexOf(r);
@@ -47,21 +62,27 @@ function rulesOf(policy: Policy): Compiled[] {
   return compiled;
 }
 
-function evaluateRules(policy: Policy, input: AssessInput): RiskReason[] {
+function evaluateRules(policy: Policy, input: AssessInput): Matched[] {
   const context = celContext({
     type: input.type,
     content: input.content,
     services: input.services,
+    ...(input.graph ? { graph: input.graph } : {}),
     questionIds: policy.risk.questions.map((q) => q.id),
   });
   const compiled = rulesOf(policy);
-  const reasons: RiskReason[] = [];
+  const matched: Matched[] = [];
   policy.risk.rules.forEach((rule, i) => {
+    // A rule that fails adds its approvals too: a broken rule only ever adds ceremony.
+    const approvals = rule.approvals ?? [];
     const failed = (message: string): void => {
-      reasons.push({
-        rule: rule.id,
-        rating: 'high',
-        reason: `rule ${rule.id} could not be evaluated: ${message}`,
+      matched.push({
+        reason: {
+          rule: rule.id,
+          rating: 'high',
+          reason: `rule ${rule.id} could not be evaluated: ${message}`,
+        },
+        approvals,
       });
     };
     const c = compiled[i];
@@ -72,10 +93,11 @@ function evaluateRules(policy: Policy, input: AssessInput): RiskReason[] {
     } catch (err) {
       return failed(errorMessage(err));
     }
-    if (value === true) reasons.push({ rule: rule.id, rating: rule.rating, reason: rule.reason });
+    if (value === true)
+      matched.push({ reason: { rule: rule.id, rating: rule.rating, reason: rule.reason }, approvals });
     else if (value !== false) failed(`it returned ${typeof value}, not true or false`);
   });
-  return reasons;
+  return matched;
 }
 
 /** Union of approval lists; for a group in both, the larger count wins (never the sum: one person, one vote). */
@@ -153,6 +175,11 @@ function maskedDataMissing(policy: Policy, services: Service[], content: ChangeC
   return touches && content.testDataMasked !== true ? ['testDataMasked'] : [];
 }
 
+/** The fields among `fields` that `content` leaves empty. */
+export function fieldsMissing(fields: RequiredField[], content: ChangeContent): RequiredField[] {
+  return fields.filter((field) => IS_MISSING[field](content));
+}
+
 /** What the rating requires, then what the change's origin adds at that rating; each field once. */
 export function missingFields(policy: Policy, rating: RiskRating, content: ChangeContent): RequiredField[] {
   const byOrigin = policy.requirements.byOrigin?.[content.origin]?.[rating] ?? [];
@@ -161,7 +188,8 @@ export function missingFields(policy: Policy, rating: RiskRating, content: Chang
 }
 
 export function assess(policy: Policy, input: AssessInput): Assessment {
-  const reasons = evaluateRules(policy, input);
+  const matched = evaluateRules(policy, input);
+  const reasons = matched.map((m) => m.reason);
   // The default applies only when nothing matched, so a rule may rate below it (e.g. "dev only ⇒ low").
   const rating =
     reasons.length === 0
@@ -170,7 +198,14 @@ export function assess(policy: Policy, input: AssessInput): Assessment {
   return {
     rating,
     reasons,
-    requiredApprovals: approvalsFor(policy, input.type, rating, input.content),
+    // Standard changes are pre-approved by their template; a rule's approvals apply to every other type.
+    requiredApprovals:
+      input.type === 'standard'
+        ? approvalsFor(policy, input.type, rating, input.content)
+        : matched.reduce(
+            (list, m) => mergeApprovals(list, m.approvals),
+            approvalsFor(policy, input.type, rating, input.content),
+          ),
     missing: [
       ...new Set([
         ...missingFields(policy, rating, input.content),

@@ -159,7 +159,18 @@ const baseSchema = z.strictObject({
       .array(z.strictObject({ id: questionId, text }))
       .max(LIST_BOUNDS.answers, `at most ${LIST_BOUNDS.answers} questions`)
       .default([]),
-    rules: z.array(z.strictObject({ id, when: celExpression, rating, reason: text })).default([]),
+    rules: z
+      .array(
+        z.strictObject({
+          id,
+          when: celExpression,
+          rating,
+          reason: text,
+          // Approvals a match adds to those of the rating, e.g. business sign-off when customers notice.
+          approvals: z.array(approval).default([]),
+        }),
+      )
+      .default([]),
   }),
   requirements: z
     .strictObject({
@@ -234,6 +245,13 @@ const baseSchema = z.strictObject({
       checkpointIdleMinutes: l.checkpointIdle,
     })),
   templates: z.array(template).default([]),
+  emergency: z
+    .strictObject({
+      // When listed, an emergency request names the criterion that applies and why.
+      criteria: z.array(z.strictObject({ id, description: text })).default([]),
+      beforeStart: z.array(requiredField).default([]),
+    })
+    .prefault({}),
 });
 
 type Parsed = z.output<typeof baseSchema>;
@@ -284,6 +302,7 @@ function crossCheck(p: Parsed, ctx: Ctx): void {
   uniqueIds(p.risk.questions, ['risk', 'questions'], 'question', ctx);
   uniqueIds(p.risk.rules, ['risk', 'rules'], 'rule', ctx);
   uniqueIds(p.templates, ['templates'], 'template', ctx);
+  uniqueIds(p.emergency.criteria, ['emergency', 'criteria'], 'emergency criterion', ctx);
   const groups = [...new Set(p.groups.map((g) => g.id))];
   for (const r of RISK_RATINGS) knownGroups(p.approvals.normal[r], ['approvals', 'normal', r], groups, ctx);
   const e = p.approvals.emergency;
@@ -299,6 +318,9 @@ function crossCheck(p: Parsed, ctx: Ctx): void {
       });
   });
   knownGroups(p.approvals.policy, ['approvals', 'policy'], groups, ctx);
+  p.risk.rules.forEach((rule, i) =>
+    knownGroups(rule.approvals, ['risk', 'rules', i, 'approvals'], groups, ctx),
+  );
   const questions = p.risk.questions.map((q) => q.id);
   p.risk.rules.forEach((rule, i) => {
     for (const ref of referencedAnswers(rule.when)) {

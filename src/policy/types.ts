@@ -40,6 +40,8 @@ export interface RiskRule {
   when: string;
   rating: RiskRating;
   reason: string;
+  /** Approvals the change needs when the rule matches, on top of those its rating needs (e.g. business sign-off). */
+  approvals?: ApprovalRequirement[];
 }
 
 export interface ChangeTemplate {
@@ -126,4 +128,10 @@ export interface Policy {
     checkpointIdleMinutes: number;
   };
   templates: ChangeTemplate[];
+  /** What qualifies a change as an emergency, and the least it needs before it starts. */
+  emergency: {
+    criteria: { id: string; description: string }[];
+    /** Fields an emergency must have before it starts (the rest of its record is owed afterwards). */
+    beforeStart: RequiredField[];
+  };
 }

@@ -133,6 +133,15 @@ export async function seedDemo(c: Container): Promise<void> {
       title: 'Block exploited endpoint on payments API',
       services: ['payments-api'],
       reason: 'Active exploitation seen in WAF logs.',
+      emergencyCriterion: 'security-incident',
+      emergencyJustification:
+        'The payments API is being exploited now; waiting for the CAB would prolong it.',
+      rollbackPlan: {
+        method: 'Remove the WAF block rule',
+        expectedMinutes: 2,
+        triggers: 'Legitimate payments blocked',
+        backupConfirmed: false,
+      },
     }),
   ).id;
   await step('alice', emergency, { type: 'submit' });

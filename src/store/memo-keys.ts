@@ -5,6 +5,8 @@ export const memoKeys = {
   policy: 'policy.newest',
   /** A service's stored record (its `doc`). */
   service: (name: string) => `service:${name}`,
+  /** Every service's stored record, in name order (risk rules that follow the dependency graph read it). */
+  catalogue: 'services.all',
   /** A change's projected row. */
   change: (id: string) => `change:${id}`,
 };

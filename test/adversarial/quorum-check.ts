@@ -7,6 +7,7 @@
 import { contentOf } from '../../src/domain/change.ts';
 import { revisionHash } from '../../src/domain/revision.ts';
 import { assess } from '../../src/policy/risk.ts';
+import { serviceGraph } from '../../src/domain/service.ts';
 import { RISK_RATINGS, type ApprovalRequirement } from '../../src/policy/types.ts';
 import type { ChangeFold, Entry, World } from './world.ts';
 
@@ -73,6 +74,7 @@ export function checkStart(world: World, started: Entry): Finding[] {
     type: change.type as 'normal',
     content,
     services,
+    graph: serviceGraph(content.services, [...world.services.values()]),
     policyVersion: policy.version,
   });
   const required = assessment.requiredApprovals;

@@ -4,7 +4,7 @@
 // proper way, so that the admin operations that follow land between approval and start.
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
-import { COMPLETE_RECORD } from '../support/app.ts';
+import { COMPLETE_RECORD, EMERGENCY_REQUEST } from '../support/app.ts';
 import type { Cred, Harness } from './harness.ts';
 
 const PEOPLE = [
@@ -340,6 +340,9 @@ export async function runStep(h: Harness, s: Step, n: number): Promise<void> {
         implementer: s.implementer,
       };
       if (s.type === 'standard') Object.assign(body, { template: s.template, window: WINDOWS.open(h) });
+      // The example policy's emergency request: a criterion, why, and a way back before it starts.
+      if (s.type === 'emergency')
+        Object.assign(body, EMERGENCY_REQUEST, s.full ? { rollbackPlan: COMPLETE_RECORD.rollbackPlan } : {});
       await h.send(credOf(h, s.who), 'POST', `${api}/changes`, body);
       return;
     }

@@ -5,7 +5,13 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { ChangeEvent, EVENT_TYPES, LedgerEvent } from '../../src/contracts/events.ts';
-import { COMPLETE_RECORD, registerServices, startTestApp, type TestApp } from '../support/app.ts';
+import {
+  COMPLETE_RECORD,
+  EMERGENCY_REQUEST,
+  registerServices,
+  startTestApp,
+  type TestApp,
+} from '../support/app.ts';
 import { engines } from '../support/db.ts';
 import { act, bearer, events, expectError, hoursLater, noServerErrors, ok, raise } from '../support/http.ts';
 
@@ -143,6 +149,8 @@ for (const engine of engines()) {
       await act(t, 'alice', d, 'schedule', { window: window() });
       ok(await t.req('admin', 'PATCH', '/api/v1/services/checkout', { internetFacing: true }));
       expectError(await t.req('ivan', 'POST', `/api/v1/changes/${d}/start`), 422, 'approvals_lapsed');
+      ok(await t.req('admin', 'POST', '/api/v1/services', { name: 'old-batch', environment: 'dev' }), 201);
+      ok(await t.req('admin', 'POST', '/api/v1/services/old-batch/retire', { reason: 'Replaced' }));
 
       // An emergency whose record is completed after it started.
       const e = await record(
@@ -151,6 +159,7 @@ for (const engine of engines()) {
             type: 'emergency',
             title: 'Block the endpoint',
             services: ['payments-api'],
+            ...EMERGENCY_REQUEST,
           })
         ).id,
       );

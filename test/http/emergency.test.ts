@@ -4,7 +4,13 @@
 // refused once implementing), and the review is written by someone independent of the change.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { COMPLETE_RECORD, registerServices, startTestApp, type TestApp } from '../support/app.ts';
+import {
+  COMPLETE_RECORD,
+  EMERGENCY_REQUEST,
+  registerServices,
+  startTestApp,
+  type TestApp,
+} from '../support/app.ts';
 import { engines } from '../support/db.ts';
 import {
   act,
@@ -50,12 +56,13 @@ for (const engine of engines()) {
         type: 'emergency',
         title: 'Block the exploited endpoint',
         services: ['payments-api'],
+        ...EMERGENCY_REQUEST,
       });
       id = created.id;
       assert.equal(created.type, 'emergency');
       const submitted = (await act(t, 'bob', id, 'submit')) as Emergency;
       assert.equal(submitted.state, 'awaiting_approval');
-      assert.ok(submitted.assessment!.missing.includes('rollbackPlan'), 'the record is incomplete');
+      assert.ok(submitted.assessment!.missing.includes('testEvidence'), 'the record is incomplete');
       assert.equal(submitted.recordCompletedAt, null);
       // Only the duty manager group authorizes an emergency.
       expectError(await t.req('tom', 'POST', `/api/v1/changes/${id}/approve`), 403, 'not_an_approver');
@@ -152,6 +159,7 @@ for (const engine of engines()) {
         title: 'Restart the dev tool',
         services: ['reports-batch'],
         implementationPlan: 'Restart the batch workers.',
+        ...EMERGENCY_REQUEST,
       });
       await act(t, 'bob', eid, 'submit');
       assert.equal((await act(t, 'dora', eid, 'approve')).state, 'approved');
@@ -176,6 +184,7 @@ for (const engine of engines()) {
         type: 'emergency',
         title: 'Hot fix the batch',
         services: ['reports-batch'],
+        ...EMERGENCY_REQUEST,
       });
       await act(t, 'bob', eid, 'submit');
       await act(t, 'dora', eid, 'approve');

@@ -3,7 +3,13 @@
 // cursor pagination must visit every match exactly once.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { COMPLETE_RECORD, registerServices, startTestApp, type TestApp } from '../support/app.ts';
+import {
+  COMPLETE_RECORD,
+  EMERGENCY_REQUEST,
+  registerServices,
+  startTestApp,
+  type TestApp,
+} from '../support/app.ts';
 import { engines } from '../support/db.ts';
 import { act, expectError, hoursLater, noServerErrors, ok, raise } from '../support/http.ts';
 
@@ -86,7 +92,7 @@ for (const engine of engines()) {
             ? { ...COMPLETE_RECORD, ...base }
             : type === 'standard'
               ? { ...base, reason: 'The certificate expires', type, template: 'tls-certificate-renewal' }
-              : { ...base, type };
+              : { ...base, type, ...EMERGENCY_REQUEST };
         const created = await raise(t, requester, body);
         m.id = created.id;
         m.number = created.number;

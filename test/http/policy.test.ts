@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { registerServices, startTestApp, type TestApp } from '../support/app.ts';
+import { EMERGENCY_REQUEST, registerServices, startTestApp, type TestApp } from '../support/app.ts';
 import { engines } from '../support/db.ts';
 import {
   act,
@@ -186,6 +186,7 @@ for (const engine of engines()) {
         type: 'emergency',
         title: 'Under policy v2',
         services: ['reports-batch'],
+        ...EMERGENCY_REQUEST,
       });
       await act(t, 'bob', e.id, 'submit');
       const approved = await act(t, 'dora', e.id, 'approve');

@@ -43,6 +43,7 @@ for (const engine of engines()) {
         environment: 'prod',
         description: '',
         owners: { technical: '', business: '' },
+        team: '',
         internetFacing: false,
         dataClasses: [],
         securityControl: false,
@@ -52,6 +53,8 @@ for (const engine of engines()) {
         nis2Service: false,
         dependencies: [],
         continuityPlanRef: null,
+        retiredAt: null,
+        retirementReason: '',
       });
       assert.equal(createdAt, t.clock.now.toISOString());
       assert.equal(updatedAt, createdAt);
@@ -63,6 +66,7 @@ for (const engine of engines()) {
         environment: 'prod',
         description: 'The checkout front end',
         owners: { technical: 'web-team', business: 'payments' },
+        team: 'checkout',
         internetFacing: true,
         dataClasses: ['personal', 'payment'],
         securityControl: false,
@@ -75,7 +79,7 @@ for (const engine of engines()) {
       };
       const s = ok<Service>(await t.req('carl', 'POST', '/api/v1/services', body), 201);
       const { createdAt: _c, updatedAt: _u, ...rest } = s;
-      assert.deepEqual(rest, body);
+      assert.deepEqual(rest, { ...body, retiredAt: null, retirementReason: '' });
     });
 
     it('refuses a duplicate name with 409 and records nothing', async () => {

@@ -126,6 +126,21 @@ export const COMPLETE_RECORD = {
   testDataMasked: true,
 };
 
+/**
+ * What the example policy asks of an emergency request (a criterion and why) and before it starts (a way
+ * back); the rest of its record is owed afterwards.
+ */
+export const EMERGENCY_REQUEST = {
+  emergencyCriterion: 'security-incident',
+  emergencyJustification: 'The endpoint is being exploited right now (WAF alerts since 01:50).',
+  rollbackPlan: {
+    method: 'Revert the WAF rule',
+    expectedMinutes: 2,
+    triggers: 'Legitimate traffic blocked',
+    backupConfirmed: false,
+  },
+};
+
 export async function registerServices(t: TestApp): Promise<void> {
   for (const s of SERVICES) {
     const res = await t.req('admin', 'POST', '/api/v1/services', s);

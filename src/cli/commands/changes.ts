@@ -38,6 +38,8 @@ interface ContentOpts {
   implementer?: string;
   answer?: Record<string, boolean>;
   link?: ChangeView['links'];
+  emergencyCriterion?: string;
+  emergencyWhy?: string;
   file?: string;
 }
 
@@ -63,6 +65,8 @@ function contentOptions(cmd: Command): Command {
     .option('--security-impact <text>', 'security impact assessment')
     .option('--implementation-plan <text>', 'the steps')
     .option('--test-plan <text>', 'how it is tested before production')
+    .option('--emergency-criterion <id>', "emergencies: the policy's emergency criterion that applies")
+    .option('--emergency-why <text>', 'emergencies: why that criterion applies')
     .option(
       '--file <change.json>',
       'JSON object with any change fields (e.g. rollbackPlan, testEvidence, supplierAccessReview); flags override it; - reads stdin',
@@ -89,6 +93,8 @@ function content(o: ContentOpts): Partial<ChangeContent> {
       implementer: o.implementer,
       riskAnswers: o.answer,
       links: o.link,
+      emergencyCriterion: o.emergencyCriterion,
+      emergencyJustification: o.emergencyWhy,
     }),
   };
 }

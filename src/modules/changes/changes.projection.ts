@@ -63,9 +63,9 @@ export const changesProjection: Projection = {
   /**
    * 2: change_services rows carry the change's filter columns (migration 0008). 3: a change keeps when it
    * last went to its approvers (awaitingApprovalSince), for late approvals. 4: the record keeps its owner and
-   * the content fields of issue 14 at their defaults.
+   * the content fields of issue 14 at their defaults; 5: emergency criterion, justification and real times.
    */
-  version: 4,
+  version: 5,
   handles: ['change.*'],
   tables: [
     { name: 'changes', key: ['id'] },

@@ -16,8 +16,8 @@ import { windowRefusals } from '../../domain/window.ts';
 import type { ApproverNow, Live } from '../../domain/standing.ts';
 import { changeId, evolveChange } from '../../domain/change-evolve.ts';
 import type { ChangeEvent, RecordedEvent, Refusal } from '../../domain/events.ts';
-import { assess } from '../../policy/risk.ts';
-import type { Service } from '../../domain/service.ts';
+import { assess, readsGraph } from '../../policy/risk.ts';
+import { retiredRefusal, serviceGraph, type Service } from '../../domain/service.ts';
 import type { Commands } from '../commands/command-runner.ts';
 import type { RecordEvents } from '../commands/record.ts';
 import type { PolicyService, ActivePolicy } from '../policy/policy.service.ts';
@@ -45,6 +45,8 @@ export interface ChangesCollaborators {
     many(names: string[]): Promise<Service[]>;
     /** The registered services among the names, without refusing the others. */
     known(names: string[]): Promise<Record<string, Service>>;
+    /** The whole catalogue, read only when a risk rule follows the dependency graph. */
+    list(): Promise<Service[]>;
   };
   /** Opens the tracked items a review asks for, in the review's transaction. */
   followUps?: { openFromReview(actor: Actor, change: Change): Promise<unknown> };
@@ -87,7 +89,16 @@ export class ChangesService {
     active: ActivePolicy,
   ): Promise<Assessment> {
     const services = await this.catalogue.many(content.services);
-    const assessment = assess(active.policy, { type, content, services, policyVersion: active.version });
+    const graph = readsGraph(active.policy)
+      ? serviceGraph(content.services, await this.catalogue.list())
+      : undefined;
+    const assessment = assess(active.policy, {
+      type,
+      content,
+      services,
+      ...(graph ? { graph } : {}),
+      policyVersion: active.version,
+    });
     // A policy replacement touches Changeproof itself rather than a catalogued service.
     if (content.proposedPolicy !== null)
       return { ...assessment, missing: assessment.missing.filter((m) => m !== 'services') };
@@ -111,10 +122,20 @@ export class ChangesService {
         ...fields,
         proposedPolicy,
       };
+      const retired = retiredRefusal(await this.catalogue.many(content.services));
+      if (retired) return new Refused([retired]);
       const number = await this.changes.nextNumber();
       const assessment = await this.assess(type, content, active);
       const decision = decideCreate(
-        { number, type, template: templateId ?? null, content, assessment, window: window ?? null },
+        {
+          number,
+          type,
+          template: templateId ?? null,
+          content,
+          assessment,
+          window: window ?? null,
+          now: at,
+        },
         actor,
         active.policy,
       );
@@ -132,6 +153,8 @@ export class ChangesService {
       const change = await this.changes.load(id);
       if (!change) throw changeNotFound(id);
       const active = await this.policies.active();
+      const retired = await this.targetsRetired(change, command);
+      if (retired) return this.refuse(actor, now, id, command.type, [retired]);
       let cmd: ChangeCommand;
       let checks: Refusal[] = [];
       if (command.type === 'edit') {
@@ -150,25 +173,17 @@ export class ChangesService {
       } else if (command.type === 'approve' || command.type === 'start') {
         cmd = { ...command, live: await this.liveFor(change, active) };
       } else cmd = command;
-      const decided = decideChange(change, cmd, { actor, now, policy: active.policy });
-      const decision: typeof decided =
-        checks.length === 0
-          ? decided
-          : { ok: false, refusals: [...(decided.ok ? [] : decided.refusals), ...checks] };
-      if (!decision.ok) {
-        // Events that stand despite the refusal (a reassessment, lapsed approvals) are recorded before it.
-        await this.record(actor, now, [
-          ...(decision.events ?? []).map((event) => ({ subject: id, event })),
-          {
-            subject: id,
-            event: {
-              type: 'change.command_refused',
-              data: { command: cmd.type, reasons: decision.refusals },
-            },
-          },
-        ]);
-        return new Refused(decision.refusals);
-      }
+      const decision = decideChange(change, cmd, { actor, now, policy: active.policy });
+      // Events that stand despite the refusal (a reassessment, lapsed approvals) are recorded before it.
+      if (!decision.ok || checks.length > 0)
+        return this.refuse(
+          actor,
+          now,
+          id,
+          cmd.type,
+          [...(decision.ok ? [] : decision.refusals), ...checks],
+          decision.ok ? [] : decision.events,
+        );
       const recorded = await this.record(
         actor,
         now,
@@ -205,6 +220,33 @@ export class ChangesService {
       ...(fields.proposedWindow ? windowRefusals(fields.proposedWindow, active.policy) : []),
       ...productionTestRefusals(content, assessment, environments, active.policy),
     ];
+  }
+
+  private async refuse(
+    actor: Actor,
+    at: string,
+    id: string,
+    command: string,
+    reasons: Refusal[],
+    standing: ChangeEvent[] = [],
+  ): Promise<Refused> {
+    await this.record(actor, at, [
+      ...standing.map((event) => ({ subject: id, event })),
+      { subject: id, event: { type: 'change.command_refused', data: { command, reasons } } },
+    ]);
+    return new Refused(reasons);
+  }
+
+  /**
+   * A retired service may not be added to a change, and a change that still names one may not be submitted
+   * or started: what the catalogue no longer runs cannot be changed.
+   */
+  private async targetsRetired(change: Change, command: Command): Promise<Refusal | null> {
+    let names: string[] = [];
+    if (command.type === 'edit')
+      names = (command.fields.services ?? []).filter((n) => !change.services.includes(n));
+    else if (command.type === 'submit' || command.type === 'start') names = change.services;
+    return names.length === 0 ? null : retiredRefusal(await this.catalogue.many(names));
   }
 
   /** The assessment from the catalogue and policy of the moment, and every approver as they are now. */

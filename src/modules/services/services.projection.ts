@@ -1,6 +1,6 @@
 // The services projection: the catalogue, one row per service with its record as canonical JSON.
 import type { RecordedEvent, ServiceEvent } from '../../domain/events.ts';
-import type { Service } from '../../domain/service.ts';
+import { readService, type Service } from '../../domain/service.ts';
 import { canonicalJson } from '../../ledger/canonical.ts';
 import { memoKeys } from '../../store/memo-keys.ts';
 import type { Projection } from '../../store/projection.ts';
@@ -22,6 +22,8 @@ export function serviceRow(service: Service) {
 
 export const servicesProjection: Projection = {
   name: 'services',
+  // Records written before `team` and retirement read with those at their defaults (readService), so the
+  // same events still give the same catalogue: no replay needed.
   version: 1,
   handles: ['service.*'],
   tables: [{ name: 'services', key: ['name'] }],
@@ -30,20 +32,37 @@ export const servicesProjection: Projection = {
     const db = store.db;
     // What the batch remembers of this service is stale from here on.
     store.memoSet(memoKeys.service(event.subject.slice('service:'.length)), undefined);
+    store.memoSet(memoKeys.catalogue, undefined);
     if (event.type === 'service.registered') {
       const d = event.data as Of<'service.registered'>;
-      const service: Service = { ...d.attributes, name: d.name, createdAt: event.at, updatedAt: event.at };
+      const service: Service = {
+        ...d.attributes,
+        team: d.attributes.team ?? '',
+        name: d.name,
+        createdAt: event.at,
+        updatedAt: event.at,
+        retiredAt: null,
+        retirementReason: '',
+      };
       await db.insertInto('services').values(serviceRow(service)).execute();
       return;
     }
-    const d = event.data as Of<'service.updated'>;
     const name = event.subject.slice('service:'.length);
     const row = await db
       .selectFrom('services')
       .select('doc')
       .where('name', '=', name)
       .executeTakeFirstOrThrow();
-    const service: Service = { ...(JSON.parse(row.doc) as Service), ...d.fields, updatedAt: event.at };
+    const before = readService(row.doc);
+    const service: Service =
+      event.type === 'service.retired'
+        ? {
+            ...before,
+            retiredAt: event.at,
+            retirementReason: (event.data as Of<'service.retired'>).reason,
+            updatedAt: event.at,
+          }
+        : { ...before, ...(event.data as Of<'service.updated'>).fields, updatedAt: event.at };
     await db.updateTable('services').set(serviceRow(service)).where('name', '=', name).execute();
   },
 };

@@ -1,5 +1,5 @@
 // The service catalogue as stored in the projection: reads only.
-import type { Service } from '../../domain/service.ts';
+import { readService, type Service } from '../../domain/service.ts';
 import type { Store } from '../../store/database.ts';
 import { memoKeys } from '../../store/memo-keys.ts';
 
@@ -16,12 +16,20 @@ export class ServicesReadModel {
       .select('doc')
       .where('name', '=', name)
       .executeTakeFirst();
-    return row ? (JSON.parse(row.doc) as Service) : null;
+    return row ? readService(row.doc) : null;
   }
 
+  /** Remembered within a write batch, like `findMany` (the services projection forgets it when it writes). */
   async list(): Promise<Service[]> {
-    const rows = await this.store.db.selectFrom('services').select('doc').orderBy('name').execute();
-    return rows.map((r) => JSON.parse(r.doc) as Service);
+    const { store } = this;
+    let docs = store.memoGet<string[]>(memoKeys.catalogue);
+    if (docs === undefined) {
+      docs = (await store.db.selectFrom('services').select('doc').orderBy('name').execute()).map(
+        (r) => r.doc,
+      );
+      store.memoSet(memoKeys.catalogue, docs);
+    }
+    return docs.map(readService);
   }
 
   /**
@@ -42,7 +50,7 @@ export class ServicesReadModel {
           )),
     ];
     return docs.map((doc) => {
-      const service = JSON.parse(doc) as Service;
+      const service = readService(doc);
       store.memoSet(memoKeys.service(service.name), doc);
       return service;
     });

@@ -1,6 +1,6 @@
 // The service catalogue: registration and updates are ledger events like everything else.
 import { AppError } from '../../contracts/errors.ts';
-import type { CreateServiceBody, UpdateServiceBody } from '../../contracts/services.ts';
+import type { CreateServiceBody, RetireServiceBody, UpdateServiceBody } from '../../contracts/services.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { serviceAttributes, type Service } from '../../domain/service.ts';
 import type { Commands } from '../commands/command-runner.ts';
@@ -63,6 +63,17 @@ export class ServicesService {
     return Object.fromEntries((await this.catalogue.findMany(names)).map((s) => [s.name, s]));
   }
 
+  /** Dependencies must be registered services still in service. */
+  private async dependencies(names: string[]): Promise<void> {
+    const retired = (await this.many(names)).filter((s) => s.retiredAt !== null).map((s) => s.name);
+    if (retired.length > 0)
+      throw new AppError(
+        'validation_failed',
+        `retired services cannot be depended on: ${retired.join(', ')}`,
+        [{ path: 'dependencies', message: `retired: ${retired.join(', ')}` }],
+      );
+  }
+
   async register(actor: Actor, body: CreateServiceBody): Promise<Service> {
     assertMay(actor, 'service.register');
     const { name, ...rest } = body;
@@ -70,7 +81,7 @@ export class ServicesService {
     return this.commands.execute(actor, async ({ at }) => {
       if (await this.catalogue.find(name))
         throw new AppError('conflict', `a service named ${name} already exists; PATCH it to change it`);
-      await this.many(attributes.dependencies);
+      await this.dependencies(attributes.dependencies);
       await this.record(actor, at, [
         { subject: `service:${name}`, event: { type: 'service.registered', data: { name, attributes } } },
       ]);
@@ -85,10 +96,24 @@ export class ServicesService {
       if (fields.dependencies) {
         if (fields.dependencies.includes(name))
           throw new AppError('validation_failed', 'a service cannot depend on itself');
-        await this.many(fields.dependencies);
+        await this.dependencies(fields.dependencies);
       }
       await this.record(actor, at, [
         { subject: `service:${name}`, event: { type: 'service.updated', data: { fields } } },
+      ]);
+      return this.get(name);
+    });
+  }
+
+  /** Retires a service: no new change may target it from now on; it stays in the catalogue with its history. */
+  async retire(actor: Actor, name: string, body: RetireServiceBody): Promise<Service> {
+    assertMay(actor, 'service.update');
+    return this.commands.execute(actor, async ({ at }) => {
+      const service = await this.get(name);
+      if (service.retiredAt !== null)
+        throw new AppError('conflict', `service ${name} was already retired at ${service.retiredAt}`);
+      await this.record(actor, at, [
+        { subject: `service:${name}`, event: { type: 'service.retired', data: { reason: body.reason } } },
       ]);
       return this.get(name);
     });

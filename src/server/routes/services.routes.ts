@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ErrorBody } from '../../contracts/errors.ts';
 import {
   CreateServiceBody,
+  RetireServiceBody,
   ServiceList,
   ServiceNameParam,
   ServiceView,
@@ -83,6 +84,26 @@ export function servicesRoutes(app: FastifyInstance, c: Container): void {
       return mutate(c.commands, req, reply, async ({ actor: a }) => ({
         status: 200,
         body: await c.services.update(a, req.params.name, req.body),
+      }));
+    },
+  );
+  r.post(
+    '/services/:name/retire',
+    {
+      config: { access: 'services:write' },
+      schema: {
+        operationId: 'retireService',
+        tags,
+        summary: 'Retire a service: no new change may target it; its history stays',
+        params: ServiceNameParam,
+        body: RetireServiceBody,
+        response: { 200: ServiceView, ...errors },
+      },
+    },
+    async (req, reply) => {
+      return mutate(c.commands, req, reply, async ({ actor: a }) => ({
+        status: 200,
+        body: await c.services.retire(a, req.params.name, req.body),
       }));
     },
   );

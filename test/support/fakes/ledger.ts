@@ -48,11 +48,28 @@ export class FakeLedger {
       this.changes.set(event.subject, evolveChange(before, event as RecordedEvent<ChangeEvent>));
     } else if (event.type === 'service.registered') {
       const d = event.data as Of<ServiceEvent, 'service.registered'>;
-      this.services.set(d.name, { ...d.attributes, name: d.name, createdAt: event.at, updatedAt: event.at });
+      this.services.set(d.name, {
+        ...d.attributes,
+        team: d.attributes.team ?? '',
+        name: d.name,
+        createdAt: event.at,
+        updatedAt: event.at,
+        retiredAt: null,
+        retirementReason: '',
+      });
     } else if (event.type === 'service.updated') {
       const name = event.subject.slice('service:'.length);
       const d = event.data as Of<ServiceEvent, 'service.updated'>;
       this.services.set(name, { ...this.services.get(name)!, ...d.fields, updatedAt: event.at });
+    } else if (event.type === 'service.retired') {
+      const name = event.subject.slice('service:'.length);
+      const d = event.data as Of<ServiceEvent, 'service.retired'>;
+      this.services.set(name, {
+        ...this.services.get(name)!,
+        retiredAt: event.at,
+        retirementReason: d.reason,
+        updatedAt: event.at,
+      });
     }
   }
 
