@@ -3,7 +3,13 @@
 // overdue ones are listed; continuity plan and documentation updates close only with a reference.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { COMPLETE_RECORD, registerServices, startTestApp, type TestApp } from '../support/app.ts';
+import {
+  COMPLETE_RECORD,
+  EMERGENCY_REQUEST,
+  registerServices,
+  startTestApp,
+  type TestApp,
+} from '../support/app.ts';
 import { engines } from '../support/db.ts';
 import { act, events, expectError, hoursLater, noServerErrors, ok, raise } from '../support/http.ts';
 
@@ -34,7 +40,12 @@ for (const engine of engines()) {
       await registerServices(t);
       t0 = t.clock.now;
       emergency = (
-        await raise(t, 'bob', { type: 'emergency', title: 'Block the exploit', services: ['payments-api'] })
+        await raise(t, 'bob', {
+          ...EMERGENCY_REQUEST,
+          type: 'emergency',
+          title: 'Block the exploit',
+          services: ['payments-api'],
+        })
       ).id;
       await act(t, 'bob', emergency, 'submit');
       await act(t, 'dora', emergency, 'approve');
