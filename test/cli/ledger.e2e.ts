@@ -1,11 +1,13 @@
 // The ledger from the command line, as an auditor uses it: export the log, verify it offline, tamper with
 // it and see the verifier name the entry; per-record proofs; and --rebuild against a direct database edit.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DatabaseSync } from 'node:sqlite';
-import { generateEd25519Key } from '../../src/ledger/note.ts';
+import { generateEd25519Key, openNote, parseVerifierKey } from '../../src/ledger/note.ts';
+import { parseLedgerKey } from '../../src/modules/ledger/ledger-key.ts';
 import { cli, startCliServer, type CliResult, type CliServer } from './support.ts';
 
 const ok = (r: CliResult) => {
@@ -114,6 +116,37 @@ describe('ledger and verify commands (sqlite)', () => {
         ),
       ),
       report.ledgerProblems.join('\n'),
+    );
+  });
+});
+
+describe('ledger rotate-key (sqlite, local)', () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'changeproof-rotate-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('logs the new key, signs with it, and puts it in the key file only then, keeping the old one', async () => {
+    const env = { CHANGEPROOF_DATA: dir };
+    ok(await cli(['init', '--json'], env));
+    const keyFile = join(dir, 'ledger.key');
+    const before = parseLedgerKey(readFileSync(keyFile, 'utf8'), keyFile);
+    const r = ok(await cli(['ledger', 'rotate-key', '--json'], env)).json<{
+      previousKeyId: string;
+      verifierKey: string;
+      checkpoint: string;
+    }>();
+    assert.equal(r.previousKeyId, before.keyId);
+    const after = parseLedgerKey(readFileSync(keyFile, 'utf8'), keyFile);
+    assert.equal(after.verifierKey, r.verifierKey);
+    assert.notEqual(after.verifierKey, before.verifierKey);
+    openNote(r.checkpoint, [parseVerifierKey(r.verifierKey)]);
+    assert.deepEqual(
+      readdirSync(dir)
+        .filter((f) => f.startsWith('ledger.key'))
+        .sort(),
+      ['ledger.key', `ledger.key.${before.keyId}.retired`],
     );
   });
 });

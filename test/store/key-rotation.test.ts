@@ -1,13 +1,22 @@
 // The log's signing key switches only once the transaction that records `ledger.key_activated` has
 // committed. A rotation whose transaction fails — at commit, or because it ran inside another write that
-// rolls back — leaves the old key signing, so checkpoints never carry a key the ledger does not name.
+// rolls back — leaves the old key signing, so checkpoints never carry a key the ledger does not name; and
+// the key file on disk follows the ledger too.
 import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { createContainer, type Container } from '../../src/container.ts';
 import { SYSTEM_ACTOR } from '../../src/domain/actor.ts';
 import { generateEd25519Key, openNote, parseVerifierKey } from '../../src/ledger/note.ts';
-import { parseLedgerKey, type LedgerKey } from '../../src/modules/ledger/ledger-key.ts';
+import {
+  loadOrCreateLedgerKey,
+  parseLedgerKey,
+  rotateLedgerKeyFile,
+  type LedgerKey,
+} from '../../src/modules/ledger/ledger-key.ts';
 import type { Store } from '../../src/store/database.ts';
 import { testLedger } from '../support/app.ts';
 import { engines, freshStore, type TestStore } from '../support/db.ts';
@@ -105,3 +114,60 @@ for (const engine of engines()) {
     });
   });
 }
+
+describe('ledger key file rotation', () => {
+  let dir: string;
+  let current: LedgerKey;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'changeproof-key-'));
+    current = loadOrCreateLedgerKey(join(dir, 'ledger.key'), 'example.test/log').key;
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const fileKey = () => readFileSync(join(dir, 'ledger.key'), 'utf8');
+
+  it('leaves the old key file in place when the ledger did not take the new key', async () => {
+    const before = fileKey();
+    await assert.rejects(
+      rotateLedgerKeyFile(
+        current,
+        async () => {
+          throw new Error('commit failed');
+        },
+        () => false,
+      ),
+      /commit failed/,
+    );
+    assert.equal(fileKey(), before);
+    assert.deepEqual(readdirSync(dir), ['ledger.key'], 'no staged or retired file left behind');
+  });
+
+  it('moves the new key into place once the ledger names it, keeping the old file', async () => {
+    const ledger: { names?: LedgerKey } = {};
+    await rotateLedgerKeyFile(
+      current,
+      async (next) => {
+        ledger.names = next;
+      },
+      (next) => next === ledger.names,
+    );
+    assert.equal(parseLedgerKey(fileKey(), null).verifierKey, ledger.names?.verifierKey);
+    assert.deepEqual(readdirSync(dir).sort(), ['ledger.key', `ledger.key.${current.keyId}.retired`]);
+  });
+
+  it('follows the ledger when recording failed after it took the key', async () => {
+    const ledger: { names?: LedgerKey } = {};
+    await assert.rejects(
+      rotateLedgerKeyFile(
+        current,
+        async (next) => {
+          ledger.names = next;
+          throw new Error('first checkpoint not signed');
+        },
+        (next) => next === ledger.names,
+      ),
+      /first checkpoint not signed/,
+    );
+    assert.equal(parseLedgerKey(fileKey(), null).verifierKey, ledger.names?.verifierKey);
+  });
+});

@@ -120,12 +120,15 @@ export function ledgerCommands(program: Command): void {
       try {
         await c.store.migrate(PROJECTIONS);
         const current = loadOrCreateLedgerKey(config.ledgerKeyFile).key;
-        const next = rotateLedgerKeyFile(current);
-        const cp = await c.checkpoints.rotate(SYSTEM_ACTOR, next);
-        const out = { previousKeyId: current.keyId, verifierKey: next.verifierKey, checkpoint: cp.note };
-        write(
-          o.json ? `${JSON.stringify(out, null, 2)}\n` : `new verifier key: ${next.verifierKey}\n${cp.note}`,
+        const cp = await rotateLedgerKeyFile(
+          current,
+          (key) => c.checkpoints.rotate(SYSTEM_ACTOR, key),
+          // The service switches to the new key only once the ledger names it.
+          (key) => c.checkpoints.verifierKey === key.verifierKey,
         );
+        const verifierKey = c.checkpoints.verifierKey;
+        const out = { previousKeyId: current.keyId, verifierKey, checkpoint: cp.note };
+        write(o.json ? `${JSON.stringify(out, null, 2)}\n` : `new verifier key: ${verifierKey}\n${cp.note}`);
       } finally {
         await c.store.close();
       }

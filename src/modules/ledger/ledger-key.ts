@@ -2,7 +2,7 @@
 // given by the operator (CHANGEPROOF_LEDGER_KEY_FILE), never stored in the database. Its name is the
 // log's origin, so checkpoints say which log they belong to.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
   ed25519KeyFromSeed,
@@ -54,13 +54,35 @@ export function loadOrCreateLedgerKey(path: string, origin?: string): { key: Led
   return { key: parseLedgerKey(signerKey, path), created: true };
 }
 
-/** Replaces the key file with a new key of the same origin; the old file is kept, renamed, for the record. */
-export function rotateLedgerKeyFile(current: LedgerKey): LedgerKey {
-  if (!current.path) throw new Error('the ledger key was given by the operator; rotate it where it is kept');
+/**
+ * Rotates the key file around `record`, which logs the new key in the ledger. The new key is written beside
+ * the current file and moves into its place only once `recorded` says the ledger names it (the old file is
+ * kept, renamed, for the record); a rotation the ledger did not take leaves the old key file where it was,
+ * so the file and the ledger never disagree. `record` may fail after the ledger took the key (signing the
+ * first checkpoint with it, say): the file still follows the ledger.
+ */
+export async function rotateLedgerKeyFile<T>(
+  current: LedgerKey,
+  record: (next: LedgerKey) => Promise<T>,
+  recorded: (next: LedgerKey) => boolean,
+): Promise<T> {
+  const path = current.path;
+  if (!path) throw new Error('the ledger key was given by the operator; rotate it where it is kept');
   const { signerKey } = generateEd25519Key(current.origin);
-  const fresh = `${current.path}.new`;
-  writeFileSync(fresh, `${signerKey}\n`, { mode: 0o600 });
-  renameSync(current.path, `${current.path}.${current.keyId}.retired`);
-  renameSync(fresh, current.path);
-  return parseLedgerKey(signerKey, current.path);
+  const staged = `${path}.new`;
+  writeFileSync(staged, `${signerKey}\n`, { mode: 0o600 });
+  const next = parseLedgerKey(signerKey, path);
+  const settle = () => {
+    if (!recorded(next)) return rmSync(staged, { force: true });
+    renameSync(path, `${path}.${current.keyId}.retired`);
+    renameSync(staged, path);
+  };
+  try {
+    const result = await record(next);
+    settle();
+    return result;
+  } catch (err) {
+    settle();
+    throw err;
+  }
 }
