@@ -337,7 +337,15 @@ export const ChangeSummary = ChangeView.pick({
   overdue: true,
   createdAt: true,
   updatedAt: true,
-}).meta({ id: 'ChangeSummary' });
+})
+  .extend({
+    approvalLate: z
+      .boolean()
+      .describe(
+        "Awaiting approval for longer than the policy's deadlines.approvalSla (the view says who owes it)",
+      ),
+  })
+  .meta({ id: 'ChangeSummary' });
 export type ChangeSummary = z.infer<typeof ChangeSummary>;
 
 export const ChangeList = z.object({ items: z.array(ChangeSummary), nextCursor: z.string().nullable() });

@@ -27,3 +27,10 @@ export function pendingApproval(
   const dueAt = new Date(Date.parse(since) + slaMinutes * 60_000).toISOString();
   return { since, dueAt, late: owedBy.length > 0 && now > dueAt, owedBy };
 }
+
+/** Whether a change has waited for its approvers longer than the SLA: what lists show without the standing. */
+export function approvalLate(change: Change, slaMinutes: number, now: string): boolean {
+  const since = change.awaitingApprovalSince;
+  if (change.state !== 'awaiting_approval' || !since) return false;
+  return now > new Date(Date.parse(since) + slaMinutes * 60_000).toISOString();
+}

@@ -66,6 +66,17 @@ for (const engine of engines()) {
       t.clock.now = hoursLater(t0, 49);
       assert.equal((await pending(low))!.late, true);
       assert.equal((await pending(medium))!.late, false);
+      const listed = ok<{ items: { id: string; approvalLate: boolean }[] }>(
+        await t.req('audrey', 'GET', '/api/v1/changes?state=awaiting_approval'),
+      ).items;
+      assert.deepEqual(
+        listed.map((i) => [i.id, i.approvalLate]),
+        [
+          [medium, false],
+          [low, true],
+        ],
+        'the list marks the late one too',
+      );
       assert.deepEqual(
         (await late()).map((l) => [l.changeId, l.owedBy]),
         [[low, [{ group: 'technical', remaining: 1 }]]],
@@ -90,6 +101,10 @@ for (const engine of engines()) {
     it('stops being late once approved', async () => {
       await act(t, 'tina', low, 'approve');
       assert.equal(await pending(low), null);
+      const summary = ok<{ items: { id: string; approvalLate: boolean }[] }>(
+        await t.req('audrey', 'GET', `/api/v1/changes?q=${low}`),
+      ).items.find((i) => i.id === low);
+      assert.equal(summary?.approvalLate, false);
       assert.deepEqual(
         (await late()).map((l) => l.changeId),
         [medium],

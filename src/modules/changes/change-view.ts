@@ -3,7 +3,7 @@
 import type { ChangeSummary, ChangeView } from '../../contracts/changes.ts';
 import { LATER_CONTENT, ownerOf, type Change } from '../../domain/change.ts';
 import { reviewRequired } from '../../domain/change-decide.ts';
-import { pendingApproval } from '../../domain/approval-sla.ts';
+import { approvalLate, pendingApproval } from '../../domain/approval-sla.ts';
 import { approvalStanding, type Live } from '../../domain/standing.ts';
 import type { Policy } from '../../policy/types.ts';
 
@@ -32,7 +32,7 @@ export function toView(change: Change, now: string, policy: Policy, live: Live |
   };
 }
 
-export function toSummary(change: Change, now: string): ChangeSummary {
+export function toSummary(change: Change, now: string, approvalSlaMinutes: number): ChangeSummary {
   return {
     id: change.id,
     number: change.number,
@@ -47,6 +47,7 @@ export function toSummary(change: Change, now: string): ChangeSummary {
     implementer: change.implementer,
     window: change.window,
     overdue: overdue(change, now),
+    approvalLate: approvalLate(change, approvalSlaMinutes, now),
     createdAt: change.createdAt,
     updatedAt: change.updatedAt,
   };

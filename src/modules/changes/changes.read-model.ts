@@ -105,7 +105,7 @@ export class ChangesReadModel {
    * becomes a number range (bounds looked up on the created_at index), and a change id typed into the
    * search box is a key lookup.
    */
-  async list(query: ListChangesQuery, now: string): Promise<ChangeList> {
+  async list(query: ListChangesQuery, now: string, approvalSlaMinutes: number): Promise<ChangeList> {
     const text = query.q ? textSearch(query.q) : null;
     const source = this.source(
       query.service,
@@ -149,7 +149,7 @@ export class ChangesReadModel {
       .execute();
     const page = rows.slice(0, query.limit);
     return {
-      items: page.map((r) => toSummary(JSON.parse(r.doc) as Change, now)),
+      items: page.map((r) => toSummary(JSON.parse(r.doc) as Change, now, approvalSlaMinutes)),
       nextCursor: rows.length > query.limit ? encodeCursor(Number(page.at(-1)!.number)) : null,
     };
   }

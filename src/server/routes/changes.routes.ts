@@ -68,7 +68,8 @@ export function changesRoutes(app: FastifyInstance, c: Container): void {
       },
     },
     async (req) => {
-      return c.changesRead.list(req.query, now().toISOString());
+      const { policy } = await c.policies.active();
+      return c.changesRead.list(req.query, now().toISOString(), policy.deadlines.approvalSlaMinutes);
     },
   );
 
