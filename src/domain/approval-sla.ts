@@ -24,7 +24,7 @@ export function pendingApproval(
   const owedBy = standing.requirements
     .filter((r) => r.remaining > 0)
     .map((r) => ({ group: r.group, remaining: r.remaining }));
-  const dueAt = new Date(Date.parse(since) + slaMinutes * 60_000).toISOString();
+  const dueAt = approvalDueAt(since, slaMinutes);
   return { since, dueAt, late: owedBy.length > 0 && now > dueAt, owedBy };
 }
 
@@ -32,5 +32,10 @@ export function pendingApproval(
 export function approvalLate(change: Change, slaMinutes: number, now: string): boolean {
   const since = change.awaitingApprovalSince;
   if (change.state !== 'awaiting_approval' || !since) return false;
-  return now > new Date(Date.parse(since) + slaMinutes * 60_000).toISOString();
+  return now > approvalDueAt(since, slaMinutes);
+}
+
+/** When approvals asked for at `since` fall late. */
+function approvalDueAt(since: string, slaMinutes: number): string {
+  return new Date(Date.parse(since) + slaMinutes * 60_000).toISOString();
 }

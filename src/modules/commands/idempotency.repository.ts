@@ -2,17 +2,10 @@
 // retry either finds the first outcome or finds that nothing was done. Not events: they expire.
 import type { Store } from '../../store/database.ts';
 import { Prepared } from '../../store/prepared.ts';
+import type { IdempotencyTable } from '../../store/schema.ts';
 
-export interface IdempotencyRecord {
-  actor: string;
-  key: string;
-  method: string;
-  path: string;
-  request_hash: string;
-  status_code: number;
-  response: string;
-  created_at: string;
-}
+/** A stored outcome: exactly a row of `idempotency_keys`. */
+export type IdempotencyRecord = IdempotencyTable;
 
 const priorResult = new Prepared((db, p: { actor: string; key: string }) =>
   db.selectFrom('idempotency_keys').selectAll().where('actor', '=', p.actor).where('key', '=', p.key),
