@@ -140,6 +140,8 @@ export const SCOPES = [
   'users:admin',
   'policy:read',
   'policy:write',
+  /** Ask the deployment gate and record deployments (CI, the Kubernetes admission webhook); nothing else. */
+  'gate',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -160,3 +162,10 @@ export type FollowUpKind = (typeof FOLLOW_UP_KINDS)[number];
 
 export const FOLLOW_UP_STATUSES = ['open', 'done', 'cancelled'] as const;
 export type FollowUpStatus = (typeof FOLLOW_UP_STATUSES)[number];
+
+/**
+ * How the Kubernetes admission webhook answers what the gate denies: `enforce` refuses the object, `warn`
+ * admits it with the reasons as warnings (to roll the gate out before it blocks anything).
+ */
+export const ADMISSION_MODES = ['warn', 'enforce'] as const;
+export type AdmissionMode = (typeof ADMISSION_MODES)[number];

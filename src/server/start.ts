@@ -12,7 +12,7 @@ import { openStore, type Store } from '../store/database.ts';
 import { loadOrCreateLedgerKey } from '../modules/ledger/ledger-key.ts';
 import { fileSignedState } from '../modules/ledger/signed-state.ts';
 import { parseWitnessVerifierKey } from '../ledger/cosignature.ts';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildApp } from './app.ts';
 import { seedDemo } from './demo.ts';
@@ -64,6 +64,21 @@ export function openContainer(config: Config, now?: () => Date): Container {
   });
 }
 
+/** The serving certificate and key, read once at start; a file that cannot be read stops the start. */
+export function readTls(tls: NonNullable<Config['tls']>): { cert: Buffer; key: Buffer } {
+  const read = (file: string, what: string) => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new Error(`cannot read the TLS ${what} ${file}: ${(err as Error).message}`, { cause: err });
+    }
+  };
+  return {
+    cert: read(tls.certFile, 'certificate (CHANGEPROOF_TLS_CERT)'),
+    key: read(tls.keyFile, 'key (CHANGEPROOF_TLS_KEY)'),
+  };
+}
+
 export interface RunningServer {
   app: FastifyInstance;
   container: Container;
@@ -86,6 +101,8 @@ export async function startServer(
     loginLimit: config.loginLimit,
     trustProxy: config.trustProxy,
     idempotencyHours: config.idempotencyHours,
+    connectorSettings: config.connectors,
+    https: config.tls ? readTls(config.tls) : undefined,
   });
   // Named `log` since migration 0009, which gave it the delivery state of the days before names.
   const subscribers: Subscriber[] = [
@@ -108,7 +125,7 @@ export async function startServer(
   jobs.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  const url = `${config.tls ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {

@@ -1,0 +1,76 @@
+// The Kubernetes validating admission webhook: POST /api/v1/connectors/k8s-admission/validate takes an
+// AdmissionReview (admission.k8s.io/v1) and answers one with the same uid, always with HTTP 200 — the API
+// server reads any other answer as the webhook failing. The API server authenticates with a bearer token
+// of scope `gate` from the kubeconfig its admission configuration names (ADR 0014); everything that goes
+// wrong, an unauthenticated call included, is answered as a review that denies, with the reason.
+import type { FastifyRequest } from 'fastify';
+import type { Container } from '../../container.ts';
+import type { Connector } from '../connector.ts';
+import { admit, refusal, type Gate } from './admit.ts';
+import {
+  AdmissionReviewRequest,
+  AdmissionReviewResponse,
+  answer,
+  envelopeOf,
+  type AdmissionResponse,
+} from './review.ts';
+import {
+  K8S_ADMISSION_SOURCE,
+  K8sAdmissionSettingsSchema,
+  UNCONFIGURED,
+  type K8sAdmissionSettings,
+} from './settings.ts';
+
+/** A review holds the object and, on update, the old one; a ConfigMap or Secret may be 1 MiB each. */
+export const ADMISSION_BODY_LIMIT = 6 * 1024 * 1024;
+
+function settingsOf(value: unknown): K8sAdmissionSettings {
+  const parsed = K8sAdmissionSettingsSchema.safeParse(value ?? UNCONFIGURED);
+  if (!parsed.success)
+    throw new Error(
+      `Kubernetes admission settings are invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  return parsed.data;
+}
+
+// Until the gate lands in the container, the connector looks it up at request time and fails closed.
+const gateOf = (c: Container): Gate | undefined => (c as Container & { gate?: Gate }).gate;
+
+export const k8sAdmissionConnector: Connector = {
+  source: K8S_ADMISSION_SOURCE,
+  bodyLimit: ADMISSION_BODY_LIMIT,
+  formatError: ({ status, error }, req) => {
+    const { uid, apiVersion } = envelopeOf(req.body);
+    return { status: 200, body: answer(refusal(uid, status, error.message), apiVersion) };
+  },
+  routes: (ctx) => {
+    const settings = settingsOf(ctx.settings(K8S_ADMISSION_SOURCE));
+    return [
+      {
+        method: 'POST',
+        url: '/validate',
+        // After the body, so that a refused review is answered with its uid, which the API server matches.
+        auth: { kind: 'bearer', access: 'gate', afterBody: true },
+        schema: {
+          operationId: 'reviewKubernetesAdmission',
+          tags: ['connectors'],
+          summary: 'Kubernetes validating admission webhook: AdmissionReview in, AdmissionReview out',
+          description:
+            'Called by the Kubernetes API server with a token of scope `gate`. Always answers 200 with an AdmissionReview of the same uid; refusals (including authentication and malformed reviews) are `allowed: false` with a status message.',
+          body: AdmissionReviewRequest,
+          response: { 200: AdmissionReviewResponse },
+        },
+        handler: async (req: FastifyRequest) => {
+          const { request } = req.body as AdmissionReviewRequest;
+          const response: AdmissionResponse = await admit(request, {
+            settings,
+            actor: req.actor!,
+            gate: gateOf(ctx.container),
+            onGateError: (err) => req.log.error({ err }, 'the gate failed during an admission review'),
+          });
+          return answer(response);
+        },
+      },
+    ];
+  },
+};
