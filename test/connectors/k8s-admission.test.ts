@@ -12,7 +12,7 @@ import type { K8sAdmissionSettings } from '../../src/connectors/k8s-admission/se
 import { SYSTEM_ACTOR } from '../../src/domain/actor.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { ledgerSize } from '../support/http.ts';
+import { expectError, ledgerSize } from '../support/http.ts';
 import {
   auditRestReviews,
   digest,
@@ -403,6 +403,19 @@ describe('Kubernetes admission webhook (HTTPS)', () => {
         /operation/,
       );
       assert.deepEqual(gate.calls, []);
+    });
+
+    it('answers a body that is not JSON (no API server sends one) with 415 in our error form', async () => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: PATH,
+        payload: 'uid=1',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Bearer ${gateToken}`,
+        },
+      });
+      assert.match(expectError(res, 415, 'validation_failed').message, /application\/json/);
     });
   });
 

@@ -5,6 +5,7 @@
 // wrong, an unauthenticated call included, is answered as a review that denies, with the reason.
 import type { FastifyRequest } from 'fastify';
 import type { Container } from '../../container.ts';
+import { ErrorBody } from '../../contracts/errors.ts';
 import type { Connector } from '../connector.ts';
 import { admit, refusal, type Gate } from './admit.ts';
 import {
@@ -40,6 +41,8 @@ export const k8sAdmissionConnector: Connector = {
   source: K8S_ADMISSION_SOURCE,
   bodyLimit: ADMISSION_BODY_LIMIT,
   formatError: ({ status, error }, req) => {
+    // Not JSON, so not from an API server (which always sends JSON): our own error, saying what to send.
+    if (status === 415) return { status, body: { error } };
     const { uid, apiVersion } = envelopeOf(req.body);
     return { status: 200, body: answer(refusal(uid, status, error.message), apiVersion) };
   },
@@ -56,9 +59,9 @@ export const k8sAdmissionConnector: Connector = {
           tags: ['connectors'],
           summary: 'Kubernetes validating admission webhook: AdmissionReview in, AdmissionReview out',
           description:
-            'Called by the Kubernetes API server with a token of scope `gate`. Always answers 200 with an AdmissionReview of the same uid; refusals (including authentication and malformed reviews) are `allowed: false` with a status message.',
+            "Called by the Kubernetes API server with a token of scope `gate`. Answers 200 with an AdmissionReview of the same uid; refusals (including authentication and malformed reviews) are `allowed: false` with a status message. A body that is not JSON is answered 415 in the API's error form.",
           body: AdmissionReviewRequest,
-          response: { 200: AdmissionReviewResponse },
+          response: { 200: AdmissionReviewResponse, 415: ErrorBody },
         },
         handler: async (req: FastifyRequest) => {
           const { request } = req.body as AdmissionReviewRequest;
