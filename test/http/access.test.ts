@@ -3,7 +3,7 @@
 // runs, and a route that declares nothing refuses every API token.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import Fastify, { type LightMyRequestResponse } from 'fastify';
+import Fastify from 'fastify';
 import { SCOPES } from '../../src/contracts/identity.ts';
 import { CONNECTORS } from '../../src/connectors/index.ts';
 import { SYSTEM_ACTOR, type Actor } from '../../src/domain/actor.ts';
@@ -13,7 +13,7 @@ import { registerErrorHandling } from '../../src/server/errors.ts';
 import { TEST_CONNECTORS, TEST_CONNECTOR_SECRETS } from '../connectors/test-connectors.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { engines } from '../support/db.ts';
-import { bearer, expectError, ledgerSize, noServerErrors, ok } from '../support/http.ts';
+import { bearer, expectError, ledgerSize, noServerErrors, ok, refusalOf } from '../support/http.ts';
 
 const PARAMS: Record<string, string> = {
   id: 'CHG-1',
@@ -21,22 +21,6 @@ const PARAMS: Record<string, string> = {
   username: 'alice',
   version: '1',
 };
-
-/**
- * A refusal in our envelope, or in the form a connector's protocol dictates: the Kubernetes admission
- * webhook answers 200 with an AdmissionReview that denies, its status carrying the code and message.
- */
-function refusalOf(res: LightMyRequestResponse): { message: string } {
-  const review = res.json<{
-    kind?: string;
-    response?: { allowed: boolean; status?: { code: number; message: string } };
-  }>();
-  if (review.kind !== 'AdmissionReview') return expectError(res, 403, 'forbidden');
-  assert.equal(res.statusCode, 200, res.body);
-  assert.equal(review.response?.allowed, false, res.body);
-  assert.equal(review.response?.status?.code, 403, res.body);
-  return { message: review.response.status.message };
-}
 
 for (const engine of engines()) {
   describe(`route authorization (${engine})`, () => {
@@ -96,7 +80,7 @@ for (const engine of engines()) {
           assert.notEqual(res.statusCode, 403, `${method} ${route.url} is open to any credential`);
           continue;
         }
-        const err = refusalOf(res);
+        const err = refusalOf(res, 403, 'forbidden');
         assert.match(
           err.message,
           needed === 'session' ? /signed-in session/ : new RegExp(String(needed)),

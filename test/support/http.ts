@@ -47,6 +47,22 @@ export function expectError(
   return body.error;
 }
 
+/**
+ * A refusal in our envelope, or in the form a connector's protocol dictates: the Kubernetes admission
+ * webhook answers 200 with an AdmissionReview that denies, its status carrying the HTTP code and message.
+ */
+export function refusalOf(res: LightMyRequestResponse, status: number, code: string): { message: string } {
+  const review = res.json<{
+    kind?: string;
+    response?: { allowed: boolean; status?: { code: number; message: string } };
+  }>();
+  if (review.kind !== 'AdmissionReview') return expectError(res, status, code);
+  assert.equal(res.statusCode, 200, res.body);
+  assert.equal(review.response?.allowed, false, res.body);
+  assert.equal(review.response?.status?.code, status, res.body);
+  return { message: review.response.status.message };
+}
+
 /** Asserts a 2xx status and returns the parsed body. */
 export function ok<T = Record<string, unknown>>(res: LightMyRequestResponse, status = 200): T {
   assert.equal(res.statusCode, status, res.body);
