@@ -91,6 +91,8 @@ export async function startServer(
   config: Config,
   options: { log?: boolean; now?: () => Date } = {},
 ): Promise<RunningServer> {
+  // Before anything is opened: a certificate that cannot be read stops the start with nothing to clean up.
+  const https = config.tls ? readTls(config.tls) : undefined;
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const container = openContainer(config, options.now);
   const { store } = container;
@@ -102,7 +104,7 @@ export async function startServer(
     trustProxy: config.trustProxy,
     idempotencyHours: config.idempotencyHours,
     connectorSettings: config.connectors,
-    https: config.tls ? readTls(config.tls) : undefined,
+    https,
   });
   // Named `log` since migration 0009, which gave it the delivery state of the days before names.
   const subscribers: Subscriber[] = [
