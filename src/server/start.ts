@@ -12,10 +12,12 @@ import { openStore, type Store } from '../store/database.ts';
 import { loadOrCreateLedgerKey } from '../modules/ledger/ledger-key.ts';
 import { fileSignedState } from '../modules/ledger/signed-state.ts';
 import { parseWitnessVerifierKey } from '../ledger/cosignature.ts';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import type { Server as HttpsServer } from 'node:https';
 import { join } from 'node:path';
 import { buildApp } from './app.ts';
 import { seedDemo } from './demo.ts';
+import { readTls, reloadTlsOnChange, type TlsReloader } from './tls.ts';
 
 export interface InitResult {
   created: boolean;
@@ -64,27 +66,14 @@ export function openContainer(config: Config, now?: () => Date): Container {
   });
 }
 
-/** The serving certificate and key, read once at start; a file that cannot be read stops the start. */
-export function readTls(tls: NonNullable<Config['tls']>): { cert: Buffer; key: Buffer } {
-  const read = (file: string, what: string) => {
-    try {
-      return readFileSync(file);
-    } catch (err) {
-      throw new Error(`cannot read the TLS ${what} ${file}: ${(err as Error).message}`, { cause: err });
-    }
-  };
-  return {
-    cert: read(tls.certFile, 'certificate (CHANGEPROOF_TLS_CERT)'),
-    key: read(tls.keyFile, 'key (CHANGEPROOF_TLS_KEY)'),
-  };
-}
-
 export interface RunningServer {
   app: FastifyInstance;
   container: Container;
   url: string;
   init: InitResult;
   close: () => Promise<void>;
+  /** Takes a renewed serving certificate into use (checked every minute); null without TLS. */
+  tlsReload: TlsReloader | null;
 }
 
 export async function startServer(
@@ -124,6 +113,14 @@ export async function startServer(
     { holder, now: container.deps.now, onError: (job, err) => app.log.error({ err, job }, 'job failed') },
   );
   await app.listen({ host: config.host, port: config.port });
+  const tlsReload: TlsReloader | null = config.tls
+    ? reloadTlsOnChange(app.server as unknown as HttpsServer, config.tls, (err) =>
+        app.log.error(
+          { err },
+          'the renewed TLS certificate was not taken into use; the old one still serves',
+        ),
+      )
+    : null;
   jobs.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -131,6 +128,7 @@ export async function startServer(
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
+      tlsReload?.stop();
       await app.close();
       await jobs.stop();
       // A checkpoint at shutdown: the next start continues from exactly what was signed.
@@ -139,5 +137,5 @@ export async function startServer(
         .catch((err: unknown) => app.log.error({ err }, 'no shutdown checkpoint'));
       await store.close();
     })());
-  return { app, container, url, init, close };
+  return { app, container, url, init, close, tlsReload };
 }

@@ -2,7 +2,7 @@
 // certificate and key (what the Kubernetes API server requires of a webhook), and refusing to start with
 // a certificate it cannot read.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { get } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,6 +50,20 @@ describe('serving HTTPS from the configuration', () => {
     const res = await getHttps(`${server.url}/api/v1/health`, tls.cert);
     assert.equal(res.status, 200, res.body);
     await assert.rejects(getHttps(`${server.url}/api/v1/health`, (await servingCertificate()).cert));
+  });
+
+  it('takes a renewed certificate into use without a restart, and keeps the old one for a broken pair', async () => {
+    const renewed = await servingCertificate();
+    writeFileSync(join(dir, 'tls.key'), 'not a key');
+    writeFileSync(join(dir, 'tls.crt'), renewed.cert);
+    assert.equal(server.tlsReload?.check(), false, 'a certificate without its key is not taken');
+    assert.equal((await getHttps(`${server.url}/api/v1/health`, tls.cert)).status, 200);
+    writeFileSync(join(dir, 'tls.key'), renewed.key);
+    // Modification times can be equal within a file system's resolution; make the change visible.
+    utimesSync(join(dir, 'tls.key'), new Date(), new Date(Date.now() + 5000));
+    assert.equal(server.tlsReload?.check(), true);
+    assert.equal((await getHttps(`${server.url}/api/v1/health`, renewed.cert)).status, 200);
+    await assert.rejects(getHttps(`${server.url}/api/v1/health`, tls.cert));
   });
 
   it('refuses to start when the key cannot be read, naming the variable', async () => {
