@@ -140,7 +140,7 @@ export const SCOPES = [
   'users:admin',
   'policy:read',
   'policy:write',
-  /** Ask the deployment gate and record deployments (CI, the Kubernetes admission webhook); nothing else. */
+  /** CI and connectors: ask the deployment gate, break glass, record deployments; nothing else. */
   'gate',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -153,6 +153,13 @@ export type DatabaseEngine = (typeof DATABASE_ENGINES)[number];
 export const HEALTH_STATUSES = ['ok', 'degraded'] as const;
 
 /**
+ * How the Kubernetes admission webhook answers what the gate denies: `enforce` refuses the object, `warn`
+ * admits it with the reasons as warnings (to roll the gate out before it blocks anything).
+ */
+export const ADMISSION_MODES = ['warn', 'enforce'] as const;
+export type AdmissionMode = (typeof ADMISSION_MODES)[number];
+
+/**
  * What a tracked follow-up is for: an action from a review, the removal of a temporary measure an emergency
  * put in place, an update of the continuity plan, an update of documentation. The last two are closed only
  * with a reference to the updated plan's or document's revision.
@@ -162,10 +169,3 @@ export type FollowUpKind = (typeof FOLLOW_UP_KINDS)[number];
 
 export const FOLLOW_UP_STATUSES = ['open', 'done', 'cancelled'] as const;
 export type FollowUpStatus = (typeof FOLLOW_UP_STATUSES)[number];
-
-/**
- * How the Kubernetes admission webhook answers what the gate denies: `enforce` refuses the object, `warn`
- * admits it with the reasons as warnings (to roll the gate out before it blocks anything).
- */
-export const ADMISSION_MODES = ['warn', 'enforce'] as const;
-export type AdmissionMode = (typeof ADMISSION_MODES)[number];

@@ -49,7 +49,7 @@ export async function admit(request: AdmissionRequest, a: Admission): Promise<Ad
   const { uid } = request;
   const kind = gatedKind(request.kind);
   if (!kind || !inScope(settings, request.namespace)) return { uid, allowed: true };
-  // Deleting removes what runs rather than shipping anything (ADR 0014); the rules need not send DELETE.
+  // Deleting removes what runs rather than shipping anything (ADR 0016); the rules need not send DELETE.
   if (request.operation === 'DELETE' || request.operation === 'CONNECT') return { uid, allowed: true };
   const { object, oldObject } = request;
   if (object === null || object === undefined)

@@ -1,7 +1,7 @@
 // The Kubernetes validating admission webhook: POST /api/v1/connectors/k8s-admission/validate takes an
 // AdmissionReview (admission.k8s.io/v1) and answers one with the same uid, always with HTTP 200 — the API
 // server reads any other answer as the webhook failing. The API server authenticates with a bearer token
-// of scope `gate` from the kubeconfig its admission configuration names (ADR 0014); everything that goes
+// of scope `gate` from the kubeconfig its admission configuration names (ADR 0016); everything that goes
 // wrong, an unauthenticated call included, is answered as a review that denies, with the reason.
 import type { FastifyRequest } from 'fastify';
 import type { Container } from '../../container.ts';
