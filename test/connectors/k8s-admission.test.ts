@@ -340,6 +340,16 @@ describe('Kubernetes admission webhook (HTTPS)', () => {
       assert.match(logs.slice(before).join(''), /ECONNREFUSED/);
     });
 
+    it("denies with the gate's own refusal when the token's owner may not ask it", async () => {
+      reset();
+      gate.behaviour = 'forbid';
+      denied(
+        await send(review({ images: [pinned('a', 1)] })),
+        403,
+        /asking the gate needs the deployer role/,
+      );
+    });
+
     it('denies while the container has no gate', async () => {
       reset();
       const c = t.c as Container & { gate?: FakeGate };

@@ -6,6 +6,7 @@ import { request } from 'node:https';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { generate } from 'selfsigned';
+import { AppError } from '../../src/contracts/errors.ts';
 import type { Actor } from '../../src/domain/actor.ts';
 import type { GateDecision, GateInput, GateReason } from '../../src/modules/gate/gate.types.ts';
 
@@ -218,12 +219,14 @@ export class FakeGate {
   /** Reasons to deny whatever is asked (a closed change, a freeze …). */
   deny: GateReason[] = [];
   /** Never answers (to test the deadline) or throws. */
-  behaviour: 'answer' | 'hang' | 'throw' = 'answer';
+  behaviour: 'answer' | 'hang' | 'throw' | 'forbid' = 'answer';
 
   decide = async (actor: Actor, input: GateInput, key?: string): Promise<GateDecision> => {
     this.calls.push({ actor, input, key });
     if (this.behaviour === 'hang') return new Promise<GateDecision>(() => {});
     if (this.behaviour === 'throw') throw new Error('database is gone (connect ECONNREFUSED 10.0.0.7:5432)');
+    if (this.behaviour === 'forbid')
+      throw new AppError('forbidden', 'asking the gate needs the deployer role');
     const reasons = [...this.deny];
     for (const a of input.artifacts)
       if (!this.approved.has(a))

@@ -2,6 +2,7 @@
 // approved change and a service, every image must be pinned by a digest, and the gate must allow that
 // change, service, this cluster's environment and those digests. `warn` admits what `enforce` refuses,
 // with the reasons as warnings. The gate gets a deadline: the API server will not wait past its timeout.
+import { AppError } from '../../contracts/errors.ts';
 import type { Actor } from '../../domain/actor.ts';
 import type { GateDecision, GateInput, GateReason } from '../../modules/gate/gate.types.ts';
 import {
@@ -194,6 +195,9 @@ async function withDeadline(
       pending.then(
         (decision): Answered => ({ decision }),
         (err: unknown): Answered => {
+          // A refusal meant for the caller (the token's owner may not ask the gate) says so; anything else
+          // names no internals.
+          if (err instanceof AppError) return { failure: reason('gate_refused', err.message) };
           onError(err);
           return {
             failure: reason('gate_failed', 'the gate could not decide; the server log has the details'),
