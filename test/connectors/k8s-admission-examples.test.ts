@@ -5,7 +5,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse, parseAllDocuments } from 'yaml';
-import type { Container } from '../../src/container.ts';
 import { SYSTEM_ACTOR } from '../../src/domain/actor.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { declaredAccess } from '../../src/server/authorize.ts';
@@ -48,7 +47,7 @@ describe('Kubernetes examples', () => {
         },
       },
     });
-    (t.c as Container & { gate?: FakeGate }).gate = gate;
+    Object.assign(t.c, { gate });
   });
   after(() => t.close());
 

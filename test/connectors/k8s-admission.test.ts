@@ -7,7 +7,6 @@ import { X509Certificate } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../src/config.ts';
-import type { Container } from '../../src/container.ts';
 import type { K8sAdmissionSettings } from '../../src/connectors/k8s-admission/settings.ts';
 import { SYSTEM_ACTOR } from '../../src/domain/actor.ts';
 import { buildApp } from '../../src/server/app.ts';
@@ -67,7 +66,7 @@ describe('Kubernetes admission webhook (HTTPS)', () => {
     });
     warnApp = await buildApp(t.c, { https: tls, connectorSettings: { 'k8s-admission': WARN } });
     gate = new FakeGate();
-    (t.c as Container & { gate?: FakeGate }).gate = gate;
+    Object.assign(t.c, { gate });
     urls.enforce = `${await t.app.listen({ host: '127.0.0.1', port: 0 })}${PATH}`;
     urls.warn = `${await warnApp.listen({ host: '127.0.0.1', port: 0 })}${PATH}`;
     // What the API server's kubeconfig holds: a token of the `ci` bot with the gate scope alone.
@@ -352,12 +351,11 @@ describe('Kubernetes admission webhook (HTTPS)', () => {
 
     it('denies while the container has no gate', async () => {
       reset();
-      const c = t.c as Container & { gate?: FakeGate };
-      c.gate = undefined;
+      Object.assign(t.c, { gate: undefined });
       try {
         denied(await send(review({ images: [pinned('a', 1)] })), 403, /the gate is not available/);
       } finally {
-        c.gate = gate;
+        Object.assign(t.c, { gate });
       }
     });
   });
