@@ -413,6 +413,20 @@ describe('Kubernetes admission webhook (HTTPS)', () => {
       assert.deepEqual(gate.calls, []);
     });
 
+    it('reads a review as large as the API server sends (a 1 MiB ConfigMap and its old version)', async () => {
+      reset();
+      const big = 'x'.repeat(1024 * 1024 - 100);
+      const body = review({ kind: 'ConfigMap', operation: 'UPDATE', data: { big } });
+      body.request.object = { ...body.request.object!, data: { big: `${big}!` } };
+      const r = await send(body);
+      assert.equal(r.allowed, true, JSON.stringify(r).slice(0, 300));
+      assert.equal(gate.calls.length, 1, 'the content changed: the gate was asked');
+      const huge = review({ kind: 'ConfigMap', data: { big: 'x'.repeat(7 * 1024 * 1024) } });
+      // Past the limit the body is not read, so the answer cannot carry the uid: the API server reports the
+      // webhook as failing and, with failurePolicy Fail, refuses the object all the same.
+      denied(await send(JSON.stringify(huge)), 413, /too large/);
+    });
+
     it('answers a body that is not JSON (no API server sends one) with 415 in our error form', async () => {
       const res = await t.app.inject({
         method: 'POST',

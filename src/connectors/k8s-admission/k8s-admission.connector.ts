@@ -44,7 +44,11 @@ export const k8sAdmissionConnector: Connector = {
     // Not JSON, so not from an API server (which always sends JSON): our own error, saying what to send.
     if (status === 415) return { status, body: { error } };
     const { uid, apiVersion } = envelopeOf(req.body);
-    return { status: 200, body: answer(refusal(uid, status, error.message), apiVersion) };
+    const message =
+      status === 413
+        ? `the review is too large: the webhook reads at most ${ADMISSION_BODY_LIMIT} bytes`
+        : error.message;
+    return { status: 200, body: answer(refusal(uid, status, message), apiVersion) };
   },
   routes: (ctx) => {
     const settings = settingsOf(ctx.settings(K8S_ADMISSION_SOURCE));
