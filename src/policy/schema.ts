@@ -13,6 +13,7 @@ import {
 import type { Policy } from './types.ts';
 import { compileRule } from './cel.ts';
 import { LIST_BOUNDS } from './cel-budget.ts';
+import { calendarSection } from './calendar-schema.ts';
 
 const UNIT_MINUTES: Record<string, number> = { m: 1, h: 60, d: 24 * 60, w: 7 * 24 * 60 };
 const DURATION = /^(?:\d+[mhdw])+$/;
@@ -252,6 +253,7 @@ const baseSchema = z.strictObject({
       beforeStart: z.array(requiredField).default([]),
     })
     .prefault({}),
+  calendar: calendarSection(id, duration),
 });
 
 type Parsed = z.output<typeof baseSchema>;
@@ -318,6 +320,15 @@ function crossCheck(p: Parsed, ctx: Ctx): void {
       });
   });
   knownGroups(p.approvals.policy, ['approvals', 'policy'], groups, ctx);
+  uniqueIds(p.calendar.windows, ['calendar', 'windows'], 'window', ctx);
+  p.calendar.windows.forEach((w, i) => {
+    if (w.approvalGroup !== null && !groups.includes(w.approvalGroup))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['calendar', 'windows', i, 'approvalGroup'],
+        message: `unknown group "${w.approvalGroup}"; declare it under groups or use one of: ${groups.join(', ')}`,
+      });
+  });
   p.risk.rules.forEach((rule, i) =>
     knownGroups(rule.approvals, ['risk', 'rules', i, 'approvals'], groups, ctx),
   );
