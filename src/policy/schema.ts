@@ -320,9 +320,11 @@ function crossCheck(p: Parsed, ctx: Ctx): void {
       });
   });
   knownGroups(p.approvals.policy, ['approvals', 'policy'], groups, ctx);
-  uniqueIds(p.calendar.windows, ['calendar', 'windows'], 'window', ctx);
-  p.calendar.windows.forEach((w, i) => {
-    if (w.approvalGroup !== null && !groups.includes(w.approvalGroup))
+  // The section may have failed its own checks, leaving its fields unparsed: check what is there.
+  const windows = Array.isArray(p.calendar?.windows) ? p.calendar.windows : [];
+  uniqueIds(windows, ['calendar', 'windows'], 'window', ctx);
+  windows.forEach((w, i) => {
+    if (typeof w.approvalGroup === 'string' && !groups.includes(w.approvalGroup))
       ctx.addIssue({
         code: 'custom',
         path: ['calendar', 'windows', i, 'approvalGroup'],
