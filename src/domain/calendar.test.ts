@@ -2,25 +2,9 @@
 // Policies are written as YAML and loaded, so the schema's reading of the file is under test too.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parsePolicy } from '../policy/load.ts';
 import type { Policy } from '../policy/types.ts';
 import { occurrencesBetween, windowsAt } from './calendar.ts';
-
-const HEAD = `version: 1
-name: Calendar
-groups: [{ id: technical }, { id: cab }]
-risk: {}
-approvals:
-  normal: { low: [{ group: technical }], medium: [{ group: technical }], high: [{ group: technical }] }
-  emergency: [{ group: technical }]
-  policy: [{ group: technical }]
-`;
-
-export function calendarPolicy(windows: string, extra = ''): Policy {
-  const r = parsePolicy(`${HEAD}calendar:\n${extra}  windows:\n${windows}`);
-  assert.ok(r.ok, JSON.stringify(!r.ok && r.errors));
-  return r.policy;
-}
+import { calendarPolicy } from './calendar.fixture.ts';
 
 const weekly = (zone: string, time: string, extra = '') =>
   calendarPolicy(`    - id: sunday
