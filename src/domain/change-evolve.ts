@@ -124,6 +124,8 @@ export function evolveChange(change: Change | null, event: RecordedEvent<ChangeE
         state: 'scheduled',
         window: e.data.window,
         agreedWindow: next.agreedWindow ?? (next.type === 'standard' ? null : e.data.window),
+        // Records scheduled before conflicts were kept stay byte-identical until one is recorded.
+        ...(e.data.conflicts || next.conflicts ? { conflicts: e.data.conflicts ?? [] } : {}),
       };
     case 'change.owner_reassigned':
       return { ...next, owner: e.data.owner };

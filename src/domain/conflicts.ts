@@ -3,6 +3,7 @@
 // booked twice. The policy says per kind whether a conflict is soft (recorded, shown) or hard (refused);
 // `nextFreeSlot` finds the first window of a given length that has none.
 import type { Window } from './change.ts';
+import type { Refusal } from './events.ts';
 import type { Policy } from '../policy/types.ts';
 import { calendarWindows, covers, occurrencesBetween, type Scope } from './calendar.ts';
 import type { ConflictKind, Enforcement } from './vocabulary.ts';
@@ -153,4 +154,19 @@ export function nextFreeSlot(q: SlotQuery): Window | null {
     return { start: iso(start), end: iso(end) };
   }
   return null;
+}
+
+/** Scheduling refused: one refusal per hard conflict, then the next free slot (or that there is none). */
+export function conflictRefusals(conflicts: Conflict[], freeSlot: Window | null): Refusal[] {
+  const hard = conflicts.filter((c) => c.severity === 'hard');
+  if (hard.length === 0) return [];
+  return [
+    ...hard.map((c) => ({ code: `conflict_${c.kind}`, message: c.message })),
+    {
+      code: 'next_free_slot',
+      message: freeSlot
+        ? `the next free slot of the same length is ${freeSlot.start} – ${freeSlot.end}`
+        : 'no free slot of the same length within 90 days; shorten the window or resolve the conflicts',
+    },
+  ];
 }
