@@ -64,7 +64,7 @@ export function calendarRoutes(app: FastifyInstance, c: Container): void {
         tags,
         summary:
           'Create your personal iCalendar feed token (any earlier one stops working); the token is shown once',
-        body: z.strictObject({}).optional(),
+        body: z.preprocess((v) => v ?? {}, z.strictObject({})),
         response: { 201: FeedTokenView, ...errors },
       },
     },
