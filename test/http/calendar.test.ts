@@ -143,7 +143,7 @@ for (const engine of engines()) {
       const feed = await t.req(null, 'GET', created.url);
       assert.equal(feed.statusCode, 200, feed.body);
       assert.match(String(feed.headers['content-type']), /^text\/calendar/);
-      const parsed = Object.values(ical.sync.parseICS(feed.body)).filter((c) => c.type === 'VEVENT');
+      const parsed = Object.values(ical.sync.parseICS(feed.body)).filter((c) => c?.type === "VEVENT");
       const summaries = parsed.map((e) => String((e as { summary: unknown }).summary));
       assert.ok(summaries.includes(`${ids.b}: Billing cache`), summaries.join('\n'));
       assert.ok(summaries.includes('Maintenance: Ledger database maintenance'));
