@@ -1,12 +1,7 @@
 // The calendar API: changes holding windows, maintenance and freeze occurrences and conflicts in a range;
 // the next free slot; the personal iCalendar feed's token.
 import { z } from 'zod';
-import {
-  CALENDAR_WINDOW_KINDS,
-  CHANGE_STATES,
-  CONFLICT_KINDS,
-  ENFORCEMENTS,
-} from '../domain/vocabulary.ts';
+import { CALENDAR_WINDOW_KINDS, CHANGE_STATES, CONFLICT_KINDS, ENFORCEMENTS } from '../domain/vocabulary.ts';
 import { Instant } from './common.ts';
 
 /** The longest range one calendar request may cover. */
@@ -43,7 +38,9 @@ export const CalendarChange = z.object({
   services: z.array(z.string()),
   implementer: z.string().nullable(),
   window: Window,
-  conflicts: z.array(Conflict).describe('Its clashes as they stand now, with everything else in the calendar'),
+  conflicts: z
+    .array(Conflict)
+    .describe('Its clashes as they stand now, with everything else in the calendar'),
 });
 
 export const CalendarOccurrence = z.object({

@@ -293,7 +293,9 @@ export const ChangeView = z
       ),
     conflicts: z
       .array(Conflict)
-      .describe('Soft scheduling conflicts recorded when it was last scheduled (GET /calendar shows them live)'),
+      .describe(
+        'Soft scheduling conflicts recorded when it was last scheduled (GET /calendar shows them live)',
+      ),
     implementedBy: z.string().nullable(),
     startedAt: z.string().nullable(),
     completedAt: z.string().nullable(),

@@ -19,4 +19,3 @@ export function calendarPolicy(windows: string, extra = ''): Policy {
   assert.ok(r.ok, JSON.stringify(!r.ok && r.errors));
   return r.policy;
 }
-

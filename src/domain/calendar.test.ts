@@ -165,7 +165,11 @@ describe('one-off windows and scope', () => {
   it('services and environments filter, empty lists mean all', () => {
     const at = '2026-12-21T15:00:00Z'; // 10:00 in New York: both freezes
     assert.deepEqual(
-      windowsAt(p, at, anywhere).freezes.map((o) => [o.window.id, o.window.enforcement, o.window.approvalGroup]),
+      windowsAt(p, at, anywhere).freezes.map((o) => [
+        o.window.id,
+        o.window.enforcement,
+        o.window.approvalGroup,
+      ]),
       [
         ['year-end', 'hard', null],
         ['launch', 'soft', 'cab'],

@@ -48,9 +48,17 @@ const policy = calendarPolicy(
   '  timeZone: Europe/Berlin\n  conflicts: { implementer: hard }\n',
 );
 
-const w = (start: string, end: string) => ({ start: `2026-12-${start}:00.000Z`, end: `2026-12-${end}:00.000Z` });
+const w = (start: string, end: string) => ({
+  start: `2026-12-${start}:00.000Z`,
+  end: `2026-12-${end}:00.000Z`,
+});
 
-const booking = (id: string, services: string[], window = w('05T10:00', '05T12:00'), implementer = 'bob'): Booking => ({
+const booking = (
+  id: string,
+  services: string[],
+  window = w('05T10:00', '05T12:00'),
+  implementer = 'bob',
+): Booking => ({
   id,
   title: `change ${id}`,
   services,
@@ -58,7 +66,11 @@ const booking = (id: string, services: string[], window = w('05T10:00', '05T12:0
   window,
 });
 
-function query(services: string[], window = w('05T11:00', '05T13:00'), bookings: Booking[] = []): ConflictQuery {
+function query(
+  services: string[],
+  window = w('05T11:00', '05T13:00'),
+  bookings: Booking[] = [],
+): ConflictQuery {
   const graph = serviceGraph(services, CATALOGUE);
   return {
     change: { id: 'CHG-1', services, implementer: 'ivy' },
@@ -88,7 +100,10 @@ describe('scheduling conflicts', () => {
       'dependency:CHG-4:soft',
     ]);
     const [, up, down] = findConflicts(query(['payments-api'], undefined, others));
-    assert.match(up!.message, /CHG-3 \(change CHG-3\) changes ledger-db, which this change's services depend on,/);
+    assert.match(
+      up!.message,
+      /CHG-3 \(change CHG-3\) changes ledger-db, which this change's services depend on,/,
+    );
     assert.match(down!.message, /web-frontend, which depend on this change's services,/);
   });
 

@@ -126,13 +126,7 @@ export type { FollowUpEvent } from './follow-up-events.ts';
 export type { CalendarEvent } from './calendar-events.ts';
 
 export type DomainEvent =
-    | ChangeEvent
-  | ServiceEvent
-  | IdentityEvent
-  | PolicyEvent
-  | LedgerEvent
-  | FollowUpEvent
-  | CalendarEvent;
+  ChangeEvent | ServiceEvent | IdentityEvent | PolicyEvent | LedgerEvent | FollowUpEvent | CalendarEvent;
 export type EventType = DomainEvent['type'];
 
 /** An event as the ledger holds it: the domain event plus who, when and what it is about. */

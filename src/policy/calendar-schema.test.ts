@@ -32,7 +32,9 @@ describe('calendar section of the policy', () => {
     const [top] = errors('  timeZone: Europe/Berlinn\n');
     assert.deepEqual([top?.path, top?.line], ['calendar.timeZone', 10]);
     assert.match(top!.message, /unknown time zone "Europe\/Berlinn"; use an IANA zone name/);
-    const [own] = errors(window('      timeZone: Mars/Olympus\n      start: 2026-01-01T00:00\n      duration: 1h\n'));
+    const [own] = errors(
+      window('      timeZone: Mars/Olympus\n      start: 2026-01-01T00:00\n      duration: 1h\n'),
+    );
     assert.deepEqual([own?.path, own?.line], ['calendar.windows[0].timeZone', 14]);
   });
 
@@ -40,12 +42,15 @@ describe('calendar section of the policy', () => {
     const offset = errors(window('      start: 2026-01-01T00:00Z\n      duration: 1h\n'));
     assert.match(offset[0]!.message, /not a local date and time; write YYYY-MM-DDTHH:MM/);
     assert.equal(offset[0]!.line, 14);
-    assert.match(errors(window('      start: 2026-02-30T00:00\n      duration: 1h\n'))[0]!.message, /not a local/);
+    assert.match(
+      errors(window('      start: 2026-02-30T00:00\n      duration: 1h\n'))[0]!.message,
+      /not a local/,
+    );
     const backwards = errors(window('      start: 2026-01-02T00:00\n      end: 2026-01-01T00:00\n'));
-    assert.deepEqual([backwards[0]?.path, backwards[0]?.message], [
-      'calendar.windows[0].end',
-      'the window must end after it starts',
-    ]);
+    assert.deepEqual(
+      [backwards[0]?.path, backwards[0]?.message],
+      ['calendar.windows[0].end', 'the window must end after it starts'],
+    );
   });
 
   it('refuses bad RRULEs, sub-daily ones, DTSTART inside them, and recurrences without a duration', () => {
@@ -60,17 +65,22 @@ describe('calendar section of the policy', () => {
   it('a one-off window needs exactly one of end and duration, and takes no exceptions', () => {
     assert.match(errors(window('      start: 2026-01-01T00:00\n'))[0]!.message, /either end or duration/);
     assert.match(
-      errors(window('      start: 2026-01-01T00:00\n      duration: 1h\n      except: [2026-01-01T00:00]\n'))[0]!
-        .message,
+      errors(
+        window('      start: 2026-01-01T00:00\n      duration: 1h\n      except: [2026-01-01T00:00]\n'),
+      )[0]!.message,
       /exceptions apply to recurring windows only/,
     );
   });
 
   it('a soft window names a declared group; window ids are unique', () => {
-    const soft = errors(window('      enforcement: soft\n      start: 2026-01-01T00:00\n      duration: 1h\n'));
+    const soft = errors(
+      window('      enforcement: soft\n      start: 2026-01-01T00:00\n      duration: 1h\n'),
+    );
     assert.match(soft[0]!.message, /names the group the extra approval must come from/);
     const unknown = errors(
-      window('      enforcement: soft\n      approvalGroup: nobody\n      start: 2026-01-01T00:00\n      duration: 1h\n'),
+      window(
+        '      enforcement: soft\n      approvalGroup: nobody\n      start: 2026-01-01T00:00\n      duration: 1h\n',
+      ),
     );
     assert.match(unknown[0]!.message, /unknown group "nobody"/);
     const twice = errors(

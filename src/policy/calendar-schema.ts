@@ -39,7 +39,8 @@ export function calendarSection(
       except: z.array(localTime).default([]),
     })
     .superRefine((w, ctx) => {
-      const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+      const problem = (path: string, message: string) =>
+        ctx.addIssue({ code: 'custom', path: [path], message });
       if (w.rrule !== undefined) {
         const bad = rruleProblem(w.rrule);
         if (bad) problem('rrule', bad);
@@ -69,27 +70,23 @@ export function calendarSection(
         .prefault({}),
     })
     .prefault({})
-    .transform(
-      (c): CalendarPolicy => ({
-        timeZone: c.timeZone,
-        conflicts: c.conflicts,
-        windows: c.windows.map(
-          (w): CalendarWindowRule => ({
-            id: w.id,
-            kind: w.kind,
-            title: w.title,
-            enforcement: w.enforcement,
-            approvalGroup: w.approvalGroup ?? null,
-            services: w.services,
-            environments: w.environments,
-            timeZone: w.timeZone ?? c.timeZone,
-            start: w.start,
-            end: w.end ?? null,
-            durationMinutes: w.duration ?? null,
-            rrule: w.rrule?.trim() ?? null,
-            except: w.except,
-          }),
-        ),
-      }),
-    );
+    .transform((c): CalendarPolicy => ({
+      timeZone: c.timeZone,
+      conflicts: c.conflicts,
+      windows: c.windows.map((w): CalendarWindowRule => ({
+        id: w.id,
+        kind: w.kind,
+        title: w.title,
+        enforcement: w.enforcement,
+        approvalGroup: w.approvalGroup ?? null,
+        services: w.services,
+        environments: w.environments,
+        timeZone: w.timeZone ?? c.timeZone,
+        start: w.start,
+        end: w.end ?? null,
+        durationMinutes: w.duration ?? null,
+        rrule: w.rrule?.trim() ?? null,
+        except: w.except,
+      })),
+    }));
 }

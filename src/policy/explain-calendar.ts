@@ -63,7 +63,9 @@ export function explainCalendar(p: Policy, d: Policy | null): PolicyExplanation[
       key: 'calendar.conflicts',
       text:
         `When a change is scheduled, clashes with ${and(CONFLICT_KINDS.map((k) => CONFLICT_WORDS[k]))} are recorded and shown` +
-        (hard.length ? `; scheduling is refused for: ${and(hard)}, with the next free slot suggested.` : '.') +
+        (hard.length
+          ? `; scheduling is refused for: ${and(hard)}, with the next free slot suggested.`
+          : '.') +
         (dc && JSON.stringify(dc.conflicts) === JSON.stringify(c.conflicts) ? ' (default)' : ''),
     },
   ];

@@ -77,7 +77,11 @@ export interface RunningServer {
  * apps can only send there) is redacted, so the log is not a list of working feed addresses.
  */
 export function logRequest(req: { method: string; url: string; ip?: string }) {
-  return { method: req.method, url: req.url.replace(/([?&]token=)[^&]*/gi, '$1[redacted]'), remoteAddress: req.ip };
+  return {
+    method: req.method,
+    url: req.url.replace(/([?&]token=)[^&]*/gi, '$1[redacted]'),
+    remoteAddress: req.ip,
+  };
 }
 
 export async function startServer(

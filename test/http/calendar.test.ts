@@ -47,14 +47,20 @@ for (const engine of engines()) {
       assert.equal((await getChange(t, id)).state, 'approved');
       return id;
     }
-    const schedule = (id: string, body: unknown) => t.req('alice', 'POST', `/api/v1/changes/${id}/schedule`, body);
+    const schedule = (id: string, body: unknown) =>
+      t.req('alice', 'POST', `/api/v1/changes/${id}/schedule`, body);
     const ids: Record<string, string> = {};
 
     it('records soft conflicts (same service) on the schedule event and shows them on the change', async () => {
       ids.a = await approved('Billing index', 'billing-api', 'bob');
-      assert.deepEqual(ok<{ conflicts: Conflict[] }>(await schedule(ids.a, win('11-26T10:00', '11-26T12:00'))).conflicts, []);
+      assert.deepEqual(
+        ok<{ conflicts: Conflict[] }>(await schedule(ids.a, win('11-26T10:00', '11-26T12:00'))).conflicts,
+        [],
+      );
       ids.b = await approved('Billing cache', 'billing-api', 'ivan');
-      const b = ok<{ state: string; conflicts: Conflict[] }>(await schedule(ids.b, win('11-26T11:00', '11-26T13:00')));
+      const b = ok<{ state: string; conflicts: Conflict[] }>(
+        await schedule(ids.b, win('11-26T11:00', '11-26T13:00')),
+      );
       assert.equal(b.state, 'scheduled');
       assert.deepEqual(
         b.conflicts.map((c) => [c.kind, c.severity, c.with]),
@@ -106,8 +112,12 @@ for (const engine of engines()) {
       const cal = ok<Calendar>(
         await t.req('audrey', 'GET', `/api/v1/calendar?from=${at('11-26T00:00')}&to=${at('12-01T00:00')}`),
       );
-      assert.deepEqual(cal.changes.map((c) => c.id), [ids.a, ids.b, ids.c, ids.e]);
-      const of = (id: string) => cal.changes.find((c) => c.id === id)!.conflicts.map((c) => `${c.kind}:${c.with}`);
+      assert.deepEqual(
+        cal.changes.map((c) => c.id),
+        [ids.a, ids.b, ids.c, ids.e],
+      );
+      const of = (id: string) =>
+        cal.changes.find((c) => c.id === id)!.conflicts.map((c) => `${c.kind}:${c.with}`);
       // A was scheduled first, yet the calendar shows its clash with B: conflicts are symmetric when read live.
       assert.deepEqual(of(ids.a!), [`service:${ids.b}`]);
       assert.deepEqual(of(ids.b!), [`service:${ids.a}`]);
@@ -139,11 +149,14 @@ for (const engine of engines()) {
     });
 
     it('a personal iCalendar feed with its own token: parsed back, replaced, revoked (401), never in the ledger', async () => {
-      const created = ok<{ token: string; url: string }>(await t.req('ivan', 'POST', '/api/v1/calendar/feed-token'), 201);
+      const created = ok<{ token: string; url: string }>(
+        await t.req('ivan', 'POST', '/api/v1/calendar/feed-token'),
+        201,
+      );
       const feed = await t.req(null, 'GET', created.url);
       assert.equal(feed.statusCode, 200, feed.body);
       assert.match(String(feed.headers['content-type']), /^text\/calendar/);
-      const parsed = Object.values(ical.sync.parseICS(feed.body)).filter((c) => c?.type === "VEVENT");
+      const parsed = Object.values(ical.sync.parseICS(feed.body)).filter((c) => c?.type === 'VEVENT');
       const summaries = parsed.map((e) => String((e as { summary: unknown }).summary));
       assert.ok(summaries.includes(`${ids.b}: Billing cache`), summaries.join('\n'));
       assert.ok(summaries.includes('Maintenance: Ledger database maintenance'));
@@ -157,14 +170,21 @@ for (const engine of engines()) {
       assert.match(b.description, /soft service/);
 
       // The secret is in neither the ledger nor the credentials table, only its hash.
-      const ledger = await sql<{ canonical: string }>`select canonical from ledger_entries`.execute(t.c.store.db);
+      const ledger = await sql<{ canonical: string }>`select canonical from ledger_entries`.execute(
+        t.c.store.db,
+      );
       assert.ok(ledger.rows.some((r) => r.canonical.includes('calendar.feed_token_created')));
       assert.ok(!ledger.rows.some((r) => r.canonical.includes(created.token)));
-      const creds = await sql<{ secret_hash: string }>`select secret_hash from credentials`.execute(t.c.store.db);
+      const creds = await sql<{ secret_hash: string }>`select secret_hash from credentials`.execute(
+        t.c.store.db,
+      );
       assert.ok(!creds.rows.some((r) => r.secret_hash.includes(created.token)));
 
       // The token is a capability for the feed only: it is no bearer token.
-      expectError(await t.req(null, 'GET', '/api/v1/calendar', undefined, { authorization: `Bearer ${created.token}` }), 401);
+      expectError(
+        await t.req(null, 'GET', '/api/v1/calendar', undefined, { authorization: `Bearer ${created.token}` }),
+        401,
+      );
       // A new token replaces the old one.
       const second = ok<{ url: string }>(await t.req('ivan', 'POST', '/api/v1/calendar/feed-token'), 201);
       expectError(await t.req(null, 'GET', created.url), 401, 'unauthenticated');

@@ -74,7 +74,11 @@ Example:
       emit(c, await c.client.calendar.freeSlot(q), slotText);
     });
 
-  clientCommand(calendar, 'feed-token', 'Create your iCalendar feed token (replacing any earlier one), or --revoke it')
+  clientCommand(
+    calendar,
+    'feed-token',
+    'Create your iCalendar feed token (replacing any earlier one), or --revoke it',
+  )
     .option('--revoke', 'revoke it: subscribed calendar apps get 401 from then on')
     .action(async (o: { revoke?: boolean }, cmd: Command) => {
       const c = ctx(cmd);

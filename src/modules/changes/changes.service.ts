@@ -178,7 +178,9 @@ export class ChangesService {
       } else if (command.type === 'schedule') {
         const window = command.window ?? change.proposedWindow;
         const found =
-          window && this.calendar ? await this.calendar.scheduleCheck(change, window, active.policy, now) : {};
+          window && this.calendar
+            ? await this.calendar.scheduleCheck(change, window, active.policy, now)
+            : {};
         cmd = { ...command, ...found };
       } else if (command.type === 'approve' || command.type === 'start') {
         cmd = { ...command, live: await this.liveFor(change, active) };

@@ -11,7 +11,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('revoked_at', 'text')
     .execute();
-  await db.schema.createIndex('calendar_feeds_owner').on('calendar_feeds').columns(['owner', 'revoked_at']).execute();
+  await db.schema
+    .createIndex('calendar_feeds_owner')
+    .on('calendar_feeds')
+    .columns(['owner', 'revoked_at'])
+    .execute();
 }
 
 export async function down(): Promise<void> {
