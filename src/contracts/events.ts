@@ -78,6 +78,7 @@ const DATA = {
     revisionHash: z.string(),
     assessment: Assessment.nullable(),
     window: Window.nullable(),
+    conflicts: z.array(Conflict).optional().describe('Standard changes: soft clashes of the window'),
   }),
   'change.edited': z.object({
     fields: Content.partial(),

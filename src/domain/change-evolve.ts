@@ -31,6 +31,7 @@ export function evolveChange(change: Change | null, event: RecordedEvent<ChangeE
       approvals: [],
       window: d.window,
       agreedWindow: null,
+      ...(d.conflicts ? { conflicts: d.conflicts } : {}),
       implementedBy: null,
       startedAt: null,
       completedAt: null,

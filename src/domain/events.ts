@@ -35,6 +35,8 @@ export type ChangeEvent =
         /** Standard changes are pre-approved: they are created already assessed and scheduled. */
         assessment: Assessment | null;
         window: Window | null;
+        /** Standard changes raised into a window: the soft conflicts it was raised despite (absent when none). */
+        conflicts?: Conflict[];
       };
     }
   | {

@@ -196,6 +196,43 @@ for (const engine of engines()) {
       expectError(await t.req(null, 'GET', '/api/v1/calendar.ics'), 400);
     });
 
+    it('a standard change raised into a window is checked like a schedule: hard refuses, soft is recorded', async () => {
+      ok(await t.req('admin', 'POST', '/api/v1/services', { name: 'batch-dev', environment: 'dev' }), 201);
+      const standard = (implementer: string, start: string, end: string) =>
+        t.req('alice', 'POST', '/api/v1/changes', {
+          type: 'standard',
+          template: 'os-patch-non-prod',
+          title: 'Patch the batch hosts',
+          description: 'Routine',
+          reason: 'Security updates',
+          services: ['batch-dev'],
+          implementer,
+          ...win(start, end),
+        });
+      // ivan implements B from 11:00 to 13:00 on 26 November.
+      const err = expectError(await standard('ivan', '11-26T12:30', '11-26T13:30'), 422);
+      assert.deepEqual(
+        err.details.map((d) => d.code),
+        ['conflict_implementer', 'next_free_slot'],
+      );
+      assert.match(err.details[1]!.message, /2026-11-26T13:00:00\.000Z – 2026-11-26T14:00:00\.000Z/);
+      const first = ok<{ state: string; conflicts: Conflict[] }>(
+        await standard('carl', '11-26T12:30', '11-26T13:30'),
+        201,
+      );
+      assert.deepEqual([first.state, first.conflicts], ['scheduled', []]);
+      const second = ok<{ id: string; conflicts: Conflict[] }>(
+        await standard('bob', '11-26T13:00', '11-26T14:00'),
+        201,
+      );
+      assert.deepEqual(
+        second.conflicts.map((c) => `${c.kind}:${c.severity}`),
+        ['service:soft'],
+      );
+      const created = (await events(t, second.id)).find((e) => e.type === 'change.created');
+      assert.deepEqual((created?.data as { conflicts: Conflict[] }).conflicts, second.conflicts);
+    });
+
     it("a disabled user's feed stops", async () => {
       const { url } = ok<{ url: string }>(await t.req('bob', 'POST', '/api/v1/calendar/feed-token'), 201);
       assert.equal((await t.req(null, 'GET', url)).statusCode, 200);

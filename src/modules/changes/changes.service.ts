@@ -131,6 +131,16 @@ export class ChangesService {
       if (retired) return new Refused([retired]);
       const number = await this.changes.nextNumber();
       const assessment = await this.assess(type, content, active);
+      // A standard change raised into a window is scheduled by being raised: its clashes count now.
+      const found =
+        window && type === 'standard' && this.calendar
+          ? await this.calendar.scheduleCheck(
+              { id: changeId(number), services: content.services, implementer: content.implementer },
+              window,
+              active.policy,
+              at,
+            )
+          : {};
       const decision = decideCreate(
         {
           number,
@@ -140,6 +150,7 @@ export class ChangesService {
           assessment,
           window: window ?? null,
           now: at,
+          ...found,
         },
         actor,
         active.policy,

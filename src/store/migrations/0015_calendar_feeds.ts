@@ -1,6 +1,7 @@
 // Personal iCalendar feeds (issue 15): one row per feed token, its owner and when it was created and
 // revoked. The secret's hash is in `credentials` (kind `calendar_feed`), never here nor in the ledger; the
-// feed looks a token up by that hash, then its live row here, by id.
+// feed looks a token up by that hash, then its live row here, by id. The calendar and scheduling read the
+// changes holding a window by state and window start: an index on (state, window_start) serves both.
 import type { Kysely } from 'kysely';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -15,6 +16,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .createIndex('calendar_feeds_owner')
     .on('calendar_feeds')
     .columns(['owner', 'revoked_at'])
+    .execute();
+  await db.schema
+    .createIndex('changes_state_window')
+    .on('changes')
+    .columns(['state', 'window_start'])
     .execute();
 }
 
