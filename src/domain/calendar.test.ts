@@ -185,6 +185,16 @@ describe('one-off windows and scope', () => {
     );
   });
 
+  it('an environment that is not one of ours fails closed: every window on the service applies', () => {
+    const at = '2026-12-21T15:00:00Z';
+    for (const environment of ['production', 'PROD', ''])
+      assert.deepEqual(
+        windowsAt(p, at, { service: 'payments', environment }).freezes.map((o) => o.window.id),
+        ['year-end', 'launch'],
+        environment,
+      );
+  });
+
   it('maintenance applies only where a maintenance window covers the scope', () => {
     const tuesday = '2026-12-07T23:30:00Z'; // Tuesday 00:30 in Berlin
     assert.deepEqual(windowsAt(p, tuesday, anywhere), {

@@ -2,7 +2,7 @@
 // force at an instant (the gate asks `windowsAt` per decision) and what occurs in a range (the calendar,
 // scheduling conflicts). Rules are compiled once per policy object and kept beside it.
 import type { CalendarWindowRule, Policy } from '../policy/types.ts';
-import type { CalendarWindowKind, Enforcement } from './vocabulary.ts';
+import { ENVIRONMENTS, type CalendarWindowKind, type Enforcement } from './vocabulary.ts';
 import { compileRecurrence, type Recurrence } from './recurrence.ts';
 
 export interface CalendarWindow {
@@ -76,10 +76,19 @@ export function calendarWindows(policy: Policy): CalendarWindow[] {
   return compiled(policy).map((c) => c.window);
 }
 
+const KNOWN_ENVIRONMENTS: readonly string[] = ENVIRONMENTS;
+
+/**
+ * Whether the window applies to the scope. An environment that is not one of ours (`production` for
+ * `prod`, a typo, a cluster name) cannot be shown to lie outside a window's environments, so every
+ * window on the service applies to it: a freeze fails closed.
+ */
 export function covers(window: CalendarWindow, scope: Scope): boolean {
   return (
     (window.services.length === 0 || window.services.includes(scope.service)) &&
-    (window.environments.length === 0 || window.environments.includes(scope.environment))
+    (window.environments.length === 0 ||
+      window.environments.includes(scope.environment) ||
+      !KNOWN_ENVIRONMENTS.includes(scope.environment))
   );
 }
 

@@ -17,7 +17,7 @@ interface Conflict {
   message: string;
 }
 interface Calendar {
-  changes: { id: string; conflicts: Conflict[] }[];
+  changes: { id: string; state: string; conflicts: Conflict[] }[];
   occurrences: { window: string; kind: string; start: string; end: string }[];
 }
 
@@ -148,6 +148,23 @@ for (const engine of engines()) {
       expectError(await slot('service=nowhere&length=1h'), 400, 'validation_failed');
     });
 
+    it('a change carried out stays on the calendar but no longer conflicts', async () => {
+      t.clock.now = new Date(at('11-26T10:30'));
+      ok(await t.req('bob', 'POST', `/api/v1/changes/${ids.a}/start`));
+      ok(
+        await t.req('bob', 'POST', `/api/v1/changes/${ids.a}/complete`, {
+          outcome: 'successful',
+          verification: [{ name: 'smoke', passed: true }],
+        }),
+      );
+      const cal = ok<Calendar>(
+        await t.req('audrey', 'GET', `/api/v1/calendar?from=${at('11-26T00:00')}&to=${at('11-27T00:00')}`),
+      );
+      const a = cal.changes.find((c) => c.id === ids.a);
+      assert.deepEqual([a?.state, a?.conflicts], ['review', []]);
+      assert.deepEqual(cal.changes.find((c) => c.id === ids.b)?.conflicts, []);
+    });
+
     it('a personal iCalendar feed with its own token: parsed back, replaced, revoked (401), never in the ledger', async () => {
       const created = ok<{ token: string; url: string }>(
         await t.req('ivan', 'POST', '/api/v1/calendar/feed-token'),
@@ -167,7 +184,17 @@ for (const engine of engines()) {
       };
       assert.equal(b.start.toISOString(), at('11-26T11:00'));
       assert.equal(b.end.toISOString(), at('11-26T13:00'));
-      assert.match(b.description, /soft service/);
+      assert.match(b.description, /State: scheduled\nServices: billing-api\nImplementer: ivan/);
+      // E still clashes with the month-end freeze, and its event says so.
+      const clashing = parsed.filter((e) =>
+        /Conflicts:\n- soft freeze: the soft freeze month-end-close/.test(
+          String((e as { description?: unknown }).description),
+        ),
+      );
+      assert.deepEqual(
+        clashing.map((e) => String((e as { summary: unknown }).summary)),
+        [`${ids.e}: Billing report`],
+      );
 
       // The secret is in neither the ledger nor the credentials table, only its hash.
       const ledger = await sql<{ canonical: string }>`select canonical from ledger_entries`.execute(

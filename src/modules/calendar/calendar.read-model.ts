@@ -5,8 +5,10 @@ import type { Booking } from '../../domain/conflicts.ts';
 import type { ChangeState } from '../../domain/vocabulary.ts';
 import type { Store } from '../../store/database.ts';
 
-/** States in which a change holds its window. */
+/** States in which a change holds its window: the ones that can conflict. */
 export const HOLDING: ChangeState[] = ['scheduled', 'implementing'];
+/** States whose window the calendar shows: holding it, or carried out in it. */
+export const SHOWN: ChangeState[] = [...HOLDING, 'review', 'closed'];
 
 export interface CalendarBooking extends Booking {
   state: ChangeState;
@@ -19,12 +21,12 @@ export class CalendarReadModel {
     this.store = store;
   }
 
-  /** Changes holding a window that overlaps [from, to), by window start. */
-  async bookings(from: string, to: string): Promise<CalendarBooking[]> {
+  /** Changes in `states` (holding their window by default) whose window overlaps [from, to), by window start. */
+  async bookings(from: string, to: string, states = HOLDING): Promise<CalendarBooking[]> {
     const rows = await this.store.db
       .selectFrom('changes')
       .select('doc')
-      .where('state', 'in', HOLDING)
+      .where('state', 'in', states)
       .where('window_start', '<', to)
       .where('window_end', '>', from)
       .orderBy('window_start')

@@ -13,7 +13,7 @@ import type { Commands } from '../commands/command-runner.ts';
 import type { RecordEvents } from '../commands/record.ts';
 import { newSecret, secretHash } from '../identity/secrets.ts';
 import type { PolicyService } from '../policy/policy.service.ts';
-import type { CalendarReadModel } from './calendar.read-model.ts';
+import { SHOWN, type CalendarReadModel } from './calendar.read-model.ts';
 import type { CalendarRepository } from './calendar.repository.ts';
 import { toICalendar } from './ics.ts';
 
@@ -118,9 +118,12 @@ export class CalendarService {
     const reach = policy.windows.maxLengthMinutes * 60_000;
     // Bookings reaching into the range conflict with ones that may start or end outside it.
     const around = await this.c.read.bookings(iso(Date.parse(from) - reach), iso(Date.parse(to) + reach));
-    const changes = around
-      .filter((b) => b.window.start < to && b.window.end > from)
-      .map((b) => ({ ...b, conflicts: this.conflictsOf(b, b.window, around, cat, policy) }));
+    const holding = new Set(around.map((b) => b.id));
+    // Changes carried out in the range are shown too; only those still holding a window can conflict.
+    const changes = (await this.c.read.bookings(from, to, SHOWN)).map((b) => ({
+      ...b,
+      conflicts: holding.has(b.id) ? this.conflictsOf(b, b.window, around, cat, policy) : [],
+    }));
     const occurrences = occurrencesBetween(policy, from, to).map((o) => ({
       window: o.window.id,
       kind: o.window.kind,
