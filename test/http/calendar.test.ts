@@ -212,6 +212,16 @@ for (const engine of engines()) {
         await t.req(null, 'GET', '/api/v1/calendar', undefined, { authorization: `Bearer ${created.token}` }),
         401,
       );
+      // The secret is shown once: a retry with the same Idempotency-Key is told so, and gets no token.
+      const once = { 'idempotency-key': 'feed-once' };
+      const made = ok<{ token: string }>(
+        await t.req('tina', 'POST', '/api/v1/calendar/feed-token', undefined, once),
+        201,
+      );
+      const retry = await t.req('tina', 'POST', '/api/v1/calendar/feed-token', undefined, once);
+      expectError(retry, 409, 'conflict');
+      assert.ok(!retry.body.includes(made.token));
+      assert.match(String(retry.headers['cache-control'] ?? ''), /no-store/);
       // A new token replaces the old one.
       const second = ok<{ url: string }>(await t.req('ivan', 'POST', '/api/v1/calendar/feed-token'), 201);
       expectError(await t.req(null, 'GET', created.url), 401, 'unauthenticated');
