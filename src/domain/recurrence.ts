@@ -28,7 +28,7 @@ export interface Recurrence {
 
 export function isTimeZone(zone: string): boolean {
   try {
-    Temporal.Now.zonedDateTimeISO(zone);
+    Temporal.ZonedDateTime.from({ year: 2000, month: 1, day: 1, timeZone: zone });
     return true;
   } catch {
     return false;
