@@ -126,6 +126,22 @@ describe('RRULE edge cases', () => {
 `);
     assert.equal(occurrencesBetween(p, '2026-05-01T00:00:00Z', '2026-08-01T00:00:00Z').length, 3);
   });
+
+  it('UNTIL is a local time in the window zone, like start', () => {
+    const p = calendarPolicy(`    - id: until
+      kind: freeze
+      title: Until mid-June
+      timeZone: Europe/Berlin
+      start: 2026-06-01T09:00
+      duration: 1h
+      rrule: FREQ=WEEKLY;UNTIL=20260615T080000Z
+`);
+    // 15 June 09:00 Berlin is 07:00Z, before 08:00Z; read as a local time it is after 08:00 and excluded.
+    assert.deepEqual(
+      occurrencesBetween(p, '2026-05-01T00:00:00Z', '2026-08-01T00:00:00Z').map((o) => o.start),
+      ['2026-06-01T07:00:00.000Z', '2026-06-08T07:00:00.000Z'],
+    );
+  });
 });
 
 describe('one-off windows and scope', () => {
