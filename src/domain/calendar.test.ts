@@ -225,6 +225,34 @@ describe('one-off windows and scope', () => {
     assert.deepEqual([later.maintenanceApplies, later.maintenance], [true, null]);
   });
 
+  it('a one-off or bounded maintenance window stops applying once it is over', () => {
+    const q = calendarPolicy(`    - id: once
+      kind: maintenance
+      title: Migration night
+      services: [ledger-db]
+      timeZone: America/New_York
+      start: 2026-12-05T22:00
+      duration: 4h
+    - id: three-sundays
+      kind: maintenance
+      title: Three Sundays
+      services: [search]
+      timeZone: America/New_York
+      start: 2026-12-06T02:00
+      duration: 2h
+      rrule: FREQ=WEEKLY;COUNT=3
+`);
+    const db = { service: 'ledger-db', environment: 'prod' };
+    assert.equal(windowsAt(q, '2026-12-01T00:00:00Z', db).maintenanceApplies, true); // before it
+    assert.ok(windowsAt(q, '2026-12-06T04:00:00Z', db).maintenance); // 23:00 New York
+    assert.equal(windowsAt(q, '2026-12-06T07:00:00Z', db).maintenanceApplies, false); // over at 02:00
+    const search = { service: 'search', environment: 'prod' };
+    // The third Sunday, 20 December, ends at 04:00 EST = 09:00Z.
+    assert.equal(windowsAt(q, '2026-12-20T08:59:00Z', search).maintenanceApplies, true);
+    assert.equal(windowsAt(q, '2026-12-14T12:00:00Z', search).maintenanceApplies, true);
+    assert.equal(windowsAt(q, '2026-12-20T09:00:00Z', search).maintenanceApplies, false);
+  });
+
   it('a policy without a calendar has no windows', () => {
     const bare = { ...p, calendar: undefined };
     assert.deepEqual(windowsAt(bare, '2026-12-21T15:00:00Z', anywhere).freezes, []);

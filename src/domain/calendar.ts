@@ -123,6 +123,15 @@ export function occurrencesBetween(
   return found.sort((a, b) => a.startMs - b.startMs).map((f) => f.occurrence);
 }
 
+/** Whether a maintenance window not yet over at `at` applies to any of the scopes. */
+export function maintenanceApplies(policy: Policy, scopes: readonly Scope[], at: string): boolean {
+  const atMs = Date.parse(at);
+  return compiled(policy).some(
+    (c) =>
+      c.window.kind === 'maintenance' && coversAny(c.window, scopes) && c.recurrence.continuesAfter(atMs),
+  );
+}
+
 export function windowsAt(policy: Policy, at: string, scope: Scope): WindowsAt {
   const atMs = Date.parse(at);
   const freezes: Occurrence[] = [];
@@ -130,7 +139,9 @@ export function windowsAt(policy: Policy, at: string, scope: Scope): WindowsAt {
   let maintenance: { occurrence: Occurrence; endMs: number } | null = null;
   for (const c of compiled(policy)) {
     if (!covers(c.window, scope)) continue;
-    if (c.window.kind === 'maintenance') maintenanceApplies = true;
+    // A maintenance window applies until its last occurrence is over (for ever, for an unbounded series).
+    if (c.window.kind === 'maintenance' && !maintenanceApplies)
+      maintenanceApplies = c.recurrence.continuesAfter(atMs);
     // Occurrences are half-open: a window that ends at 04:00 is closed at 04:00.
     for (const span of c.recurrence.between(atMs, atMs + 1)) {
       const occurrence = { window: c.window, start: iso(span.startMs), end: iso(span.endMs) };

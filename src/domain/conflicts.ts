@@ -5,7 +5,7 @@
 import type { Window } from './change.ts';
 import type { Refusal } from './events.ts';
 import type { Policy } from '../policy/types.ts';
-import { calendarWindows, covers, occurrencesBetween, type Scope } from './calendar.ts';
+import { maintenanceApplies, occurrencesBetween, type Scope } from './calendar.ts';
 import type { ConflictKind, Enforcement } from './vocabulary.ts';
 
 /** A change holding a window: scheduled or being implemented. */
@@ -134,9 +134,7 @@ export function nextFreeSlot(q: SlotQuery): Window | null {
       .filter((o) => o.window.kind === 'freeze')
       .map((o) => ({ start: Date.parse(o.start), end: Date.parse(o.end) })),
   ];
-  const needsMaintenance = calendarWindows(q.policy).some(
-    (w) => w.kind === 'maintenance' && q.scopes.some((s) => covers(w, s)),
-  );
+  const needsMaintenance = maintenanceApplies(q.policy, q.scopes, q.after);
   const maintenance = windows
     .filter((o) => o.window.kind === 'maintenance')
     .map((o) => ({ start: Date.parse(o.start), end: Date.parse(o.end) }));

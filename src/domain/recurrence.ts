@@ -24,6 +24,8 @@ export interface Span {
 export interface Recurrence {
   /** Occurrences that overlap [fromMs, toMs), in start order. */
   between(fromMs: number, toMs: number): Span[];
+  /** Whether an occurrence ends after `ms`: false once a one-off window or a bounded series is over. */
+  continuesAfter(ms: number): boolean;
 }
 
 export function isTimeZone(zone: string): boolean {
@@ -95,7 +97,10 @@ export function compileRecurrence(w: CalendarWindowRule): Recurrence {
         ? inZone(Temporal.PlainDateTime.from(w.end), zone).epochMilliseconds
         : endOf(start, w.durationMinutes ?? 0);
     const span = { startMs: start.epochMilliseconds, endMs };
-    return { between: (from, to) => (span.startMs < to && span.endMs > from ? [span] : []) };
+    return {
+      between: (from, to) => (span.startMs < to && span.endMs > from ? [span] : []),
+      continuesAfter: (ms) => span.endMs > ms,
+    };
   }
   const minutes = w.durationMinutes ?? 0;
   const rule = new RRuleTemporal({
@@ -106,16 +111,29 @@ export function compileRecurrence(w: CalendarWindowRule): Recurrence {
   // Floating times differ from real ones by at most the zone's offset (under 15 hours); a day of slack
   // on each side, plus the window's length before, catches every occurrence that can overlap.
   const slackMs = 26 * HOUR_MS + minutes * 60_000 + 2 * DAY_MINUTES * 60_000;
+  const bounded = /(?:^|;)(?:COUNT|UNTIL)=/i.test(ruleText(w.rrule));
+  const between = (fromMs: number, toMs: number): Span[] => {
+    const hits = rule.between(new Date(fromMs - slackMs), new Date(toMs + 26 * HOUR_MS), true);
+    const spans: Span[] = [];
+    for (const hit of hits) {
+      const real = inZone(hit.toPlainDateTime(), zone);
+      const span = { startMs: real.epochMilliseconds, endMs: endOf(real, minutes) };
+      if (span.startMs < toMs && span.endMs > fromMs) spans.push(span);
+    }
+    return spans;
+  };
   return {
-    between(fromMs, toMs) {
-      const hits = rule.between(new Date(fromMs - slackMs), new Date(toMs + 26 * HOUR_MS), true);
-      const spans: Span[] = [];
-      for (const hit of hits) {
-        const real = inZone(hit.toPlainDateTime(), zone);
-        const span = { startMs: real.epochMilliseconds, endMs: endOf(real, minutes) };
-        if (span.startMs < toMs && span.endMs > fromMs) spans.push(span);
+    between,
+    continuesAfter(ms) {
+      if (!bounded) return true;
+      // Walk from a little before `ms` (floating and real time differ by under a day) past the
+      // occurrences already over; the slack holds only a few of them (the series is at most daily).
+      let next = rule.next(new Date(ms - slackMs), true);
+      for (let i = 0; next !== null && i < 16; i++) {
+        if (endOf(inZone(next.toPlainDateTime(), zone), minutes) > ms) return true;
+        next = rule.next(next, false);
       }
-      return spans;
+      return next !== null;
     },
   };
 }
