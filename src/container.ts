@@ -2,6 +2,9 @@
 // clock, and hands each use-case only the collaborators it declares.
 import { IdentityService, type IdentitySettings } from './modules/identity/identity.service.ts';
 import { ChangesService } from './modules/changes/changes.service.ts';
+import { CalendarService } from './modules/calendar/calendar.service.ts';
+import { CalendarReadModel } from './modules/calendar/calendar.read-model.ts';
+import { CalendarRepository } from './modules/calendar/calendar.repository.ts';
 import { ChangesReadModel } from './modules/changes/changes.read-model.ts';
 import { LateApprovalsReadModel } from './modules/changes/late-approvals.read-model.ts';
 import { FollowUpsReadModel } from './modules/follow-ups/follow-ups.read-model.ts';
@@ -50,6 +53,8 @@ export interface Container {
   followUpsRead: FollowUpsReadModel;
   /** Approvals pending past the policy's SLA. */
   lateApprovals: LateApprovalsReadModel;
+  /** Windows, freezes, conflicts, free slots and personal iCalendar feeds. */
+  calendar: CalendarService;
 }
 
 export function createContainer(
@@ -73,6 +78,15 @@ export function createContainer(
     changes: changesRead,
     policies,
   });
+  const calendar = new CalendarService({
+    commands,
+    record,
+    policies,
+    catalogue: services,
+    read: new CalendarReadModel(store),
+    repo: new CalendarRepository(store),
+    now,
+  });
   return {
     deps,
     store,
@@ -87,6 +101,7 @@ export function createContainer(
       policies,
       catalogue: services,
       followUps,
+      calendar,
     }),
     changesRead,
     checkpoints: new CheckpointService(deps, ledger.key, ledger.state, ledger.witnesses ?? []),
@@ -95,5 +110,6 @@ export function createContainer(
     followUps,
     followUpsRead,
     lateApprovals: new LateApprovalsReadModel(store),
+    calendar,
   };
 }

@@ -10,6 +10,9 @@ import { CliError, EXIT_REFUSED, EXIT_USAGE } from './exit.ts';
 
 export {
   DEFAULT_URL,
+  type CalendarView,
+  type FeedTokenView,
+  type FreeSlotView,
   type ChangeContent,
   type ChangeEvents,
   type ChangeList,

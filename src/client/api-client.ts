@@ -5,6 +5,7 @@
 // the first result instead of writing twice. Failures are ApiError, carrying the status and the error body.
 import type { z } from 'zod';
 import type * as Approvals from '../contracts/approvals.ts';
+import type * as Calendar from '../contracts/calendar.ts';
 import type * as Changes from '../contracts/changes.ts';
 import type { ErrorBody } from '../contracts/errors.ts';
 import type * as Events from '../contracts/events.ts';
@@ -27,6 +28,9 @@ export type FollowUpView = Out<typeof FollowUps.FollowUpView>;
 export type FollowUpList = Out<typeof FollowUps.FollowUpList>;
 export type FollowUpQuery = Omit<In<typeof FollowUps.ListFollowUpsQuery>, 'limit'> & { limit?: number };
 export type LateApprovalList = Out<typeof Approvals.LateApprovalList>;
+export type CalendarView = Out<typeof Calendar.CalendarView>;
+export type FreeSlotView = Out<typeof Calendar.FreeSlotView>;
+export type FeedTokenView = Out<typeof Calendar.FeedTokenView>;
 export type UserView = Out<typeof Identity.UserView>;
 export type TokenView = Out<typeof Identity.TokenView>;
 export type PolicyVersionView = Out<typeof Policy.PolicyVersionView>;
@@ -49,7 +53,7 @@ export interface ClientConfig {
 }
 
 type Query = Record<string, string | number | readonly string[] | undefined>;
-type Method = 'GET' | 'POST' | 'PATCH';
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -152,6 +156,7 @@ export class ApiClient {
   private get = <T>(path: string, query?: Query) => this.request<T>('GET', path, { query });
   private post = <T>(path: string, body?: unknown) => this.request<T>('POST', path, { body });
   private patch = <T>(path: string, body: unknown) => this.request<T>('PATCH', path, { body });
+  private del = <T>(path: string) => this.request<T>('DELETE', path);
 
   login = (body: In<typeof Identity.LoginBody>) =>
     this.request<Out<typeof Identity.LoginResponse>>('POST', '/auth/login', { body, auth: false });
@@ -192,6 +197,14 @@ export class ApiClient {
     /** done, cancel or reassign. */
     action: (id: string, action: string, body?: unknown) =>
       this.post<FollowUpView>(`/follow-ups/${enc(id)}/${action}`, body),
+  };
+
+  calendar = {
+    range: (from: string, to: string) => this.get<CalendarView>('/calendar', { from, to }),
+    freeSlot: (q: { service: string; length: string; after?: string }) =>
+      this.get<FreeSlotView>('/calendar/free-slot', q),
+    createFeedToken: () => this.post<FeedTokenView>('/calendar/feed-token'),
+    revokeFeedToken: () => this.del<{ revoked: number }>('/calendar/feed-token'),
   };
 
   approvals = {

@@ -1,5 +1,6 @@
 // API contract for changes: request bodies (strict: unknown fields are errors) and the change as returned.
 import { z } from 'zod';
+import { Conflict } from './calendar.ts';
 import { Instant, Name } from './common.ts';
 import { ApprovalReasoning, RecordInput, RecordView } from './change-record.ts';
 import {
@@ -300,6 +301,11 @@ export const ChangeView = z
       .nullable()
       .describe(
         'The window approvers agreed to; moving outside it (plus the tolerance) needs approval again',
+      ),
+    conflicts: z
+      .array(Conflict)
+      .describe(
+        'Soft scheduling conflicts recorded when it was last scheduled (GET /calendar shows them live)',
       ),
     implementedBy: z.string().nullable(),
     startedAt: z.string().nullable(),

@@ -9,6 +9,7 @@ import { ACTOR_KINDS } from '../domain/vocabulary.ts';
 import { ChangeOriginEnum, ChangeTypeEnum, ChangeView, OutcomeEnum, RiskRatingEnum } from './changes.ts';
 import { RoleEnum, UserKindEnum } from './identity.ts';
 import { FollowUpKindEnum } from './follow-ups.ts';
+import { Conflict } from './calendar.ts';
 import { ServiceView } from './services.ts';
 import { ApprovalReasoning, RecordEventContent } from './change-record.ts';
 
@@ -77,6 +78,7 @@ const DATA = {
     revisionHash: z.string(),
     assessment: Assessment.nullable(),
     window: Window.nullable(),
+    conflicts: z.array(Conflict).optional().describe('Standard changes: soft clashes of the window'),
   }),
   'change.edited': z.object({
     fields: Content.partial(),
@@ -108,7 +110,10 @@ const DATA = {
     recordDueAt: z.string().nullable(),
   }),
   'change.rejected': Decision,
-  'change.scheduled': z.object({ window: Window }),
+  'change.scheduled': z.object({
+    window: Window,
+    conflicts: z.array(Conflict).optional().describe('Soft clashes the scheduler went ahead despite'),
+  }),
   'change.owner_reassigned': z.object({ owner: z.string(), previous: z.string() }),
   'change.started': z.object({ implementer: z.string(), reviewDueAt: z.string().nullable() }),
   'change.record_completed': Nothing,
@@ -152,6 +157,8 @@ const DATA = {
   'follow_up.reassigned': z.object({ owner: z.string(), dueAt: z.string(), note: z.string() }),
   'follow_up.done': z.object({ note: z.string(), reference: z.string().nullable() }),
   'follow_up.cancelled': z.object({ note: z.string() }),
+  'calendar.feed_token_created': z.object({ tokenId: z.string(), owner: z.string() }),
+  'calendar.feed_token_revoked': z.object({ tokenId: z.string(), owner: z.string() }),
   'ledger.key_activated': z.object({
     origin: z.string(),
     verifierKey: z.string(),

@@ -31,6 +31,7 @@ export function evolveChange(change: Change | null, event: RecordedEvent<ChangeE
       approvals: [],
       window: d.window,
       agreedWindow: null,
+      ...(d.conflicts ? { conflicts: d.conflicts } : {}),
       implementedBy: null,
       startedAt: null,
       completedAt: null,
@@ -124,6 +125,8 @@ export function evolveChange(change: Change | null, event: RecordedEvent<ChangeE
         state: 'scheduled',
         window: e.data.window,
         agreedWindow: next.agreedWindow ?? (next.type === 'standard' ? null : e.data.window),
+        // Records scheduled before conflicts were kept stay byte-identical until one is recorded.
+        ...(e.data.conflicts || next.conflicts ? { conflicts: e.data.conflicts ?? [] } : {}),
       };
     case 'change.owner_reassigned':
       return { ...next, owner: e.data.owner };

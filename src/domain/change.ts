@@ -173,6 +173,8 @@ export interface Approval {
 
 export type ApprovalReasoning = Partial<Record<ApprovalReasonField, string>>;
 
+import type { Conflict } from './conflicts.ts';
+
 export interface Window {
   start: string;
   end: string;
@@ -200,6 +202,8 @@ export interface Change extends ChangeContent {
    * scheduled into afterwards. Moving beyond it (plus the policy's tolerance) needs approval again.
    */
   agreedWindow: Window | null;
+  /** The soft scheduling conflicts recorded when it was last scheduled; absent until a schedule has any. */
+  conflicts?: Conflict[];
   /**
    * When the change last went to its approvers (submitted, or sent back by an edit or a lapse): pending
    * approvals are late once older than the policy's `deadlines.approvalSla`. Absent before it was kept.

@@ -4,6 +4,8 @@
 import type { Approval, Assessment, ChangeContent, Review, VerificationCheck, Window } from './change.ts';
 import type { ActorKind, Role } from './actor.ts';
 import type { FollowUpEvent } from './follow-up-events.ts';
+import type { CalendarEvent } from './calendar-events.ts';
+import type { Conflict } from './conflicts.ts';
 import type { ServiceAttributes } from './service.ts';
 import type { ApprovalRequirement } from '../policy/types.ts';
 import type { ChangeType, Outcome, RiskRating, UserKind } from './vocabulary.ts';
@@ -33,6 +35,8 @@ export type ChangeEvent =
         /** Standard changes are pre-approved: they are created already assessed and scheduled. */
         assessment: Assessment | null;
         window: Window | null;
+        /** Standard changes raised into a window: the soft conflicts it was raised despite (absent when none). */
+        conflicts?: Conflict[];
       };
     }
   | {
@@ -65,7 +69,8 @@ export type ChangeEvent =
       data: { quorum: ApprovalRequirement[]; approvers: string[]; recordDueAt: string | null };
     }
   | { type: 'change.rejected'; data: Omit<Approval, 'withdrawnAt' | 'decision' | 'at'> }
-  | { type: 'change.scheduled'; data: { window: Window } }
+  /** `conflicts`: the soft clashes the scheduler went ahead despite (absent when none). */
+  | { type: 'change.scheduled'; data: { window: Window; conflicts?: Conflict[] } }
   /** The owner hands the change to someone else (or a change manager does). */
   | { type: 'change.owner_reassigned'; data: { owner: string; previous: string } }
   | { type: 'change.started'; data: { implementer: string; reviewDueAt: string | null } }
@@ -120,9 +125,10 @@ export type LedgerEvent = {
 };
 
 export type { FollowUpEvent } from './follow-up-events.ts';
+export type { CalendarEvent } from './calendar-events.ts';
 
 export type DomainEvent =
-  ChangeEvent | ServiceEvent | IdentityEvent | PolicyEvent | LedgerEvent | FollowUpEvent;
+  ChangeEvent | ServiceEvent | IdentityEvent | PolicyEvent | LedgerEvent | FollowUpEvent | CalendarEvent;
 export type EventType = DomainEvent['type'];
 
 /** An event as the ledger holds it: the domain event plus who, when and what it is about. */

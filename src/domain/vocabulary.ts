@@ -167,3 +167,18 @@ export type FollowUpKind = (typeof FOLLOW_UP_KINDS)[number];
 
 export const FOLLOW_UP_STATUSES = ['open', 'done', 'cancelled'] as const;
 export type FollowUpStatus = (typeof FOLLOW_UP_STATUSES)[number];
+
+/** Policy calendar windows: when changes may be deployed (maintenance) and when they may not (freeze). */
+export const CALENDAR_WINDOW_KINDS = ['maintenance', 'freeze'] as const;
+export type CalendarWindowKind = (typeof CALENDAR_WINDOW_KINDS)[number];
+
+/** hard: refused outright; soft: allowed, recorded, and (for windows) one more approval from a named group. */
+export const ENFORCEMENTS = ['hard', 'soft'] as const;
+export type Enforcement = (typeof ENFORCEMENTS)[number];
+
+/**
+ * What a scheduled window can clash with: another change on the same service, on a service it depends on
+ * or that depends on it, a freeze, or another change of the same implementer.
+ */
+export const CONFLICT_KINDS = ['service', 'dependency', 'freeze', 'implementer'] as const;
+export type ConflictKind = (typeof CONFLICT_KINDS)[number];

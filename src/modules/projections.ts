@@ -1,6 +1,7 @@
 // Every feature's projection. A new feature adds its own here, one line; the Recorder, the start-up
 // rebuild and `verify --rebuild` all read this list (ADR 0008).
 import { Projections } from '../store/projection.ts';
+import { calendarProjection } from './calendar/calendar.projection.ts';
 import { changesProjection } from './changes/changes.projection.ts';
 import { followUpsProjection } from './follow-ups/follow-ups.projection.ts';
 import { identityProjection } from './identity/identity.projection.ts';
@@ -15,6 +16,7 @@ export const PROJECTION_LIST = [
   policyProjection,
   ledgerProjection,
   followUpsProjection,
+  calendarProjection,
 ];
 
 export const PROJECTIONS = new Projections(PROJECTION_LIST);

@@ -18,6 +18,7 @@ import { loginLimits } from './login-limits.ts';
 import { openApiOptions } from './openapi.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 import { approvalsRoutes } from './routes/approvals.routes.ts';
+import { calendarRoutes } from './routes/calendar.routes.ts';
 import { changesRoutes } from './routes/changes.routes.ts';
 import { followUpsRoutes } from './routes/follow-ups.routes.ts';
 import { identityRoutes } from './routes/identity.routes.ts';
@@ -110,6 +111,7 @@ export async function buildApp(c: Container, options: AppOptions = {}): Promise<
       approvalsRoutes(api, c);
       policyRoutes(api, c);
       ledgerRoutes(api, c);
+      calendarRoutes(api, c);
       await registerConnectors(api, options.connectors ?? CONNECTORS, {
         container: c,
         secret: (name) => options.connectorSecrets?.[name],

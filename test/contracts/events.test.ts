@@ -188,6 +188,9 @@ for (const engine of engines()) {
         201,
       );
       ok(await t.req('alice', 'POST', `/api/v1/tokens/${token.id}/revoke`));
+      // A personal calendar feed token, created and revoked.
+      ok(await t.req('alice', 'POST', '/api/v1/calendar/feed-token'), 201);
+      ok(await t.req('alice', 'DELETE', '/api/v1/calendar/feed-token'));
       const session = ok<{ token: string }>(
         await t.req(null, 'POST', '/api/v1/auth/login', {
           username: 'betty',

@@ -72,6 +72,7 @@ describe('the projection list', () => {
         'policies',
         'ledger_meta',
         'follow_ups',
+        'calendar_feeds',
       ],
     );
   });

@@ -1,5 +1,6 @@
 // Client commands: everything here talks to a running server over HTTP (see ../client.ts).
 import type { Command } from 'commander';
+import { calendarCommands } from './calendar.ts';
 import { changesCommands } from './changes.ts';
 import { followUpsCommands } from './follow-ups.ts';
 import { loginCommands } from './login.ts';
@@ -27,6 +28,7 @@ Exit codes: 0 ok, 1 refused, denied or failed check, 2 usage or connection error
   servicesCommands(program);
   changesCommands(program);
   followUpsCommands(program);
+  calendarCommands(program);
   usersCommands(program);
   tokensCommands(program);
   policyCommands(policy);

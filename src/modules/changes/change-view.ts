@@ -25,6 +25,7 @@ export function toView(change: Change, now: string, policy: Policy, live: Live |
     owner: ownerOf(change),
     authors: change.authors ?? [...new Set([change.requester, change.lastEditor])],
     agreedWindow: change.agreedWindow ?? null,
+    conflicts: change.conflicts ?? [],
     riskRating: change.assessment?.rating ?? null,
     approvalStatus,
     reviewRequired: reviewRequired(change, policy),
