@@ -6,6 +6,8 @@ import { ChangesReadModel } from './modules/changes/changes.read-model.ts';
 import { LateApprovalsReadModel } from './modules/changes/late-approvals.read-model.ts';
 import { FollowUpsReadModel } from './modules/follow-ups/follow-ups.read-model.ts';
 import { FollowUpsService } from './modules/follow-ups/follow-ups.service.ts';
+import { GateReadModel } from './modules/gate/gate.read-model.ts';
+import { GateService } from './modules/gate/gate.service.ts';
 import { CommandRunner } from './modules/commands/command-runner.ts';
 import { PolicyService } from './modules/policy/policy.service.ts';
 import { ServicesService } from './modules/services/services.service.ts';
@@ -50,6 +52,9 @@ export interface Container {
   followUpsRead: FollowUpsReadModel;
   /** Approvals pending past the policy's SLA. */
   lateApprovals: LateApprovalsReadModel;
+  /** The deployment gate, break-glass and deployments: what the API, the CLI and the connectors call. */
+  gate: GateService;
+  gateRead: GateReadModel;
 }
 
 export function createContainer(
@@ -73,6 +78,25 @@ export function createContainer(
     changes: changesRead,
     policies,
   });
+  const changes = new ChangesService({
+    commands,
+    record,
+    changes: changesRead,
+    policies,
+    catalogue: services,
+    followUps,
+  });
+  const gateRead = new GateReadModel(store);
+  const gate = new GateService({
+    commands,
+    record,
+    changes: changesRead,
+    standing: changes,
+    catalogue: services,
+    policies,
+    records: gateRead,
+    now,
+  });
   return {
     deps,
     store,
@@ -80,14 +104,7 @@ export function createContainer(
     identity: new IdentityService(deps, settings),
     services,
     policies,
-    changes: new ChangesService({
-      commands,
-      record,
-      changes: changesRead,
-      policies,
-      catalogue: services,
-      followUps,
-    }),
+    changes,
     changesRead,
     checkpoints: new CheckpointService(deps, ledger.key, ledger.state, ledger.witnesses ?? []),
     ledger: new LedgerReadModel(store),
@@ -95,5 +112,7 @@ export function createContainer(
     followUps,
     followUpsRead,
     lateApprovals: new LateApprovalsReadModel(store),
+    gate,
+    gateRead,
   };
 }

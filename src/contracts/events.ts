@@ -9,6 +9,7 @@ import { ACTOR_KINDS } from '../domain/vocabulary.ts';
 import { ChangeOriginEnum, ChangeTypeEnum, ChangeView, OutcomeEnum, RiskRatingEnum } from './changes.ts';
 import { RoleEnum, UserKindEnum } from './identity.ts';
 import { FollowUpKindEnum } from './follow-ups.ts';
+import { GATE_EVENT_DATA } from './gate.ts';
 import { ServiceView } from './services.ts';
 import { ApprovalReasoning, RecordEventContent } from './change-record.ts';
 
@@ -40,6 +41,7 @@ const Content = z.object({
   emergencyCriterion: c.emergencyCriterion.optional(),
   emergencyJustification: c.emergencyJustification.optional(),
   performed: c.performed.optional(),
+  artifacts: c.artifacts.optional(),
 });
 const Window = z.object({ start: z.string(), end: z.string() });
 const Decision = z.object({
@@ -158,6 +160,7 @@ const DATA = {
     keyId: z.string(),
     previousKeyId: z.string().nullable(),
   }),
+  ...GATE_EVENT_DATA,
 } as const;
 
 type DataOf<T extends EventType> = Extract<DomainEvent, { type: T }>['data'];
@@ -200,10 +203,10 @@ function discriminated<T extends EventType>(types: T[], id: string, description:
     .meta({ id, description, discriminator: { propertyName: 'type', mapping } });
 }
 
-const CHANGE_EVENT_TYPES = EVENT_TYPES.filter((t) => t.startsWith('change.')) as Extract<
-  EventType,
-  `change.${string}`
->[];
+// A change's history holds its own events and the gate's decisions about it.
+const CHANGE_EVENT_TYPES = EVENT_TYPES.filter(
+  (t) => t.startsWith('change.') || t.startsWith('gate.'),
+) as Extract<EventType, `change.${string}` | `gate.${string}`>[];
 export const ChangeEvent = discriminated(
   CHANGE_EVENT_TYPES,
   'ChangeEvent',

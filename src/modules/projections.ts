@@ -3,6 +3,7 @@
 import { Projections } from '../store/projection.ts';
 import { changesProjection } from './changes/changes.projection.ts';
 import { followUpsProjection } from './follow-ups/follow-ups.projection.ts';
+import { gateProjection } from './gate/gate.projection.ts';
 import { identityProjection } from './identity/identity.projection.ts';
 import { ledgerProjection } from './ledger/ledger.projection.ts';
 import { policyProjection } from './policy/policy.projection.ts';
@@ -15,6 +16,7 @@ export const PROJECTION_LIST = [
   policyProjection,
   ledgerProjection,
   followUpsProjection,
+  gateProjection,
 ];
 
 export const PROJECTIONS = new Projections(PROJECTION_LIST);

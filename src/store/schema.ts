@@ -201,6 +201,28 @@ export interface FollowUpTable {
   doc: string;
 }
 
+/** Recorded deployment gate decisions (migration 0014); `doc` is the decision as answered. */
+export interface GateDecisionTable {
+  id: string;
+  change_id: string;
+  decision: string;
+  service: string;
+  environment: string;
+  at: string;
+  doc: string;
+}
+
+/** Deployments (migration 0014): `unauthorized` 1 when no allowing decision covers one. */
+export interface DeploymentTable {
+  id: string;
+  number: number;
+  change_id: string | null;
+  decision_id: string | null;
+  unauthorized: number;
+  result: string | null;
+  doc: string;
+}
+
 /** Which version of each projection built its tables (`projection:<name>`, see reproject.ts). */
 export interface ProjectionStateTable {
   key: string;
@@ -228,4 +250,6 @@ export interface DB {
   change_search: ChangeSearchTable;
   projection_state: ProjectionStateTable;
   follow_ups: FollowUpTable;
+  gate_decisions: GateDecisionTable;
+  deployments: DeploymentTable;
 }

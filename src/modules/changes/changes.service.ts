@@ -83,11 +83,7 @@ export class ChangesService {
     this.catalogue = c.catalogue;
   }
 
-  private async assess(
-    type: Change['type'],
-    content: ChangeContent,
-    active: ActivePolicy,
-  ): Promise<Assessment> {
+  async assess(type: Change['type'], content: ChangeContent, active: ActivePolicy): Promise<Assessment> {
     const services = await this.catalogue.many(content.services);
     const graph = readsGraph(active.policy)
       ? serviceGraph(content.services, await this.catalogue.list())
@@ -250,7 +246,7 @@ export class ChangesService {
   }
 
   /** The assessment from the catalogue and policy of the moment, and every approver as they are now. */
-  private async liveFor(change: Change, active: ActivePolicy): Promise<Live> {
+  async liveFor(change: Change, active: ActivePolicy): Promise<Live> {
     return {
       assessment: await this.assess(change.type, change, active),
       approvers: await this.changes.approvers(change.approvals.map((a) => a.approver)),

@@ -36,6 +36,8 @@ export interface GateDecision {
   dryRun: boolean;
   source: GateSource;
   at: string;
+  /** Set when the deployment was forced past the gate: why, and the change it claimed. */
+  breakGlass?: { reason: string; claimed: string | null } | null;
 }
 
 /** A deployment forced past the gate, which becomes an emergency change owing its record and review. */
