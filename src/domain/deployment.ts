@@ -2,14 +2,14 @@
 // and finish record — on the deployment, and on the change where its record must account for it (a
 // deployment no decision allowed, a failure, a rollback).
 import type { ChangeEvent, DomainEvent } from './events.ts';
-import type { DeploymentResult } from './vocabulary.ts';
+import type { DeploymentResult, GateVerdict } from './vocabulary.ts';
 
 export const deploymentId = (n: number) => `DEP-${n}`;
 
 /** A recorded gate decision, as a deployment checks it. */
 export interface DecisionRecord {
   id: string;
-  decision: 'allow' | 'deny';
+  decision: GateVerdict;
   change: string;
   service: string;
   environment: string;

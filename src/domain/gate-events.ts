@@ -1,8 +1,6 @@
 // The events of the deployment gate and of deployments, part of the closed union in events.ts. A decision's
 // subject is the change it was asked about; a deployment's is its own id (`DEP-n`).
-import type { DeploymentResult, GateReasonCode, GateVerdict } from './vocabulary.ts';
-
-export type GateSourceName = 'api' | 'github' | 'gitlab' | 'kubernetes';
+import type { DeploymentResult, GateReasonCode, GateSource, GateVerdict } from './vocabulary.ts';
 
 export type GateEvent =
   | {
@@ -13,7 +11,7 @@ export type GateEvent =
         service: string;
         environment: string;
         artifacts: string[];
-        source: GateSourceName;
+        source: GateSource;
         pipelineUrl: string | null;
         /** Forced past the gate: why, and the change it claimed (the subject is the emergency raised). */
         breakGlass: { reason: string; claimed: string | null } | null;

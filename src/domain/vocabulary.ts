@@ -173,6 +173,7 @@ export type GateVerdict = (typeof GATE_DECISIONS)[number];
 
 /** Who asked the gate: our API and CLI, or the connector that saw the deployment. */
 export const GATE_SOURCES = ['api', 'github', 'gitlab', 'kubernetes'] as const;
+export type GateSource = (typeof GATE_SOURCES)[number];
 
 /**
  * Why the gate denies; every one that applies is given, not only the first. `gate_error`: the gate could not

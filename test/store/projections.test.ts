@@ -72,6 +72,8 @@ describe('the projection list', () => {
         'policies',
         'ledger_meta',
         'follow_ups',
+        'gate_decisions',
+        'deployments',
       ],
     );
   });
