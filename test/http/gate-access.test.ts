@@ -9,7 +9,16 @@ import { Refused } from '../../src/modules/changes/changes.service.ts';
 import { may } from '../../src/modules/identity/access.ts';
 import { COMPLETE_RECORD, registerServices, startTestApp, type TestApp } from '../support/app.ts';
 import { engines } from '../support/db.ts';
-import { act, bearer, expectError, hoursLater, ledgerSize, noServerErrors, ok, raise } from '../support/http.ts';
+import {
+  act,
+  bearer,
+  expectError,
+  hoursLater,
+  ledgerSize,
+  noServerErrors,
+  ok,
+  raise,
+} from '../support/http.ts';
 
 const A = `sha256:${'a'.repeat(64)}`;
 const GATE_ACTIONS = ['gate.decide', 'gate.break_glass', 'deployment.record'];
@@ -24,7 +33,12 @@ for (const engine of engines()) {
       t = noServerErrors(await startTestApp(engine));
       await registerServices(t);
       id = (
-        await raise(t, 'alice', { title: 'TLS', services: ['payments-api'], ...COMPLETE_RECORD, artifacts: [A] })
+        await raise(t, 'alice', {
+          title: 'TLS',
+          services: ['payments-api'],
+          ...COMPLETE_RECORD,
+          artifacts: [A],
+        })
       ).id;
       await act(t, 'alice', id, 'submit');
       await act(t, 'sam', id, 'approve');
@@ -61,10 +75,18 @@ for (const engine of engines()) {
     for (const who of ['gate-scoped token', 'deployer bot'])
       it(`a ${who} asks the gate and records deployments, and can do nothing else`, async () => {
         const as = bearer(who === 'deployer bot' ? deployerToken : gateToken);
-        const d = ok<{ decision: string; id: string }>(await t.req(null, 'POST', '/api/v1/gate', { ...ask, change: id }, as));
+        const d = ok<{ decision: string; id: string }>(
+          await t.req(null, 'POST', '/api/v1/gate', { ...ask, change: id }, as),
+        );
         assert.equal(d.decision, 'allow');
         ok(
-          await t.req(null, 'POST', '/api/v1/deployments', { decision: d.id, service: 'payments-api', environment: 'prod', artifact: A }, as),
+          await t.req(
+            null,
+            'POST',
+            '/api/v1/deployments',
+            { decision: d.id, service: 'payments-api', environment: 'prod', artifact: A },
+            as,
+          ),
           201,
         );
         const size = await ledgerSize(t);
@@ -80,7 +102,9 @@ for (const engine of engines()) {
         // Refusals of the deployer's change commands are evidence (recorded), never a state change.
         const after = await ledgerSize(t);
         assert.ok(after - size <= 2, 'at most the recorded refusals');
-        const change = ok<{ state: string; approvals: unknown[] }>(await t.req('audrey', 'GET', `/api/v1/changes/${id}`));
+        const change = ok<{ state: string; approvals: unknown[] }>(
+          await t.req('audrey', 'GET', `/api/v1/changes/${id}`),
+        );
         assert.equal(change.approvals.length, 2);
       });
 
@@ -88,14 +112,18 @@ for (const engine of engines()) {
       const github = connectorActor('github');
       for (const action of ACTIONS)
         assert.equal(may(github, action) === null, GATE_ACTIONS.includes(action), action);
-      const d = await t.c.gate.decide(github, {
-        change: id,
-        service: 'payments-api',
-        environment: 'prod',
-        artifacts: [A],
-        dryRun: false,
-        source: 'github',
-      }, 'delivery-1');
+      const d = await t.c.gate.decide(
+        github,
+        {
+          change: id,
+          service: 'payments-api',
+          environment: 'prod',
+          artifacts: [A],
+          dryRun: false,
+          source: 'github',
+        },
+        'delivery-1',
+      );
       assert.equal(d.decision, 'allow');
       assert.equal(d.source, 'github');
       const refused = await t.c.changes.command(github, id, { type: 'approve', group: null, comment: '' });
@@ -104,7 +132,11 @@ for (const engine of engines()) {
     });
 
     it('denies with gate_error when the policy is broken, and recovers when it is mended', async () => {
-      const top = await t.c.store.db.selectFrom('policies').selectAll().orderBy('version', 'desc').executeTakeFirstOrThrow();
+      const top = await t.c.store.db
+        .selectFrom('policies')
+        .selectAll()
+        .orderBy('version', 'desc')
+        .executeTakeFirstOrThrow();
       await t.c.store.db
         .insertInto('policies')
         .values({ ...top, version: top.version + 1, source: 'risk: [unclosed', sha256: 'broken' })
@@ -114,10 +146,16 @@ for (const engine of engines()) {
           await t.req('ci', 'POST', '/api/v1/gate', { ...ask, change: id }),
         );
         assert.equal(d.decision, 'deny');
-        assert.deepEqual(d.reasons.map((r) => r.code), ['gate_error']);
+        assert.deepEqual(
+          d.reasons.map((r) => r.code),
+          ['gate_error'],
+        );
         assert.equal(d.id, null);
       } finally {
-        await t.c.store.db.deleteFrom('policies').where('version', '=', top.version + 1).execute();
+        await t.c.store.db
+          .deleteFrom('policies')
+          .where('version', '=', top.version + 1)
+          .execute();
       }
       const d = ok<{ decision: string }>(await t.req('ci', 'POST', '/api/v1/gate', { ...ask, change: id }));
       assert.equal(d.decision, 'allow');
