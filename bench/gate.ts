@@ -6,7 +6,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Fastify from 'fastify';
 import { loadConfig } from '../src/config.ts';
-import { SYSTEM_ACTOR } from '../src/domain/actor.ts';
 import { Refused } from '../src/modules/changes/changes.service.ts';
 import { startServer } from '../src/server/start.ts';
 import { actorOf, createUsers, registerServices } from './seed.ts';
@@ -83,7 +82,6 @@ export async function gateBench(opts: {
     console.log(
       `generated ${opts.changes} changes (${approved.length} approved and scheduled) over ${opts.services} services in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
     );
-    void SYSTEM_ACTOR;
     // Four allows for one deny (a wrong artifact, a draft, an unknown change, in turn).
     const bodies = approved.flatMap((a, i) => {
       const ask = { change: a.id, service: a.service, environment: 'dev', artifact: a.artifact };
