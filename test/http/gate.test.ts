@@ -147,6 +147,33 @@ for (const engine of engines()) {
       }
     });
 
+    it('re-assesses as soon as the catalogue moves: a service now a security control needs more approvals', async () => {
+      const id = (
+        await raise(t, 'alice', {
+          title: 'Batch tweak',
+          services: ['reports-batch'],
+          ...COMPLETE_RECORD,
+          artifacts: [A],
+        })
+      ).id;
+      await act(t, 'alice', id, 'submit');
+      await act(t, 'tom', id, 'approve');
+      await act(t, 'alice', id, 'schedule', {
+        window: { start: t.clock.now.toISOString(), end: hoursLater(t.clock.now, 2).toISOString() },
+      });
+      const here = { change: id, service: 'reports-batch', environment: 'dev', artifact: A };
+      assert.equal((await gate(here)).decision, 'allow');
+      ok(await t.req('admin', 'PATCH', '/api/v1/services/reports-batch', { securityControl: true }));
+      try {
+        const d = await gate(here);
+        assert.deepEqual(codes(d), ['approvals_insufficient']);
+        assert.match(d.reasons[0]!.message, /reassessed as high/);
+      } finally {
+        ok(await t.req('admin', 'PATCH', '/api/v1/services/reports-batch', { securityControl: false }));
+      }
+      assert.equal((await gate({ ...here, dryRun: true })).decision, 'allow');
+    });
+
     it('denies a change edited after approval: not approved, approvals withdrawn', async () => {
       const id = await approvedChange();
       ok(await t.req('alice', 'PATCH', `/api/v1/changes/${id}`, { description: 'Also TLS 1.2 off' }));

@@ -246,7 +246,7 @@ export class ChangesService {
   }
 
   /** The assessment from the catalogue and policy of the moment, and every approver as they are now. */
-  async liveFor(change: Change, active: ActivePolicy): Promise<Live> {
+  private async liveFor(change: Change, active: ActivePolicy): Promise<Live> {
     return {
       assessment: await this.assess(change.type, change, active),
       approvers: await this.changes.approvers(change.approvals.map((a) => a.approver)),

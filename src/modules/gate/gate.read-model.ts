@@ -2,7 +2,11 @@
 // number order, newest first, so a cursor is the last number seen.
 import type { DeploymentList, DeploymentView, ListDeploymentsQuery } from '../../contracts/gate.ts';
 import type { DecisionRecord } from '../../domain/deployment.ts';
+import type { Environment } from '../../domain/vocabulary.ts';
 import type { Store } from '../../store/database.ts';
+import { sql } from 'kysely';
+import { memoKeys } from '../../store/memo-keys.ts';
+import { SERVICE_EVENTS } from '../../store/migrations/0014_gate.ts';
 import { Prepared } from '../../store/prepared.ts';
 import type { GateDecision } from './gate.types.ts';
 
@@ -11,6 +15,17 @@ const decisionById = new Prepared((db, p: { id: string }) =>
 );
 const deploymentById = new Prepared((db, p: { id: string }) =>
   db.selectFrom('deployments').select('doc').where('id', '=', p.id),
+);
+
+const newestServiceEvent = new Prepared((db) =>
+  db
+    .selectFrom('ledger_entries')
+    .select((eb) => eb.fn.max('seq').as('seq'))
+    .where(sql<boolean>`${sql.raw(SERVICE_EVENTS)}`),
+);
+
+const serviceEnvironment = new Prepared((db, p: { name: string }) =>
+  db.selectFrom('services').select('environment').where('name', '=', p.name),
 );
 
 export class GateReadModel {
@@ -28,6 +43,24 @@ export class GateReadModel {
   async deployment(id: string): Promise<DeploymentView | null> {
     const row = await deploymentById.first(this.store, { id });
     return row ? (JSON.parse(row.doc) as DeploymentView) : null;
+  }
+
+  /** The catalogued service's environment, or null when there is no such service. */
+  async environmentOf(name: string): Promise<Environment | null> {
+    const row = await serviceEnvironment.first(this.store, { name });
+    return row ? (row.environment as Environment) : null;
+  }
+
+  /** What changes whenever the catalogue does: the gate re-assesses a change only when it moved. */
+  async catalogueStamp(): Promise<string> {
+    const { store } = this;
+    // Within a write batch, read once: the services projection forgets it when it records a service event.
+    const kept = store.memoGet<string>(memoKeys.catalogueRevision);
+    if (kept !== undefined) return kept;
+    const row = await newestServiceEvent.first(store, {});
+    const stamp = String(row?.seq ?? -1);
+    store.memoSet(memoKeys.catalogueRevision, stamp);
+    return stamp;
   }
 
   async nextDeploymentNumber(): Promise<number> {

@@ -12,8 +12,8 @@ import type { Assessment, Change, ChangeContent } from '../../domain/change.ts';
 import { deploymentId, finishEvents, startEvents, type DecisionRecord } from '../../domain/deployment.ts';
 import { decideGate, gateError, type GateAnswer } from '../../domain/gate.ts';
 import type { Service } from '../../domain/service.ts';
-import type { Live } from '../../domain/standing.ts';
-import type { DeploymentResult } from '../../domain/vocabulary.ts';
+import type { ApproverNow, Live } from '../../domain/standing.ts';
+import type { DeploymentResult, Environment } from '../../domain/vocabulary.ts';
 import type { CommandRunner } from '../commands/command-runner.ts';
 import type { RecordEvents } from '../commands/record.ts';
 import { assertMay } from '../identity/access.ts';
@@ -22,6 +22,10 @@ import type { BreakGlassInput, GateDecision, GateInput } from './gate.types.ts';
 
 export interface GateRecords {
   decision(id: string): Promise<(GateDecision & DecisionRecord) | null>;
+  /** The catalogue's revision: moves with every service registered, updated or retired. */
+  catalogueStamp(): Promise<string>;
+  /** The catalogued service's environment, null when it is not catalogued. */
+  environmentOf(service: string): Promise<Environment | null>;
   deployment(id: string): Promise<DeploymentView | null>;
   nextDeploymentNumber(): Promise<number>;
 }
@@ -38,10 +42,14 @@ export interface StartDeploymentInput {
 export interface GateCollaborators {
   commands: Pick<CommandRunner, 'run'>;
   record: RecordEvents;
-  changes: { load(id: string): Promise<Change | null>; nextNumber(): Promise<number> };
-  /** The assessment and approvers as they are now: the same reads `start` decides on. */
+  changes: {
+    load(id: string): Promise<Change | null>;
+    nextNumber(): Promise<number>;
+    /** The named people as they are now. */
+    approvers(usernames: string[]): Promise<Record<string, ApproverNow>>;
+  };
+  /** The assessment from the catalogue and policy of the moment: what `start` decides on. */
   standing: {
-    liveFor(change: Change, active: ActivePolicy): Promise<Live>;
     assess(type: Change['type'], content: ChangeContent, active: ActivePolicy): Promise<Assessment>;
   };
   catalogue: { known(names: string[]): Promise<Record<string, Service>> };
@@ -54,6 +62,9 @@ export interface GateCollaborators {
   timeoutMs?: number;
 }
 
+/** Live assessments kept, by change; each is reused while the change, the policy and the catalogue stay. */
+const ASSESSMENTS_KEPT = 20_000;
+
 const fingerprint = (what: string, input: object) =>
   createHash('sha256')
     .update(`${what}\n${JSON.stringify(input)}`)
@@ -61,9 +72,31 @@ const fingerprint = (what: string, input: object) =>
 
 export class GateService {
   private readonly c: GateCollaborators;
+  /** Live assessments by change: recomputing one reads the whole catalogue when rules follow the graph. */
+  private readonly assessments = new Map<string, { key: string; assessment: Assessment }>();
 
   constructor(c: GateCollaborators) {
     this.c = c;
+  }
+
+  /**
+   * The change's standing as it is now, as `start` reads it: every approver's profile read afresh; the
+   * assessment recomputed from the current catalogue and policy, or reused while neither (nor the change's
+   * revision) has moved — the assessment is a pure function of the three.
+   */
+  private async live(change: Change, active: ActivePolicy): Promise<Live> {
+    const key = `${change.revisionHash}|${active.version}|${await this.c.records.catalogueStamp()}`;
+    const kept = this.assessments.get(change.id);
+    let assessment = kept && kept.key === key ? kept.assessment : null;
+    if (assessment === null) {
+      assessment = await this.c.standing.assess(change.type, change, active);
+      this.assessments.delete(change.id);
+      if (this.assessments.size >= ASSESSMENTS_KEPT)
+        this.assessments.delete(this.assessments.keys().next().value!);
+      this.assessments.set(change.id, { key, assessment });
+    }
+    const approvers = await this.c.changes.approvers(change.approvals.map((a) => a.approver));
+    return { assessment, approvers };
   }
 
   /** The facts of the question as they are at `at`, and the pure answer. */
@@ -71,8 +104,8 @@ export class GateService {
     const active = await this.c.policies.active();
     const change = await this.c.changes.load(input.change);
     // Live standing only where approvals are checked; a standard change is approved by its template.
-    const live = change && change.type !== 'standard' ? await this.c.standing.liveFor(change, active) : null;
-    const service = (await this.c.catalogue.known([input.service]))[input.service] ?? null;
+    const live = change && change.type !== 'standard' ? await this.live(change, active) : null;
+    const serviceEnvironment = await this.c.records.environmentOf(input.service);
     const windows = (this.c.windowsAt ?? calendarWindowsAt)(active.policy, at, {
       service: input.service,
       environment: input.environment,
@@ -87,7 +120,7 @@ export class GateService {
       {
         change,
         live,
-        serviceEnvironment: service?.environment ?? null,
+        serviceEnvironment,
         windows,
         deadlines: active.policy.deadlines,
         now: at,

@@ -1,7 +1,12 @@
 // The deployment gate (issue 15): every recorded decision, and every deployment with the decision it ran
 // under. Decisions are found by id (a deployment names the one that allowed it) and listed per change;
-// deployments are listed per change and, for the ones no allowing decision covers, on their own index.
-import type { Kysely } from 'kysely';
+// deployments are listed per change and, for the ones no allowing decision covers, on their own index. The
+// gate re-assesses a change only when the catalogue moved: when a service event newer than the one it last
+// saw is in the ledger, found on a partial index of the service events (few, and only they are indexed).
+import { sql, type Kysely } from 'kysely';
+
+/** The condition of the partial index; a query uses it by repeating it word for word. */
+export const SERVICE_EVENTS = "type like 'service.%'";
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
@@ -19,6 +24,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('gate_decisions')
     .columns(['change_id', 'at'])
     .execute();
+  await sql`create index ledger_entries_service_events on ledger_entries (seq) where ${sql.raw(SERVICE_EVENTS)}`.execute(
+    db,
+  );
   await db.schema
     .createTable('deployments')
     .addColumn('id', 'text', (c) => c.primaryKey().notNull())
