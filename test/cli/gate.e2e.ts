@@ -41,6 +41,10 @@ describe('changeproof gate and deploy', () => {
     assert.match(forced.stdout, /^ALLOW/);
     assert.match(forced.stdout, /BREAK-GLASS: checkout is down/);
     assert.match(forced.stdout, /raised the emergency change CHG-1/);
+    const shown = await run(['changes', 'show', 'CHG-1']);
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.match(shown.stdout, /BREAK-GLASS: +checkout is down, cannot wait \(admin,/);
+    assert.match(shown.stdout, /artifacts: +sha256:a{64}/);
   });
 
   it('records deployments; one without an allowing decision is flagged', async () => {
