@@ -4,6 +4,7 @@
 // outcome; break-glass raises an emergency change that owes its record and review.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { formatRebuildReport, rebuildAndCompare } from '../../src/modules/ledger/rebuild.ts';
 import { COMPLETE_RECORD, registerServices, startTestApp, type TestApp } from '../support/app.ts';
 import { engines } from '../support/db.ts';
 import {
@@ -308,6 +309,13 @@ for (const engine of engines()) {
       } finally {
         t.clock.now = was;
       }
+    });
+
+    it('projects decisions and deployments exactly as a replay of the ledger does', async () => {
+      const report = await rebuildAndCompare(t.c.store);
+      assert.equal(report.ok, true, formatRebuildReport(report));
+      assert.ok(report.tables.find((x) => x.table === 'gate_decisions')!.rebuilt >= 10);
+      assert.ok(report.tables.find((x) => x.table === 'deployments')!.rebuilt >= 4);
     });
   });
 }
