@@ -309,6 +309,18 @@ for (const engine of engines()) {
       } finally {
         t.clock.now = was;
       }
+      // It is owed an account like any emergency: record completed, outcome, independent review, closed.
+      ok(
+        await t.req('carl', 'PATCH', `/api/v1/changes/${res.change}`, {
+          ...COMPLETE_RECORD,
+          services: ['payments-api'],
+        }),
+      );
+      await act(t, 'carl', res.change, 'complete', { outcome: 'successful_with_issues' });
+      expectError(await t.req('carl', 'POST', `/api/v1/changes/${res.change}/close`), 422, 'review_required');
+      await act(t, 'sam', res.change, 'review', { summary: 'Forced deploy fixed checkout.', followUps: [] });
+      const closed = await act(t, 'carl', res.change, 'close');
+      assert.equal(closed.state, 'closed');
     });
 
     it('projects decisions and deployments exactly as a replay of the ledger does', async () => {
