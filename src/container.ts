@@ -9,6 +9,8 @@ import { ChangesReadModel } from './modules/changes/changes.read-model.ts';
 import { LateApprovalsReadModel } from './modules/changes/late-approvals.read-model.ts';
 import { FollowUpsReadModel } from './modules/follow-ups/follow-ups.read-model.ts';
 import { FollowUpsService } from './modules/follow-ups/follow-ups.service.ts';
+import { GateReadModel } from './modules/gate/gate.read-model.ts';
+import { GateService } from './modules/gate/gate.service.ts';
 import { CommandRunner } from './modules/commands/command-runner.ts';
 import { PolicyService } from './modules/policy/policy.service.ts';
 import { ServicesService } from './modules/services/services.service.ts';
@@ -55,6 +57,9 @@ export interface Container {
   lateApprovals: LateApprovalsReadModel;
   /** Windows, freezes, conflicts, free slots and personal iCalendar feeds. */
   calendar: CalendarService;
+  /** The deployment gate, break-glass and deployments: what the API, the CLI and the connectors call. */
+  gate: GateService;
+  gateRead: GateReadModel;
 }
 
 export function createContainer(
@@ -87,6 +92,26 @@ export function createContainer(
     repo: new CalendarRepository(store),
     now,
   });
+  const changes = new ChangesService({
+    commands,
+    record,
+    changes: changesRead,
+    policies,
+    catalogue: services,
+    followUps,
+    calendar,
+  });
+  const gateRead = new GateReadModel(store);
+  const gate = new GateService({
+    commands,
+    record,
+    changes: changesRead,
+    standing: changes,
+    catalogue: services,
+    policies,
+    records: gateRead,
+    now,
+  });
   return {
     deps,
     store,
@@ -94,15 +119,7 @@ export function createContainer(
     identity: new IdentityService(deps, settings),
     services,
     policies,
-    changes: new ChangesService({
-      commands,
-      record,
-      changes: changesRead,
-      policies,
-      catalogue: services,
-      followUps,
-      calendar,
-    }),
+    changes,
     changesRead,
     checkpoints: new CheckpointService(deps, ledger.key, ledger.state, ledger.witnesses ?? []),
     ledger: new LedgerReadModel(store),
@@ -111,5 +128,7 @@ export function createContainer(
     followUpsRead,
     lateApprovals: new LateApprovalsReadModel(store),
     calendar,
+    gate,
+    gateRead,
   };
 }

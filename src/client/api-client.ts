@@ -10,6 +10,7 @@ import type * as Changes from '../contracts/changes.ts';
 import type { ErrorBody } from '../contracts/errors.ts';
 import type * as Events from '../contracts/events.ts';
 import type * as FollowUps from '../contracts/follow-ups.ts';
+import type * as Gate from '../contracts/gate.ts';
 import type * as Identity from '../contracts/identity.ts';
 import type * as Ledger from '../contracts/ledger.ts';
 import type * as Policy from '../contracts/policy.ts';
@@ -31,6 +32,11 @@ export type LateApprovalList = Out<typeof Approvals.LateApprovalList>;
 export type CalendarView = Out<typeof Calendar.CalendarView>;
 export type FreeSlotView = Out<typeof Calendar.FreeSlotView>;
 export type FeedTokenView = Out<typeof Calendar.FeedTokenView>;
+export type GateDecisionView = Out<typeof Gate.GateDecisionView>;
+export type BreakGlassView = Out<typeof Gate.BreakGlassView>;
+export type DeploymentView = Out<typeof Gate.DeploymentView>;
+export type DeploymentList = Out<typeof Gate.DeploymentList>;
+export type DeploymentQuery = Omit<In<typeof Gate.ListDeploymentsQuery>, 'limit'> & { limit?: number };
 export type UserView = Out<typeof Identity.UserView>;
 export type TokenView = Out<typeof Identity.TokenView>;
 export type PolicyVersionView = Out<typeof Policy.PolicyVersionView>;
@@ -205,6 +211,21 @@ export class ApiClient {
       this.get<FreeSlotView>('/calendar/free-slot', q),
     createFeedToken: () => this.post<FeedTokenView>('/calendar/feed-token'),
     revokeFeedToken: () => this.del<{ revoked: number }>('/calendar/feed-token'),
+  };
+
+  gate = {
+    /** Allow or deny with every reason; a deny is an answer, not an ApiError. */
+    decide: (body: In<typeof Gate.GateBody>) => this.post<GateDecisionView>('/gate', body),
+    breakGlass: (body: In<typeof Gate.BreakGlassBody>) =>
+      this.post<BreakGlassView>('/gate/break-glass', body),
+  };
+
+  deployments = {
+    list: (query: DeploymentQuery) => this.get<DeploymentList>('/deployments', query),
+    get: (id: string) => this.get<DeploymentView>(`/deployments/${enc(id)}`),
+    start: (body: In<typeof Gate.StartDeploymentBody>) => this.post<DeploymentView>('/deployments', body),
+    finish: (id: string, body: In<typeof Gate.FinishDeploymentBody>) =>
+      this.post<DeploymentView>(`/deployments/${enc(id)}/finish`, body),
   };
 
   approvals = {

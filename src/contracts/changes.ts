@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { Conflict } from './calendar.ts';
 import { Instant, Name } from './common.ts';
 import { ApprovalReasoning, RecordInput, RecordView } from './change-record.ts';
+import { DeploymentNoteView } from './gate.ts';
 import {
   APPROVAL_DECISIONS,
   CHANGE_ORIGINS,
@@ -331,6 +332,13 @@ export const ChangeView = z
     reviewDueAt: z.string().nullable(),
     overdue: z.object({ record: z.boolean(), review: z.boolean() }),
     cancelReason: z.string().nullable(),
+    deploymentNotes: z
+      .array(DeploymentNoteView)
+      .describe('Deployments the record must account for: unauthorized, failed, rolled back, forced'),
+    breakGlass: z
+      .object({ reason: z.string(), claimed: z.string().nullable(), by: z.string(), at: z.string() })
+      .nullable()
+      .describe('Set when a deployment forced past the gate raised this emergency change'),
     createdAt: z.string(),
     updatedAt: z.string(),
     closedAt: z.string().nullable(),

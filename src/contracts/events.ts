@@ -10,6 +10,7 @@ import { ChangeOriginEnum, ChangeTypeEnum, ChangeView, OutcomeEnum, RiskRatingEn
 import { RoleEnum, UserKindEnum } from './identity.ts';
 import { FollowUpKindEnum } from './follow-ups.ts';
 import { Conflict } from './calendar.ts';
+import { GATE_EVENT_DATA } from './gate.ts';
 import { ServiceView } from './services.ts';
 import { ApprovalReasoning, RecordEventContent } from './change-record.ts';
 
@@ -41,6 +42,7 @@ const Content = z.object({
   emergencyCriterion: c.emergencyCriterion.optional(),
   emergencyJustification: c.emergencyJustification.optional(),
   performed: c.performed.optional(),
+  artifacts: c.artifacts.optional(),
 });
 const Window = z.object({ start: z.string(), end: z.string() });
 const Decision = z.object({
@@ -165,6 +167,7 @@ const DATA = {
     keyId: z.string(),
     previousKeyId: z.string().nullable(),
   }),
+  ...GATE_EVENT_DATA,
 } as const;
 
 type DataOf<T extends EventType> = Extract<DomainEvent, { type: T }>['data'];
@@ -207,10 +210,10 @@ function discriminated<T extends EventType>(types: T[], id: string, description:
     .meta({ id, description, discriminator: { propertyName: 'type', mapping } });
 }
 
-const CHANGE_EVENT_TYPES = EVENT_TYPES.filter((t) => t.startsWith('change.')) as Extract<
-  EventType,
-  `change.${string}`
->[];
+// A change's history holds its own events and the gate's decisions about it.
+const CHANGE_EVENT_TYPES = EVENT_TYPES.filter(
+  (t) => t.startsWith('change.') || t.startsWith('gate.'),
+) as Extract<EventType, `change.${string}` | `gate.${string}`>[];
 export const ChangeEvent = discriminated(
   CHANGE_EVENT_TYPES,
   'ChangeEvent',

@@ -376,6 +376,14 @@ export function decideChange(change: Change, cmd: ChangeCommand, ctx: DecideCont
       if (state) return state;
       if (change.implementedBy !== actor.id && !isSteward(change, actor))
         return refuse('forbidden', `${actor.id} may not record the outcome of ${change.id}`);
+      const failed = (change.deploymentNotes ?? []).filter(
+        (n) => n.kind === 'failed' || n.kind === 'rolled_back',
+      );
+      if (failed.length > 0 && cmd.outcome === 'successful')
+        return refuse(
+          'deployment_failed',
+          `deployments of ${change.id} failed or were rolled back (${failed.map((n) => n.ref).join(', ')}): record the outcome as failed, rolled_back or successful_with_issues`,
+        );
       return accept({
         type: 'change.completed',
         data: { outcome: cmd.outcome, notes: cmd.notes, verification: cmd.verification },

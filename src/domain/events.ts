@@ -6,9 +6,10 @@ import type { ActorKind, Role } from './actor.ts';
 import type { FollowUpEvent } from './follow-up-events.ts';
 import type { CalendarEvent } from './calendar-events.ts';
 import type { Conflict } from './conflicts.ts';
+import type { GateEvent } from './gate-events.ts';
 import type { ServiceAttributes } from './service.ts';
 import type { ApprovalRequirement } from '../policy/types.ts';
-import type { ChangeType, Outcome, RiskRating, UserKind } from './vocabulary.ts';
+import type { ChangeType, DeploymentNoteKind, Outcome, RiskRating, UserKind } from './vocabulary.ts';
 
 export interface Refusal {
   code: string;
@@ -82,7 +83,26 @@ export type ChangeEvent =
   | { type: 'change.reviewed'; data: { review: Omit<Review, 'at' | 'reviewer'> } }
   | { type: 'change.closed'; data: Record<string, never> }
   | { type: 'change.cancelled'; data: { reason: string } }
-  | { type: 'change.command_refused'; data: { command: string; reasons: Refusal[] } };
+  | { type: 'change.command_refused'; data: { command: string; reasons: Refusal[] } }
+  /** A deployment under this change that its record must account for: unauthorized, failed, rolled back, forced. */
+  | { type: 'change.deployment_noted'; data: DeploymentNote }
+  /**
+   * A deployment forced past the gate raised this emergency change: it is under way from now, unauthorized,
+   * and owes its record and review by the policy's emergency deadlines.
+   */
+  | {
+      type: 'change.break_glass';
+      data: { reason: string; claimed: string | null; recordDueAt: string; reviewDueAt: string };
+    };
+
+export interface DeploymentNote {
+  kind: DeploymentNoteKind;
+  /** The deployment (`DEP-n`), or for a break-glass the emergency change raised (`CHG-n`). */
+  ref: string;
+  service: string;
+  environment: string;
+  detail: string;
+}
 
 export type ServiceEvent =
   // `team` came later: services registered before it have none in their event.
@@ -126,9 +146,17 @@ export type LedgerEvent = {
 
 export type { FollowUpEvent } from './follow-up-events.ts';
 export type { CalendarEvent } from './calendar-events.ts';
+export type { GateEvent } from './gate-events.ts';
 
 export type DomainEvent =
-  ChangeEvent | ServiceEvent | IdentityEvent | PolicyEvent | LedgerEvent | FollowUpEvent | CalendarEvent;
+  | ChangeEvent
+  | ServiceEvent
+  | IdentityEvent
+  | PolicyEvent
+  | LedgerEvent
+  | FollowUpEvent
+  | CalendarEvent
+  | GateEvent;
 export type EventType = DomainEvent['type'];
 
 /** An event as the ledger holds it: the domain event plus who, when and what it is about. */

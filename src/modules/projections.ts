@@ -4,6 +4,7 @@ import { Projections } from '../store/projection.ts';
 import { calendarProjection } from './calendar/calendar.projection.ts';
 import { changesProjection } from './changes/changes.projection.ts';
 import { followUpsProjection } from './follow-ups/follow-ups.projection.ts';
+import { gateProjection } from './gate/gate.projection.ts';
 import { identityProjection } from './identity/identity.projection.ts';
 import { ledgerProjection } from './ledger/ledger.projection.ts';
 import { policyProjection } from './policy/policy.projection.ts';
@@ -17,6 +18,7 @@ export const PROJECTION_LIST = [
   ledgerProjection,
   followUpsProjection,
   calendarProjection,
+  gateProjection,
 ];
 
 export const PROJECTIONS = new Projections(PROJECTION_LIST);

@@ -164,6 +164,7 @@ const IS_MISSING: Record<RequiredField, (c: ChangeContent) => boolean> = {
   maxOutage: (c) => (c.maxOutageMinutes ?? null) === null,
   // Like backupConfirmed: required means the rollback was tested, not only that someone answered.
   rollbackTested: (c) => c.rollbackTested !== true,
+  artifacts: (c) => (c.artifacts ?? []).length === 0,
 };
 
 /** Whether the change records a passing test of this kind. */

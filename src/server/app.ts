@@ -21,6 +21,7 @@ import { approvalsRoutes } from './routes/approvals.routes.ts';
 import { calendarRoutes } from './routes/calendar.routes.ts';
 import { changesRoutes } from './routes/changes.routes.ts';
 import { followUpsRoutes } from './routes/follow-ups.routes.ts';
+import { gateRoutes } from './routes/gate.routes.ts';
 import { identityRoutes } from './routes/identity.routes.ts';
 import { policyRoutes } from './routes/policy.routes.ts';
 import { ledgerRoutes } from './routes/ledger.routes.ts';
@@ -108,6 +109,7 @@ export async function buildApp(c: Container, options: AppOptions = {}): Promise<
       servicesRoutes(api, c);
       changesRoutes(api, c);
       followUpsRoutes(api, c);
+      gateRoutes(api, c);
       approvalsRoutes(api, c);
       policyRoutes(api, c);
       ledgerRoutes(api, c);

@@ -209,6 +209,28 @@ export interface CalendarFeedTable {
   revoked_at: string | null;
 }
 
+/** Recorded deployment gate decisions (migration 0014); `doc` is the decision as answered. */
+export interface GateDecisionTable {
+  id: string;
+  change_id: string;
+  decision: string;
+  service: string;
+  environment: string;
+  at: string;
+  doc: string;
+}
+
+/** Deployments (migration 0014): `unauthorized` 1 when no allowing decision covers one. */
+export interface DeploymentTable {
+  id: string;
+  number: number;
+  change_id: string | null;
+  decision_id: string | null;
+  unauthorized: number;
+  result: string | null;
+  doc: string;
+}
+
 /** Which version of each projection built its tables (`projection:<name>`, see reproject.ts). */
 export interface ProjectionStateTable {
   key: string;
@@ -237,4 +259,6 @@ export interface DB {
   projection_state: ProjectionStateTable;
   follow_ups: FollowUpTable;
   calendar_feeds: CalendarFeedTable;
+  gate_decisions: GateDecisionTable;
+  deployments: DeploymentTable;
 }

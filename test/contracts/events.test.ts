@@ -181,6 +181,25 @@ for (const engine of engines()) {
         await t.req('ivan', 'POST', `/api/v1/follow-ups/${measure.id}/cancel`, { note: 'block is the fix' }),
       );
 
+      // The gate: a decision about a change, a deployment no decision allowed that then failed, and a
+      // break-glass that raises an emergency change and notes the change it claimed.
+      const digest = `sha256:${'c'.repeat(64)}`;
+      const gateAsk = { change: a, service: 'payments-api', environment: 'prod', artifact: digest };
+      ok(await t.req('ci', 'POST', '/api/v1/gate', gateAsk));
+      const deployment = ok<{ id: string }>(
+        await t.req('ci', 'POST', '/api/v1/deployments', { ...gateAsk, change: a }),
+        201,
+      );
+      ok(await t.req('ci', 'POST', `/api/v1/deployments/${deployment.id}/finish`, { result: 'failed' }));
+      ok(
+        await t.req('ci', 'POST', '/api/v1/gate/break-glass', {
+          ...gateAsk,
+          change: e,
+          reason: 'The exploit is spreading; the fix cannot wait',
+        }),
+        201,
+      );
+
       // People and tokens.
       ok(await t.req('admin', 'PATCH', '/api/v1/users/tina', { displayName: 'Tina T.' }));
       const token = ok<{ id: string }>(

@@ -73,6 +73,8 @@ describe('the projection list', () => {
         'ledger_meta',
         'follow_ups',
         'calendar_feeds',
+        'gate_decisions',
+        'deployments',
       ],
     );
   });

@@ -30,6 +30,8 @@ export function toView(change: Change, now: string, policy: Policy, live: Live |
     approvalStatus,
     reviewRequired: reviewRequired(change, policy),
     overdue: overdue(change, now),
+    deploymentNotes: change.deploymentNotes ?? [],
+    breakGlass: change.breakGlass ?? null,
   };
 }
 

@@ -88,11 +88,7 @@ export class ChangesService {
     this.catalogue = c.catalogue;
   }
 
-  private async assess(
-    type: Change['type'],
-    content: ChangeContent,
-    active: ActivePolicy,
-  ): Promise<Assessment> {
+  async assess(type: Change['type'], content: ChangeContent, active: ActivePolicy): Promise<Assessment> {
     const services = await this.catalogue.many(content.services);
     const graph = readsGraph(active.policy)
       ? serviceGraph(content.services, await this.catalogue.list())
