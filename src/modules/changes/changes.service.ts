@@ -98,6 +98,8 @@ export class ChangesService {
       content,
       services,
       ...(graph ? { graph } : {}),
+      // A scheduled change's window, else the proposed one: soft freezes it overlaps ask one more approval.
+      window: ('window' in content ? (content as Change).window : null) ?? content.proposedWindow ?? null,
       policyVersion: active.version,
     });
     // A policy replacement touches Changeproof itself rather than a catalogued service.

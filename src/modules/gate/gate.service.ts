@@ -82,10 +82,11 @@ export class GateService {
   /**
    * The change's standing as it is now, as `start` reads it: every approver's profile read afresh; the
    * assessment recomputed from the current catalogue and policy, or reused while neither (nor the change's
-   * revision) has moved — the assessment is a pure function of the three.
+   * revision or window) has moved — the assessment is a pure function of them.
    */
   private async live(change: Change, active: ActivePolicy): Promise<Live> {
-    const key = `${change.revisionHash}|${active.version}|${await this.c.records.catalogueStamp()}`;
+    const w = change.window;
+    const key = `${change.revisionHash}|${w?.start}|${w?.end}|${active.version}|${await this.c.records.catalogueStamp()}`;
     const kept = this.assessments.get(change.id);
     let assessment = kept && kept.key === key ? kept.assessment : null;
     if (assessment === null) {
