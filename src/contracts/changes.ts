@@ -1,7 +1,9 @@
 // API contract for changes: request bodies (strict: unknown fields are errors) and the change as returned.
 import { z } from 'zod';
+import { Conflict } from './calendar.ts';
 import { Instant, Name } from './common.ts';
 import { ApprovalReasoning, RecordInput, RecordView } from './change-record.ts';
+import { DeploymentNoteView } from './gate.ts';
 import {
   APPROVAL_DECISIONS,
   CHANGE_ORIGINS,
@@ -200,7 +202,18 @@ const Approval = z.object({
   withdrawnAt: z.string().nullable(),
   reasoning: ApprovalReasoning.optional(),
 });
-const Requirement = z.object({ group: z.string(), count: z.number() });
+const Requirement = z.object({
+  group: z
+    .string()
+    .describe(
+      'An approver group, or `person:<username>` for a named person (`unnamed:…` when the record names nobody yet)',
+    ),
+  count: z.number(),
+  label: z
+    .string()
+    .optional()
+    .describe('Who the named person is to this change, e.g. "business owner of payments"'),
+});
 
 export const ChangeView = z
   .object({
@@ -290,6 +303,11 @@ export const ChangeView = z
       .describe(
         'The window approvers agreed to; moving outside it (plus the tolerance) needs approval again',
       ),
+    conflicts: z
+      .array(Conflict)
+      .describe(
+        'Soft scheduling conflicts recorded when it was last scheduled (GET /calendar shows them live)',
+      ),
     implementedBy: z.string().nullable(),
     startedAt: z.string().nullable(),
     completedAt: z.string().nullable(),
@@ -314,6 +332,13 @@ export const ChangeView = z
     reviewDueAt: z.string().nullable(),
     overdue: z.object({ record: z.boolean(), review: z.boolean() }),
     cancelReason: z.string().nullable(),
+    deploymentNotes: z
+      .array(DeploymentNoteView)
+      .describe('Deployments the record must account for: unauthorized, failed, rolled back, forced'),
+    breakGlass: z
+      .object({ reason: z.string(), claimed: z.string().nullable(), by: z.string(), at: z.string() })
+      .nullable()
+      .describe('Set when a deployment forced past the gate raised this emergency change'),
     createdAt: z.string(),
     updatedAt: z.string(),
     closedAt: z.string().nullable(),

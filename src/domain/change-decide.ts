@@ -1,6 +1,7 @@
 // The change lifecycle as a pure decision: given the record, a command, who is acting and when, return the
 // events to record or the reasons for refusal. No clock, no database: the caller passes both in.
 import type { Actor } from './actor.ts';
+import { holdsGroup } from './approver-groups.ts';
 import {
   contentOf,
   ownerOf,
@@ -32,6 +33,7 @@ import type { Outcome } from './vocabulary.ts';
 import type { VerificationCheck, Review } from './change.ts';
 import { standardRefusals } from './template.ts';
 import { moveNeedsReapproval, windowRefusals } from './window.ts';
+import { conflictRefusals, type Conflict } from './conflicts.ts';
 
 export type ChangeCommand =
   | { type: 'edit'; fields: Partial<ChangeContent>; assessment: Assessment }
@@ -45,8 +47,8 @@ export type ChangeCommand =
       reasoning?: ApprovalReasoning;
     }
   | { type: 'reject'; group: string | null; comment: string }
-  /** No window: the change's proposed one. */
-  | { type: 'schedule'; window: Window | null }
+  /** No window: the change's proposed one. `conflicts`: its clashes (the use-case finds them), `freeSlot` the next without. */
+  | { type: 'schedule'; window: Window | null; conflicts?: Conflict[]; freeSlot?: Window | null }
   /** `people`: the new owner as they are now (the use-case reads it). */
   | { type: 'reassign'; owner: string; people: Record<string, ApproverNow> }
   | { type: 'start'; live?: Live | null }
@@ -259,8 +261,8 @@ function decideReject(
   const refusals = deciderRefusals(change, ctx.actor);
   if (refusals.length > 0) return { ok: false, refusals };
   const required = (change.assessment?.requiredApprovals ?? []).map((r) => r.group);
-  const group = cmd.group ?? required.find((g) => ctx.actor.groups.includes(g)) ?? null;
-  if (group === null || !ctx.actor.groups.includes(group) || !required.includes(group))
+  const group = cmd.group ?? required.find((g) => holdsGroup(ctx.actor, g)) ?? null;
+  if (group === null || !holdsGroup(ctx.actor, group) || !required.includes(group))
     return refuse(
       'not_an_approver',
       `${ctx.actor.id} holds none of the groups ${change.id} needs: ${required.join(', ')}`,
@@ -345,7 +347,13 @@ export function decideChange(change: Change, cmd: ChangeCommand, ctx: DecideCont
       if (bad.length > 0) return { ok: false, refusals: bad };
       if (window.end <= now)
         return refuse('invalid_window', 'the window has already ended; pick a future end');
-      const scheduled: ChangeEvent = { type: 'change.scheduled', data: { window } };
+      const clash = conflictRefusals(cmd.conflicts ?? [], cmd.freeSlot ?? null);
+      if (clash.length > 0) return { ok: false, refusals: clash };
+      const soft = cmd.conflicts ?? [];
+      const scheduled: ChangeEvent = {
+        type: 'change.scheduled',
+        data: soft.length > 0 ? { window, conflicts: soft } : { window },
+      };
       if (!moveNeedsReapproval(change, window, ctx.policy)) return accept(scheduled);
       const agreed = change.agreedWindow!;
       return accept(scheduled, {
@@ -368,6 +376,14 @@ export function decideChange(change: Change, cmd: ChangeCommand, ctx: DecideCont
       if (state) return state;
       if (change.implementedBy !== actor.id && !isSteward(change, actor))
         return refuse('forbidden', `${actor.id} may not record the outcome of ${change.id}`);
+      const failed = (change.deploymentNotes ?? []).filter(
+        (n) => n.kind === 'failed' || n.kind === 'rolled_back',
+      );
+      if (failed.length > 0 && cmd.outcome === 'successful')
+        return refuse(
+          'deployment_failed',
+          `deployments of ${change.id} failed or were rolled back (${failed.map((n) => n.ref).join(', ')}): record the outcome as failed, rolled_back or successful_with_issues`,
+        );
       return accept({
         type: 'change.completed',
         data: { outcome: cmd.outcome, notes: cmd.notes, verification: cmd.verification },

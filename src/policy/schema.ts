@@ -7,12 +7,14 @@ import {
   APPROVAL_REASON_FIELDS,
   CHANGE_TYPES,
   OUTCOMES,
+  PERSON_APPROVERS,
   REQUIRED_FIELDS,
   RISK_RATINGS,
 } from '../domain/vocabulary.ts';
 import type { Policy } from './types.ts';
 import { compileRule } from './cel.ts';
 import { LIST_BOUNDS } from './cel-budget.ts';
+import { calendarSection } from './calendar-schema.ts';
 
 const UNIT_MINUTES: Record<string, number> = { m: 1, h: 60, d: 24 * 60, w: 7 * 24 * 60 };
 const DURATION = /^(?:\d+[mhdw])+$/;
@@ -92,14 +94,38 @@ const approval = z.strictObject({ group: id, count: positiveInt.default(1) });
 const approvalList = z
   .array(approval)
   .min(1, 'list at least one approval; an empty list would approve nothing');
-const approvalsByRating = z.strictObject({ low: approvalList, medium: approvalList, high: approvalList });
+// A named person's approval: the affected services' business or technical owners, or the risk owner.
+const personApproval = z.strictObject({
+  person: z.enum(PERSON_APPROVERS, {
+    error: `person must be one of: ${PERSON_APPROVERS.join(', ')}`,
+  }),
+});
+// Dispatched on the key written, so an error points into the form meant (`count`, `person`), not at the line.
+const approvalRule = z.unknown().transform((value, ctx) => {
+  const named = typeof value === 'object' && value !== null && 'person' in value;
+  const parsed = (named ? personApproval : approval).safeParse(value, { reportInput: true });
+  if (!parsed.success) {
+    // Each issue as it was raised (its code and input), so the loader words it as for any other key.
+    for (const issue of parsed.error.issues) ctx.addIssue(issue as Parameters<typeof ctx.addIssue>[0]);
+    return z.NEVER;
+  }
+  return parsed.data;
+});
+const approvalRuleList = z
+  .array(approvalRule)
+  .min(1, 'list at least one approval; an empty list would approve nothing');
+const approvalsByRating = z.strictObject({
+  low: approvalRuleList,
+  medium: approvalRuleList,
+  high: approvalRuleList,
+});
 
 /**
  * Emergency authorizations by risk rating, like normal approvals. The older single list still reads,
  * as the same list for every rating; errors keep the path of the form that was written.
  */
 const emergencyApprovals = z.unknown().transform((value, ctx) => {
-  const parsed = (Array.isArray(value) ? approvalList : approvalsByRating).safeParse(value);
+  const parsed = (Array.isArray(value) ? approvalRuleList : approvalsByRating).safeParse(value);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, code: 'custom', path: issue.path });
     return z.NEVER;
@@ -167,7 +193,7 @@ const baseSchema = z.strictObject({
           rating,
           reason: text,
           // Approvals a match adds to those of the rating, e.g. business sign-off when customers notice.
-          approvals: z.array(approval).default([]),
+          approvals: z.array(approvalRule).default([]),
         }),
       )
       .default([]),
@@ -252,6 +278,7 @@ const baseSchema = z.strictObject({
       beforeStart: z.array(requiredField).default([]),
     })
     .prefault({}),
+  calendar: calendarSection(id, duration),
 });
 
 type Parsed = z.output<typeof baseSchema>;
@@ -271,9 +298,24 @@ function uniqueIds(items: { id: string }[], path: (string | number)[], what: str
   });
 }
 
-function knownGroups(list: { group: string }[], path: (string | number)[], groups: string[], ctx: Ctx): void {
+function knownGroups(
+  list: ({ group: string } | { person: string })[],
+  path: (string | number)[],
+  groups: string[],
+  ctx: Ctx,
+): void {
   const seen = new Set<string>();
   list.forEach((req, i) => {
+    if (!('group' in req)) {
+      if (seen.has(req.person))
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, i, 'person'],
+          message: `${req.person} is listed twice`,
+        });
+      seen.add(req.person);
+      return;
+    }
     if (!groups.includes(req.group)) {
       ctx.addIssue({
         code: 'custom',
@@ -318,6 +360,17 @@ function crossCheck(p: Parsed, ctx: Ctx): void {
       });
   });
   knownGroups(p.approvals.policy, ['approvals', 'policy'], groups, ctx);
+  // The section may have failed its own checks, leaving its fields unparsed: check what is there.
+  const windows = Array.isArray(p.calendar?.windows) ? p.calendar.windows : [];
+  uniqueIds(windows, ['calendar', 'windows'], 'window', ctx);
+  windows.forEach((w, i) => {
+    if (typeof w.approvalGroup === 'string' && !groups.includes(w.approvalGroup))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['calendar', 'windows', i, 'approvalGroup'],
+        message: `unknown group "${w.approvalGroup}"; declare it under groups or use one of: ${groups.join(', ')}`,
+      });
+  });
   p.risk.rules.forEach((rule, i) =>
     knownGroups(rule.approvals, ['risk', 'rules', i, 'approvals'], groups, ctx),
   );

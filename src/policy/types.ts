@@ -4,9 +4,13 @@
 // The enumerations are the domain's (src/domain/vocabulary.ts); they are re-exported for the policy's readers.
 import type {
   ApprovalReasonField,
+  CalendarWindowKind,
   ChangeOrigin,
+  ConflictKind,
+  Enforcement,
   ChangeType,
   Outcome,
+  PersonApprover,
   RequiredField,
   RiskRating,
 } from '../domain/vocabulary.ts';
@@ -14,20 +18,34 @@ import type {
 export {
   CHANGE_ORIGINS,
   OUTCOMES,
+  PERSON_APPROVERS,
   REQUIRED_FIELDS,
   RISK_RATINGS,
   type ChangeOrigin,
   type ChangeType,
   type Outcome,
+  type PersonApprover,
   type RequiredField,
   type RiskRating,
 } from '../domain/vocabulary.ts';
 
-/** One line of an approval requirement: `count` distinct people from `group`. */
+/**
+ * One line of an approval requirement: `count` distinct people from `group`. A named person's approval is
+ * the group `person:<username>`, which only that user holds; `label` says who they are to the change.
+ */
 export interface ApprovalRequirement {
   group: string;
   count: number;
+  label?: string;
 }
+
+/** An approval the policy asks of a named person, resolved per change (see `PERSON_APPROVERS`). */
+export interface PersonApproval {
+  person: PersonApprover;
+}
+
+/** What a policy list of approvals may hold: groups, and (for changes) named people. */
+export type ApprovalRule = ApprovalRequirement | PersonApproval;
 
 export interface RiskQuestion {
   id: string;
@@ -41,7 +59,7 @@ export interface RiskRule {
   rating: RiskRating;
   reason: string;
   /** Approvals the change needs when the rule matches, on top of those its rating needs (e.g. business sign-off). */
-  approvals?: ApprovalRequirement[];
+  approvals?: ApprovalRule[];
 }
 
 export interface ChangeTemplate {
@@ -57,6 +75,40 @@ export interface ChangeTemplate {
     rollbackPlan?: { method: string; expectedMinutes: number; triggers: string; backupConfirmed: boolean };
     testPlan?: string;
   };
+}
+
+/**
+ * A maintenance or freeze window as the policy file states it. Times are local wall-clock times
+ * (`YYYY-MM-DDTHH:MM[:SS]`) in `timeZone`; a recurring window repeats `start` by the RRULE for `durationMinutes`.
+ */
+export interface CalendarWindowRule {
+  id: string;
+  kind: CalendarWindowKind;
+  title: string;
+  enforcement: Enforcement;
+  /** Soft windows: the group one more approval must come from. */
+  approvalGroup: string | null;
+  /** Empty means every service / environment. */
+  services: string[];
+  environments: string[];
+  /** IANA zone, e.g. `Europe/Berlin`. */
+  timeZone: string;
+  start: string;
+  /** One-off windows: local end time (or `durationMinutes`). */
+  end: string | null;
+  durationMinutes: number | null;
+  /** RFC 5545 RRULE value, e.g. `FREQ=WEEKLY;BYDAY=SU`; null for a one-off window. */
+  rrule: string | null;
+  /** EXDATEs: local start times of occurrences that do not happen. */
+  except: string[];
+}
+
+export interface CalendarPolicy {
+  /** Default zone of the windows that name none. */
+  timeZone: string;
+  windows: CalendarWindowRule[];
+  /** Per kind of scheduling conflict: soft (recorded and shown) or hard (scheduling refused). */
+  conflicts: Record<ConflictKind, Enforcement>;
 }
 
 export interface Policy {
@@ -89,8 +141,8 @@ export interface Policy {
   };
   /** Approvals needed: normal changes and emergency authorizations by risk rating, and policy replacement. */
   approvals: {
-    normal: Record<RiskRating, ApprovalRequirement[]>;
-    emergency: Record<RiskRating, ApprovalRequirement[]>;
+    normal: Record<RiskRating, ApprovalRule[]>;
+    emergency: Record<RiskRating, ApprovalRule[]>;
     policy: ApprovalRequirement[];
   };
   /** Reviews required before close: for these types, outcomes and ratings. */
@@ -134,4 +186,6 @@ export interface Policy {
     /** Fields an emergency must have before it starts (the rest of its record is owed afterwards). */
     beforeStart: RequiredField[];
   };
+  /** Maintenance and freeze windows, and how scheduling conflicts count (absent in policies built by hand: none). */
+  calendar?: CalendarPolicy;
 }

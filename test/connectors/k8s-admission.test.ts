@@ -348,16 +348,6 @@ describe('Kubernetes admission webhook (HTTPS)', () => {
         /asking the gate needs the deployer role/,
       );
     });
-
-    it('denies while the container has no gate', async () => {
-      reset();
-      Object.assign(t.c, { gate: undefined });
-      try {
-        denied(await send(review({ images: [pinned('a', 1)] })), 403, /the gate is not available/);
-      } finally {
-        Object.assign(t.c, { gate });
-      }
-    });
   });
 
   describe('authentication and malformed reviews: a review that denies, never a 500', () => {

@@ -40,7 +40,7 @@ export interface Admission {
   settings: K8sAdmissionSettings;
   /** Who asks: the API server's token (scope `gate`). */
   actor: Actor;
-  gate: Gate | undefined;
+  gate: Gate;
   /** Where a gate failure's details go (the server log); the API server is told only that it failed. */
   onGateError: (err: unknown) => void;
 }
@@ -109,8 +109,6 @@ async function reasonsToDeny(
   // Without a change, a service and an environment there is nothing the gate could record against.
   if (!change || !CHANGE_ID.test(change) || !service || settings.environment === null)
     return { reasons: mine, decision: null };
-  if (!gate)
-    return { reasons: [...mine, reason('gate_unavailable', 'the gate is not available')], decision: null };
   const input: GateInput = {
     change,
     service,

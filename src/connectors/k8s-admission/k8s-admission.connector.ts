@@ -4,10 +4,9 @@
 // of scope `gate` from the kubeconfig its admission configuration names (ADR 0016); everything that goes
 // wrong, an unauthenticated call included, is answered as a review that denies, with the reason.
 import type { FastifyRequest } from 'fastify';
-import type { Container } from '../../container.ts';
 import { ErrorBody } from '../../contracts/errors.ts';
 import type { Connector } from '../connector.ts';
-import { admit, refusal, type Gate } from './admit.ts';
+import { admit, refusal } from './admit.ts';
 import {
   AdmissionReviewRequest,
   AdmissionReviewResponse,
@@ -33,9 +32,6 @@ function settingsOf(value: unknown): K8sAdmissionSettings {
     );
   return parsed.data;
 }
-
-// Until the gate lands in the container, the connector looks it up at request time and fails closed.
-const gateOf = (c: Container): Gate | undefined => (c as Container & { gate?: Gate }).gate;
 
 export const k8sAdmissionConnector: Connector = {
   source: K8S_ADMISSION_SOURCE,
@@ -72,7 +68,8 @@ export const k8sAdmissionConnector: Connector = {
           const response: AdmissionResponse = await admit(request, {
             settings,
             actor: req.actor!,
-            gate: gateOf(ctx.container),
+            // Read per request, so that tests can put a gate of their own in the container.
+            gate: ctx.container.gate,
             onGateError: (err) => req.log.error({ err }, 'the gate failed during an admission review'),
           });
           return answer(response);
