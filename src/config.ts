@@ -1,56 +1,71 @@
 // Configuration from the environment, validated once at start; a bad value stops the process with a message.
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import {
+  K8S_ADMISSION_ENV,
+  K8S_ADMISSION_SOURCE,
+  k8sAdmissionSettings,
+  type K8sAdmissionSettings,
+} from './connectors/k8s-admission/settings.ts';
 
-const Env = z.object({
-  CHANGEPROOF_HOST: z.string().min(1).default('127.0.0.1'),
-  CHANGEPROOF_PORT: z.coerce.number().int().min(0).max(65535).default(8320),
-  CHANGEPROOF_DATA: z.string().min(1).default('./data'),
-  CHANGEPROOF_POLICY: z.string().min(1).optional(),
-  CHANGEPROOF_LOG_LEVEL: z
-    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-    .default('info'),
-  CHANGEPROOF_BODY_LIMIT: z.coerce
-    .number()
-    .int()
-    .min(1024)
-    .max(64 * 1024 * 1024)
-    .default(1024 * 1024),
-  CHANGEPROOF_LEDGER_KEY_FILE: z.string().min(1).optional(),
-  CHANGEPROOF_LOG_ORIGIN: z
-    .string()
-    .regex(
-      /^[^\s+]+$/,
-      'CHANGEPROOF_LOG_ORIGIN is a name without spaces or "+", e.g. changeproof.example.com/prod',
-    )
-    .optional(),
-  CHANGEPROOF_WITNESSES: z.string().optional(),
-  CHANGEPROOF_DEMO: z.enum(['0', '1', 'true', 'false']).default('0'),
-  CHANGEPROOF_LOGIN_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
-  CHANGEPROOF_SESSION_IDLE_MINUTES: z.coerce
-    .number()
-    .int('CHANGEPROOF_SESSION_IDLE_MINUTES is a whole number of minutes')
-    .min(1, 'CHANGEPROOF_SESSION_IDLE_MINUTES is at least 1')
-    .max(720, 'CHANGEPROOF_SESSION_IDLE_MINUTES is at most 720 (sessions end after 12 hours anyway)')
-    .default(30),
-  CHANGEPROOF_IDEMPOTENCY_HOURS: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(24 * 30)
-    .default(24),
-  CHANGEPROOF_TRUST_PROXY: z
-    .string()
-    .regex(
-      /^(true|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/,
-      "CHANGEPROOF_TRUST_PROXY is true (every proxy) or the proxies' addresses/CIDRs, comma-separated",
-    )
-    .optional(),
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL')
-    .optional(),
-});
+const Env = z
+  .object({
+    CHANGEPROOF_HOST: z.string().min(1).default('127.0.0.1'),
+    CHANGEPROOF_PORT: z.coerce.number().int().min(0).max(65535).default(8320),
+    CHANGEPROOF_DATA: z.string().min(1).default('./data'),
+    CHANGEPROOF_POLICY: z.string().min(1).optional(),
+    CHANGEPROOF_LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
+    CHANGEPROOF_BODY_LIMIT: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(64 * 1024 * 1024)
+      .default(1024 * 1024),
+    CHANGEPROOF_LEDGER_KEY_FILE: z.string().min(1).optional(),
+    CHANGEPROOF_LOG_ORIGIN: z
+      .string()
+      .regex(
+        /^[^\s+]+$/,
+        'CHANGEPROOF_LOG_ORIGIN is a name without spaces or "+", e.g. changeproof.example.com/prod',
+      )
+      .optional(),
+    CHANGEPROOF_WITNESSES: z.string().optional(),
+    CHANGEPROOF_DEMO: z.enum(['0', '1', 'true', 'false']).default('0'),
+    CHANGEPROOF_LOGIN_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
+    CHANGEPROOF_SESSION_IDLE_MINUTES: z.coerce
+      .number()
+      .int('CHANGEPROOF_SESSION_IDLE_MINUTES is a whole number of minutes')
+      .min(1, 'CHANGEPROOF_SESSION_IDLE_MINUTES is at least 1')
+      .max(720, 'CHANGEPROOF_SESSION_IDLE_MINUTES is at most 720 (sessions end after 12 hours anyway)')
+      .default(30),
+    CHANGEPROOF_IDEMPOTENCY_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 30)
+      .default(24),
+    CHANGEPROOF_TRUST_PROXY: z
+      .string()
+      .regex(
+        /^(true|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/,
+        "CHANGEPROOF_TRUST_PROXY is true (every proxy) or the proxies' addresses/CIDRs, comma-separated",
+      )
+      .optional(),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL')
+      .optional(),
+    CHANGEPROOF_TLS_CERT: z.string().min(1).optional(),
+    CHANGEPROOF_TLS_KEY: z.string().min(1).optional(),
+    ...K8S_ADMISSION_ENV,
+  })
+  .refine((e) => (e.CHANGEPROOF_TLS_CERT === undefined) === (e.CHANGEPROOF_TLS_KEY === undefined), {
+    path: ['CHANGEPROOF_TLS_CERT'],
+    message:
+      'set CHANGEPROOF_TLS_CERT and CHANGEPROOF_TLS_KEY together (PEM files), or neither for plain HTTP',
+  });
 
 export interface Config {
   host: string;
@@ -76,6 +91,10 @@ export interface Config {
   sessionIdleMinutes: number;
   /** Hours an Idempotency-Key and its answer are remembered. */
   idempotencyHours: number;
+  /** Serve HTTPS with these PEM files (certificate chain, private key); plain HTTP when null. */
+  tls: { certFile: string; keyFile: string } | null;
+  /** Settings of connectors, by source. */
+  connectors: { [K8S_ADMISSION_SOURCE]: K8sAdmissionSettings };
 }
 
 function trustProxy(value: string | undefined): Config['trustProxy'] {
@@ -107,5 +126,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: trustProxy(e.CHANGEPROOF_TRUST_PROXY),
     sessionIdleMinutes: e.CHANGEPROOF_SESSION_IDLE_MINUTES,
     idempotencyHours: e.CHANGEPROOF_IDEMPOTENCY_HOURS,
+    tls:
+      e.CHANGEPROOF_TLS_CERT && e.CHANGEPROOF_TLS_KEY
+        ? { certFile: resolve(e.CHANGEPROOF_TLS_CERT), keyFile: resolve(e.CHANGEPROOF_TLS_KEY) }
+        : null,
+    connectors: { [K8S_ADMISSION_SOURCE]: k8sAdmissionSettings(e) },
   };
 }

@@ -16,7 +16,12 @@ import { errorResponse } from '../server/errors.ts';
  * say why (e.g. "Kubernetes admission: the API server reaches us over mutual TLS").
  */
 export type ConnectorAuth =
-  | { kind: 'bearer'; access?: Access }
+  | {
+      kind: 'bearer';
+      access?: Access;
+      /** Check the token once the body is parsed, so a refusal can quote the request's id (its uid). */
+      afterBody?: boolean;
+    }
   | { kind: 'signature'; verify: SignatureVerifier }
   | { kind: 'none'; because: string };
 
@@ -41,6 +46,8 @@ export interface ConnectorContext {
   container: Container;
   /** A secret from the server's configuration (webhook secret, shared token), or undefined if unset. */
   secret: (name: string) => string | undefined;
+  /** A connector's settings from the server's configuration, by source; each connector checks its own. */
+  settings: (source: string) => unknown;
 }
 
 export interface Connector {
@@ -59,7 +66,8 @@ export const DEFAULT_CONNECTOR_BODY_LIMIT = 1024 * 1024;
 
 /** Route config from a declaration: the auth hook (server/auth.ts) and the access walk read it. */
 function routeConfig(auth: ConnectorAuth | undefined) {
-  if (!auth || auth.kind === 'bearer') return { auth: 'bearer' as const, access: auth?.access };
+  if (!auth || auth.kind === 'bearer')
+    return { auth: 'bearer' as const, access: auth?.access, bearerAfterBody: auth?.afterBody === true };
   if (auth.kind === 'signature') return { auth: 'signature' as const, verifySignature: auth.verify };
   return { auth: 'none' as const };
 }

@@ -164,6 +164,13 @@ export type DatabaseEngine = (typeof DATABASE_ENGINES)[number];
 export const HEALTH_STATUSES = ['ok', 'degraded'] as const;
 
 /**
+ * How the Kubernetes admission webhook answers what the gate denies: `enforce` refuses the object, `warn`
+ * admits it with the reasons as warnings (to roll the gate out before it blocks anything).
+ */
+export const ADMISSION_MODES = ['warn', 'enforce'] as const;
+export type AdmissionMode = (typeof ADMISSION_MODES)[number];
+
+/**
  * What a tracked follow-up is for: an action from a review, the removal of a temporary measure an emergency
  * put in place, an update of the continuity plan, an update of documentation. The last two are closed only
  * with a reference to the updated plan's or document's revision.

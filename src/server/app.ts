@@ -43,18 +43,26 @@ export interface AppOptions {
   connectors?: readonly Connector[];
   /** Secrets connectors ask for by name (webhook secrets, shared tokens). */
   connectorSecrets?: Readonly<Record<string, string>>;
+  /** Settings of connectors by source (e.g. the Kubernetes cluster's environment), from the configuration. */
+  connectorSettings?: Readonly<Record<string, unknown>>;
+  /** Serve HTTPS with this certificate chain and key (PEM); the Kubernetes API server calls nothing else. */
+  https?: { cert: string | Buffer; key: string | Buffer };
 }
 
 export const DEFAULT_LOGIN_LIMIT = 10;
 
 export async function buildApp(c: Container, options: AppOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({
+  const settings = {
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     trustProxy: options.trustProxy ?? false,
     frameworkErrors,
     clientErrorHandler,
-  });
+  };
+  // The same application over TLS: Fastify types an HTTPS instance apart, though every route is the same.
+  const app = options.https
+    ? (Fastify({ ...settings, https: options.https }) as unknown as FastifyInstance)
+    : Fastify(settings);
   // Actions such as POST /changes/CHG-1/submit carry no body; clients that still send a JSON content type
   // with an empty body get the same result as those that send none.
   const json = app.getDefaultJsonParser('error', 'error');
@@ -117,6 +125,7 @@ export async function buildApp(c: Container, options: AppOptions = {}): Promise<
       await registerConnectors(api, options.connectors ?? CONNECTORS, {
         container: c,
         secret: (name) => options.connectorSecrets?.[name],
+        settings: (source) => options.connectorSettings?.[source],
       });
     },
     { prefix: '/api/v1' },

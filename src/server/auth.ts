@@ -35,10 +35,8 @@ export function registerAuth(
   app.decorateRequest('actor', null);
   app.decorateRequest('credential', null);
   app.decorateRequest('rawBody', null);
-  app.addHook('onRequest', async (req) => {
+  const authenticate = async (req: FastifyRequest) => {
     const config = req.routeOptions.config;
-    if (config.public || config.access === 'public' || !req.routeOptions.url) return;
-    if (config.auth === 'none' || config.auth === 'signature') return;
     const secret = bearer(req);
     if (!secret)
       throw new AppError(
@@ -55,10 +53,17 @@ export function registerAuth(
     if (refusal) throw new AppError('forbidden', refusal);
     req.actor = found.actor;
     req.credential = found.credential;
+  };
+  app.addHook('onRequest', async (req) => {
+    const config = req.routeOptions.config;
+    if (config.public || config.access === 'public' || !req.routeOptions.url) return;
+    if (config.auth === 'none' || config.auth === 'signature' || config.bearerAfterBody) return;
+    await authenticate(req);
   });
   // After parsing, so the verifier sees the bytes that were sent; before validation and the handler.
   app.addHook('preValidation', async (req) => {
     const config = req.routeOptions.config;
+    if (config.bearerAfterBody && (config.auth ?? 'bearer') === 'bearer') return authenticate(req);
     if (config.auth !== 'signature') return;
     // A body parsed without its bytes kept cannot be checked: refuse rather than verify an empty buffer.
     const refusal =

@@ -24,6 +24,11 @@ declare module 'fastify' {
     auth?: AuthMode;
     /** The verifier of a `signature` route. */
     verifySignature?: SignatureVerifier;
+    /**
+     * A bearer route that authenticates once its body is parsed, so that a refusal can answer in the
+     * protocol's form with the request's own id (Kubernetes matches an AdmissionReview's answer by uid).
+     */
+    bearerAfterBody?: boolean;
   }
 }
 

@@ -13,9 +13,11 @@ import { loadOrCreateLedgerKey } from '../modules/ledger/ledger-key.ts';
 import { fileSignedState } from '../modules/ledger/signed-state.ts';
 import { parseWitnessVerifierKey } from '../ledger/cosignature.ts';
 import { mkdirSync } from 'node:fs';
+import type { Server as HttpsServer } from 'node:https';
 import { join } from 'node:path';
 import { buildApp } from './app.ts';
 import { seedDemo } from './demo.ts';
+import { readTls, reloadTlsOnChange, type TlsReloader } from './tls.ts';
 
 export interface InitResult {
   created: boolean;
@@ -70,6 +72,8 @@ export interface RunningServer {
   url: string;
   init: InitResult;
   close: () => Promise<void>;
+  /** Takes a renewed serving certificate into use (checked every minute); null without TLS. */
+  tlsReload: TlsReloader | null;
 }
 
 /**
@@ -88,6 +92,8 @@ export async function startServer(
   config: Config,
   options: { log?: boolean; now?: () => Date } = {},
 ): Promise<RunningServer> {
+  // Before anything is opened: a certificate that cannot be read stops the start with nothing to clean up.
+  const https = config.tls ? readTls(config.tls) : undefined;
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const container = openContainer(config, options.now);
   const { store } = container;
@@ -98,6 +104,8 @@ export async function startServer(
     loginLimit: config.loginLimit,
     trustProxy: config.trustProxy,
     idempotencyHours: config.idempotencyHours,
+    connectorSettings: config.connectors,
+    https,
   });
   // Named `log` since migration 0009, which gave it the delivery state of the days before names.
   const subscribers: Subscriber[] = [
@@ -117,13 +125,22 @@ export async function startServer(
     { holder, now: container.deps.now, onError: (job, err) => app.log.error({ err, job }, 'job failed') },
   );
   await app.listen({ host: config.host, port: config.port });
+  const tlsReload: TlsReloader | null = config.tls
+    ? reloadTlsOnChange(app.server as unknown as HttpsServer, config.tls, (err) =>
+        app.log.error(
+          { err },
+          'the renewed TLS certificate was not taken into use; the old one still serves',
+        ),
+      )
+    : null;
   jobs.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  const url = `${config.tls ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
+      tlsReload?.stop();
       await app.close();
       await jobs.stop();
       // A checkpoint at shutdown: the next start continues from exactly what was signed.
@@ -132,5 +149,5 @@ export async function startServer(
         .catch((err: unknown) => app.log.error({ err }, 'no shutdown checkpoint'));
       await store.close();
     })());
-  return { app, container, url, init, close };
+  return { app, container, url, init, close, tlsReload };
 }

@@ -13,7 +13,7 @@ import { registerErrorHandling } from '../../src/server/errors.ts';
 import { TEST_CONNECTORS, TEST_CONNECTOR_SECRETS } from '../connectors/test-connectors.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { engines } from '../support/db.ts';
-import { bearer, expectError, ledgerSize, noServerErrors, ok } from '../support/http.ts';
+import { bearer, expectError, ledgerSize, noServerErrors, ok, refusalOf } from '../support/http.ts';
 
 const PARAMS: Record<string, string> = {
   id: 'CHG-1',
@@ -80,7 +80,7 @@ for (const engine of engines()) {
           assert.notEqual(res.statusCode, 403, `${method} ${route.url} is open to any credential`);
           continue;
         }
-        const err = expectError(res, 403, 'forbidden');
+        const err = refusalOf(res, 403, 'forbidden');
         assert.match(
           err.message,
           needed === 'session' ? /signed-in session/ : new RegExp(String(needed)),

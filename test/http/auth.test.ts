@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { engines } from '../support/db.ts';
-import { bearer, expectError, hoursLater, noServerErrors, ok } from '../support/http.ts';
+import { bearer, expectError, hoursLater, noServerErrors, ok, refusalOf } from '../support/http.ts';
 
 const PUBLIC = new Set(['GET /api/v1/health', 'POST /api/v1/auth/login']);
 const PARAMS: Record<string, string> = { id: 'CHG-1', name: 'payments-api', username: 'alice', version: '1' };
@@ -46,7 +46,7 @@ for (const engine of engines()) {
             assert.notEqual(res.statusCode, 401, `${r.key} should be public`);
             continue;
           }
-          expectError(res, 401, 'unauthenticated');
+          refusalOf(res, 401, 'unauthenticated');
           checked++;
         }
       }

@@ -117,7 +117,7 @@ for (const engine of engines()) {
             const where = `${method} ${url} ${c.at}`;
             assert.match(err.message, /surrogate/, where);
             assert.ok(
-              err.details.some((d) => d.path === c.at),
+              err.details.some((d) => d.path === c.at) || err.message.includes(`${c.at}: `),
               `${where}: ${JSON.stringify(err)}`,
             );
           }
