@@ -88,4 +88,5 @@ export const FeedTokenView = z.object({
   createdAt: z.string(),
 });
 
-export const FeedQuery = z.strictObject({ token: z.string().min(1).max(200) });
+// Optional so that a feed asked without its token is a 401 like any other missing credential, not a 400.
+export const FeedQuery = z.strictObject({ token: z.string().max(200).optional() });

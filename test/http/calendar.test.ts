@@ -230,7 +230,7 @@ for (const engine of engines()) {
       expectError(await t.req(null, 'GET', second.url), 401, 'unauthenticated');
       expectError(await t.req('ivan', 'DELETE', '/api/v1/calendar/feed-token'), 404);
       expectError(await t.req(null, 'GET', '/api/v1/calendar.ics?token=cpf_guess'), 401);
-      expectError(await t.req(null, 'GET', '/api/v1/calendar.ics'), 400);
+      expectError(await t.req(null, 'GET', '/api/v1/calendar.ics'), 401, 'unauthenticated');
     });
 
     it('a standard change raised into a window is checked like a schedule: hard refuses, soft is recorded', async () => {

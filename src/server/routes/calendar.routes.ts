@@ -115,7 +115,7 @@ export function calendarRoutes(app: FastifyInstance, c: Container): void {
       },
     },
     async (req, reply) => {
-      const body = await c.calendar.feed(req.query.token);
+      const body = await c.calendar.feed(req.query.token ?? '');
       return reply
         .header('cache-control', 'private, no-store')
         .type('text/calendar; charset=utf-8')
