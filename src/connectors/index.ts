@@ -1,5 +1,6 @@
 // The connectors the server mounts. A new one is a folder `src/connectors/<source>/` exporting a
 // `Connector` (see connector.ts), and one line here.
 import type { Connector } from './connector.ts';
+import { githubConnector } from './github/github.connector.ts';
 
-export const CONNECTORS: readonly Connector[] = [];
+export const CONNECTORS: readonly Connector[] = [githubConnector];

@@ -6,6 +6,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import { z } from 'zod';
 import { registerConnectors, type Connector } from '../connectors/connector.ts';
 import { CONNECTORS } from '../connectors/index.ts';
+import { DEFAULT_CONNECTOR_SETTINGS, type ConnectorSettings } from '../connectors/settings.ts';
 import { ErrorBody } from '../contracts/errors.ts';
 import type { Container } from '../container.ts';
 import { HealthView } from '../contracts/health.ts';
@@ -41,6 +42,8 @@ export interface AppOptions {
   connectors?: readonly Connector[];
   /** Secrets connectors ask for by name (webhook secrets, shared tokens). */
   connectorSecrets?: Readonly<Record<string, string>>;
+  /** What the forge connectors are told apart from secrets; the defaults when absent. */
+  connectorSettings?: ConnectorSettings;
 }
 
 export const DEFAULT_LOGIN_LIMIT = 10;
@@ -113,6 +116,7 @@ export async function buildApp(c: Container, options: AppOptions = {}): Promise<
       await registerConnectors(api, options.connectors ?? CONNECTORS, {
         container: c,
         secret: (name) => options.connectorSecrets?.[name],
+        settings: options.connectorSettings ?? DEFAULT_CONNECTOR_SETTINGS,
       });
     },
     { prefix: '/api/v1' },
