@@ -2,5 +2,6 @@
 // `Connector` (see connector.ts), and one line here.
 import type { Connector } from './connector.ts';
 import { githubConnector } from './github/github.connector.ts';
+import { gitlabConnector } from './gitlab/gitlab.connector.ts';
 
-export const CONNECTORS: readonly Connector[] = [githubConnector];
+export const CONNECTORS: readonly Connector[] = [githubConnector, gitlabConnector];

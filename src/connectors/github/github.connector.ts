@@ -3,7 +3,7 @@
 // answer through the run's `deployment_callback_url` with approved or rejected and every reason.
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { AppError } from '../../contracts/errors.ts';
+import { AppError, ErrorBody } from '../../contracts/errors.ts';
 import { sendWithRetry } from '../callback.ts';
 import type { Connector } from '../connector.ts';
 import { decideDeployment } from '../forge-decision.ts';
@@ -54,7 +54,7 @@ export const githubConnector: Connector = {
             'Signed with X-Hub-Signature-256. A `deployment_protection_rule` delivery is decided by the gate and answered through its `deployment_callback_url`; a delivery id seen before is refused. `ping` is answered; other events are ignored.',
           tags: ['connectors'],
           body: z.looseObject({}),
-          response: { 200: Answer, 202: Answer },
+          response: { 200: Answer, 202: Answer, 400: ErrorBody, 401: ErrorBody, 409: ErrorBody },
         },
         handler: async (req, reply) => {
           const event = header(req, 'x-github-event');

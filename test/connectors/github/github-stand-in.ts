@@ -2,7 +2,7 @@
 // records every call back and checks each against GitHub's REST description, serves commits, and issues
 // installation tokens only for a JWT signed with the App's key. It can be told to fail the next calls.
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { callbackValidator } from './github-contract.ts';
 
@@ -59,7 +59,7 @@ export async function startGitHubStandIn(app: {
   const commits = new Map<string, string>();
   let failing = { n: 0, status: 502 };
   let tokensIssued = 0;
-  const send = (res: import('node:http').ServerResponse, status: number, body?: unknown) => {
+  const send = (res: ServerResponse, status: number, body?: unknown) => {
     res.writeHead(status, body === undefined ? {} : { 'content-type': 'application/json' });
     res.end(body === undefined ? undefined : JSON.stringify(body));
   };
@@ -85,7 +85,7 @@ export async function startGitHubStandIn(app: {
           url.pathname,
         );
       if (req.method === 'POST' && run) {
-        let body: unknown = null;
+        let body: unknown;
         try {
           body = JSON.parse(raw);
         } catch {
