@@ -1,5 +1,5 @@
 // GitLab protected environments with deployment approvals: the `deployment` webhook with status `blocked`
-// (GitLab 16.x and later) is decided with the gate and answered through the deployment approval API. A
+// (recent GitLab versions) is decided with the gate and answered through the deployment approval API. A
 // job (src/jobs/gitlab-blocked-deployments.job.ts) polls the same for versions that do not send it.
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -38,7 +38,7 @@ const Answer = z.object({
 
 const KEY = /^[A-Za-z0-9._:-]{1,150}$/;
 
-/** GitLab names a delivery by `Idempotency-Key` (17.x, the same on every retry) or `X-Gitlab-Event-UUID`. */
+/** GitLab names a delivery by `Idempotency-Key` (newer versions; the same on every retry) or `X-Gitlab-Event-UUID`. */
 function deliveryKey(req: FastifyRequest): string {
   const value = req.headers['idempotency-key'] ?? req.headers['x-gitlab-event-uuid'];
   if (typeof value !== 'string' || !KEY.test(value))
