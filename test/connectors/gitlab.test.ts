@@ -101,6 +101,15 @@ for (const engine of engines()) {
         },
       });
 
+    it('ships the sample with its licence and source', () => {
+      const dir = new URL('../fixtures/gitlab-webhooks/', import.meta.url);
+      assert.match(readFileSync(new URL('LICENSE-xanzy-go-gitlab', dir), 'utf8'), /Apache License/);
+      assert.match(
+        readFileSync(new URL('README.md', dir), 'utf8'),
+        /xanzy\/go-gitlab.*\n?.*39326834e5b1a263a8f63cb9e5d21a62e5a3981b/,
+      );
+    });
+
     it('ignores the sample as sent (a finished deployment): only blocked ones wait for us', async () => {
       const res = await deliver(sample());
       assert.equal(res.statusCode, 202);
