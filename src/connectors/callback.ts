@@ -15,7 +15,8 @@ export class ForgeCallFailed extends Error {
   }
 }
 
-const TIMEOUT_MS = 10_000;
+// GitHub waits 10 s for a webhook answer; a commit lookup and a call back must fit in it.
+const TIMEOUT_MS = 4_000;
 
 /** POSTs JSON (or nothing) and returns the parsed answer; a non-2xx answer or no answer throws. */
 export async function callForge(
