@@ -1,12 +1,14 @@
 // The forge connectors' configuration: read from the environment once, refused with a message saying what
 // to fix, secrets kept apart from settings under the names the connectors ask for.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadConfig } from '../../src/config.ts';
 import { CONNECTOR_SECRET_NAMES as SECRET } from '../../src/connectors/settings.ts';
+import { startServer } from '../../src/server/start.ts';
 
 describe('forge connector configuration', () => {
   it('defaults to github.com, nothing mapped, no secrets', () => {
@@ -66,5 +68,44 @@ describe('forge connector configuration', () => {
       () => loadConfig({ CHANGEPROOF_GITLAB_POLL_PROJECTS: 'acme/payments' }),
       /needs CHANGEPROOF_GITLAB_URL/,
     );
+  });
+
+  it('reaches the connectors of a server started from the environment', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cp-forge-server-'));
+    const server = await startServer(
+      loadConfig({
+        CHANGEPROOF_DATA: dir,
+        CHANGEPROOF_PORT: '0',
+        CHANGEPROOF_LOG_LEVEL: 'silent',
+        CHANGEPROOF_GITHUB_WEBHOOK_SECRET: 'github-secret-from-the-environment',
+        CHANGEPROOF_GITLAB_WEBHOOK_TOKEN: 'gitlab-token-from-the-environment',
+      }),
+      { log: false },
+    );
+    try {
+      const post = (url: string, headers: Record<string, string>) =>
+        fetch(`${server.url}/api/v1/connectors/${url}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: '{}',
+        });
+      const signature = `sha256=${createHmac('sha256', 'github-secret-from-the-environment').update('{}').digest('hex')}`;
+      assert.equal(
+        (await post('github/webhook', { 'x-github-event': 'ping', 'x-hub-signature-256': signature })).status,
+        200,
+      );
+      assert.equal((await post('github/webhook', { 'x-github-event': 'ping' })).status, 401);
+      assert.equal(
+        (await post('gitlab/webhook', { 'x-gitlab-token': 'gitlab-token-from-the-environment' })).status,
+        202,
+      );
+      assert.equal(
+        (await post('gitlab/webhook', { 'x-gitlab-token': 'another-token-entirely-here' })).status,
+        401,
+      );
+    } finally {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
