@@ -200,7 +200,18 @@ const Approval = z.object({
   withdrawnAt: z.string().nullable(),
   reasoning: ApprovalReasoning.optional(),
 });
-const Requirement = z.object({ group: z.string(), count: z.number() });
+const Requirement = z.object({
+  group: z
+    .string()
+    .describe(
+      'An approver group, or `person:<username>` for a named person (`unnamed:…` when the record names nobody yet)',
+    ),
+  count: z.number(),
+  label: z
+    .string()
+    .optional()
+    .describe('Who the named person is to this change, e.g. "business owner of payments"'),
+});
 
 export const ChangeView = z
   .object({

@@ -1,6 +1,7 @@
 // The change lifecycle as a pure decision: given the record, a command, who is acting and when, return the
 // events to record or the reasons for refusal. No clock, no database: the caller passes both in.
 import type { Actor } from './actor.ts';
+import { holdsGroup } from './approver-groups.ts';
 import {
   contentOf,
   ownerOf,
@@ -259,8 +260,8 @@ function decideReject(
   const refusals = deciderRefusals(change, ctx.actor);
   if (refusals.length > 0) return { ok: false, refusals };
   const required = (change.assessment?.requiredApprovals ?? []).map((r) => r.group);
-  const group = cmd.group ?? required.find((g) => ctx.actor.groups.includes(g)) ?? null;
-  if (group === null || !ctx.actor.groups.includes(group) || !required.includes(group))
+  const group = cmd.group ?? required.find((g) => holdsGroup(ctx.actor, g)) ?? null;
+  if (group === null || !holdsGroup(ctx.actor, group) || !required.includes(group))
     return refuse(
       'not_an_approver',
       `${ctx.actor.id} holds none of the groups ${change.id} needs: ${required.join(', ')}`,

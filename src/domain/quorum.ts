@@ -1,6 +1,7 @@
 // Quorum and segregation of duties: who may decide on a change, and whether enough distinct people have.
 import type { Actor } from './actor.ts';
 import type { Change } from './change.ts';
+import { holdsGroup } from './approver-groups.ts';
 import { dutiesConflicts } from './duties.ts';
 import type { Refusal } from './events.ts';
 import { scopeAllows } from './permissions.ts';
@@ -49,7 +50,7 @@ export function chooseGroup(
   const progress = approvalProgress(change, live).requirements;
   const required = progress.map((r) => r.group);
   if (requested !== null) {
-    if (!actor.groups.includes(requested))
+    if (!holdsGroup(actor, requested))
       return {
         refusal: { code: 'not_in_group', message: `${actor.id} is not a member of group ${requested}` },
       };
@@ -67,9 +68,12 @@ export function chooseGroup(
       };
     return { group: requested };
   }
-  const open = progress.find((r) => r.remaining > 0 && actor.groups.includes(r.group));
+  // A named person's own line first: only they can meet it, while a group's line others can meet too.
+  const mine = progress.filter((r) => holdsGroup(actor, r.group));
+  const open =
+    mine.find((r) => r.remaining > 0 && r.group.includes(':')) ?? mine.find((r) => r.remaining > 0);
   if (open) return { group: open.group };
-  const held = progress.find((r) => actor.groups.includes(r.group));
+  const held = mine[0];
   if (held)
     return {
       refusal: {

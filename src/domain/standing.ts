@@ -3,6 +3,7 @@
 // as it is now, say whether the quorum holds and, per approval, whether it still counts and why not.
 import type { ActorKind } from './actor.ts';
 import type { Approval, Assessment, Change } from './change.ts';
+import { holdsGroup } from './approver-groups.ts';
 import { dutiesConflicts } from './duties.ts';
 import type { Refusal } from './events.ts';
 import type { ApprovalRequirement } from '../policy/types.ts';
@@ -76,12 +77,22 @@ function rose(before: Assessment | null, now: Assessment): Standing['rose'] {
     (r) => r.count > (old.find((o) => o.group === r.group)?.count ?? 0),
   );
   if (rank(now.rating) <= rank(from) && more.length === 0) return null;
-  const needs = now.requiredApprovals.map((r) => `${r.count} ${r.group}`).join(', ');
+  const needs = now.requiredApprovals.map(requirementWords).join(', ');
+  const moved =
+    now.rating === from ? `still ${from}, but` : `reassessed as ${now.rating} (was ${from ?? 'unrated'})`;
   return {
     from,
     to: now.rating,
-    message: `reassessed as ${now.rating} (was ${from ?? 'unrated'}) under the current catalogue and policy, which needs ${needs}`,
+    message: `${moved} the current catalogue and policy need ${needs}`,
   };
+}
+
+/** `1 technical`, or `the business owner of ledger (pete)` for a named person. */
+export function requirementWords(r: ApprovalRequirement): string {
+  if (!r.label) return `${r.count} ${r.group}`;
+  return r.group.startsWith('person:')
+    ? `the ${r.label} (${r.group.slice('person:'.length)})`
+    : `the ${r.label}`;
 }
 
 function liveReasons(a: Approval, now: ApproverNow | undefined): Refusal[] {
@@ -90,7 +101,7 @@ function liveReasons(a: Approval, now: ApproverNow | undefined): Refusal[] {
   const out: Refusal[] = [];
   if (now.kind !== 'human')
     out.push({ code: 'approver_not_human', message: `${a.approver} is no longer a person's account` });
-  if (!now.groups.includes(a.group))
+  if (!holdsGroup({ id: a.approver, groups: now.groups }, a.group))
     out.push({ code: 'group_not_held', message: `${a.approver} no longer holds the ${a.group} group` });
   return out;
 }

@@ -3,7 +3,7 @@
 // suffice the change goes back for approval, and the history says which approvals stopped counting and why.
 import type { Assessment, Change } from './change.ts';
 import type { ChangeEvent, LapsedApproval, Refusal } from './events.ts';
-import { approvalStanding, type Live } from './standing.ts';
+import { approvalStanding, requirementWords, type Live } from './standing.ts';
 import { standardRefusals } from './template.ts';
 import type { Policy } from '../policy/types.ts';
 
@@ -74,7 +74,7 @@ export function startRefusals(
   const why = [...(standing.rose ? [standing.rose.message] : []), ...lapsed.map((l) => l.message)];
   const open = standing.requirements
     .filter((r) => r.remaining > 0)
-    .map((r) => `${r.remaining} more from ${r.group}`);
+    .map((r) => (r.label ? requirementWords(r) : `${r.remaining} more from ${r.group}`));
   const reason = `${why.join('; ') || 'the approvals no longer make the quorum'}; needs ${open.join(', ')}`;
   events.push({
     type: 'change.approvals_lapsed',

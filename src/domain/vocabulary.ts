@@ -90,6 +90,13 @@ export const REQUIRED_FIELDS = [
 export type RequiredField = (typeof REQUIRED_FIELDS)[number];
 
 /** Kinds of test result a change records; the policy can require a passing one of each kind per rating. */
+/**
+ * Named people a policy can require an approval from, resolved per change: the business or technical owner
+ * of each affected service in the catalogue, or the change's own risk owner.
+ */
+export const PERSON_APPROVERS = ['businessOwner', 'technicalOwner', 'riskOwner'] as const;
+export type PersonApprover = (typeof PERSON_APPROVERS)[number];
+
 export const TEST_KINDS = ['functional', 'security', 'performance', 'rollback'] as const;
 export type TestKind = (typeof TEST_KINDS)[number];
 

@@ -104,6 +104,10 @@ describe('explainPolicy', () => {
       /; it also asks for 1 approval from `business`/,
     );
     assert.match(
+      textOf(example, 'risk.rules.regulated-function-owner'),
+      /it also asks for 1 approval from the business owner of each affected service/,
+    );
+    assert.match(
       textOf(example, 'requirements.high'),
       /^A high-risk change must fill in, before it leaves draft .*: description, reason, affected services, implementation plan, rollback plan, .*test evidence\.$/,
     );

@@ -2,7 +2,13 @@
 // Keys are the policy file's own (`windows.maxLength`, not the parsed `maxLengthMinutes`); a section or
 // key at its default says so. Every key of the schema gets at least one line whatever its value, so the
 // explanation of an empty list is a sentence too (the test walks the schema and the example to hold this).
-import { RISK_RATINGS, type ApprovalRequirement, type Policy, type RiskRating } from './types.ts';
+import {
+  RISK_RATINGS,
+  type ApprovalRule,
+  type PersonApprover,
+  type Policy,
+  type RiskRating,
+} from './types.ts';
 import { PolicySchema } from './schema.ts';
 import { and, fieldWords, minutesWords, or, ORIGIN_WORDS, plural } from './explain-words.ts';
 
@@ -15,9 +21,21 @@ export interface PolicyExplanation {
 type Line = PolicyExplanation;
 type Section = (p: Policy, d: Policy | null) => Line[];
 
-/** `1 approval from technical and 2 from business`. */
-function approvalWords(list: readonly ApprovalRequirement[], noun = 'approval'): string {
-  return and(list.map((a, i) => `${i === 0 ? plural(a.count, noun) : a.count} from \`${a.group}\``));
+const PERSON_WORDS: Record<PersonApprover, string> = {
+  businessOwner: "the business owner of each affected service (the catalogue's `owners.business`)",
+  technicalOwner: "the technical owner of each affected service (the catalogue's `owners.technical`)",
+  riskOwner: "the change's risk owner",
+};
+
+/** `1 approval from technical and 2 from business`, or `… and one from the change's risk owner`. */
+function approvalWords(list: readonly ApprovalRule[], noun = 'approval'): string {
+  return and(
+    list.map((a, i) => {
+      const n = 'group' in a ? a.count : 1;
+      const from = 'group' in a ? `\`${a.group}\`` : PERSON_WORDS[a.person];
+      return `${i === 0 ? plural(n, noun) : n} from ${from}`;
+    }),
+  );
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);

@@ -139,6 +139,18 @@ describe('parsePolicy: errors point at the line to fix', () => {
     assert.match(e.message, /expected a number, got string "two"/);
   });
 
+  it('a named person instead of a group, and one that is not a role a person has to a change', () => {
+    const named = parsePolicy(MINIMAL.replace('{ group: security, count: 1 }', '{ person: businessOwner }'));
+    assert.equal(named.ok, true);
+    const e = only(errorsFor('{ group: security, count: 1 }', '{ person: ceo }'));
+    assert.equal(e.path, 'approvals.normal.high[0].person');
+    assert.equal(e.line, 20);
+    assert.match(
+      e.message,
+      /"ceo" is not allowed; use one of: "businessOwner", "technicalOwner", "riskOwner"/,
+    );
+  });
+
   it('count that is not a positive integer', () => {
     const e = only(errorsFor('{ group: security, count: 1 }', '{ group: security, count: 0 }'));
     assert.equal(e.path, 'approvals.normal.high[0].count');

@@ -2,6 +2,7 @@
 // high-risk match, so a broken or mistyped rule can only ever add ceremony, never remove it.
 import type { Assessment, ChangeContent, RiskReason } from '../domain/change.ts';
 import type { Service } from '../domain/service.ts';
+import { resolveApprovals } from './person-approvals.ts';
 import { celContext, compileRule, errorMessage, GRAPH_VARIABLES, type CompiledRule } from './cel.ts';
 import {
   RISK_RATINGS,
@@ -74,7 +75,7 @@ function evaluateRules(policy: Policy, input: AssessInput): Matched[] {
   const matched: Matched[] = [];
   policy.risk.rules.forEach((rule, i) => {
     // A rule that fails adds its approvals too: a broken rule only ever adds ceremony.
-    const approvals = rule.approvals ?? [];
+    const approvals = resolveApprovals(rule.approvals ?? [], input.content, input.services);
     const failed = (message: string): void => {
       matched.push({
         reason: {
@@ -116,11 +117,13 @@ function approvalsFor(
   type: ChangeType,
   rating: RiskRating,
   content: ChangeContent,
+  services: Service[],
 ): ApprovalRequirement[] {
   let base: ApprovalRequirement[];
   if (type === 'standard') base = [];
-  else if (type === 'emergency') base = policy.approvals.emergency[rating];
-  else base = policy.approvals.normal[rating];
+  else if (type === 'emergency')
+    base = resolveApprovals(policy.approvals.emergency[rating], content, services);
+  else base = resolveApprovals(policy.approvals.normal[rating], content, services);
   // Replacing the policy is itself a change that needs the policy approvers, whatever its type.
   return mergeApprovals(base, content.proposedPolicy !== null ? policy.approvals.policy : []);
 }
@@ -201,10 +204,10 @@ export function assess(policy: Policy, input: AssessInput): Assessment {
     // Standard changes are pre-approved by their template; a rule's approvals apply to every other type.
     requiredApprovals:
       input.type === 'standard'
-        ? approvalsFor(policy, input.type, rating, input.content)
+        ? approvalsFor(policy, input.type, rating, input.content, input.services)
         : matched.reduce(
             (list, m) => mergeApprovals(list, m.approvals),
-            approvalsFor(policy, input.type, rating, input.content),
+            approvalsFor(policy, input.type, rating, input.content, input.services),
           ),
     missing: [
       ...new Set([

@@ -7,6 +7,7 @@ import {
   APPROVAL_REASON_FIELDS,
   CHANGE_TYPES,
   OUTCOMES,
+  PERSON_APPROVERS,
   REQUIRED_FIELDS,
   RISK_RATINGS,
 } from '../domain/vocabulary.ts';
@@ -92,14 +93,38 @@ const approval = z.strictObject({ group: id, count: positiveInt.default(1) });
 const approvalList = z
   .array(approval)
   .min(1, 'list at least one approval; an empty list would approve nothing');
-const approvalsByRating = z.strictObject({ low: approvalList, medium: approvalList, high: approvalList });
+// A named person's approval: the affected services' business or technical owners, or the risk owner.
+const personApproval = z.strictObject({
+  person: z.enum(PERSON_APPROVERS, {
+    error: `person must be one of: ${PERSON_APPROVERS.join(', ')}`,
+  }),
+});
+// Dispatched on the key written, so an error points into the form meant (`count`, `person`), not at the line.
+const approvalRule = z.unknown().transform((value, ctx) => {
+  const named = typeof value === 'object' && value !== null && 'person' in value;
+  const parsed = (named ? personApproval : approval).safeParse(value, { reportInput: true });
+  if (!parsed.success) {
+    // Each issue as it was raised (its code and input), so the loader words it as for any other key.
+    for (const issue of parsed.error.issues) ctx.addIssue(issue as Parameters<typeof ctx.addIssue>[0]);
+    return z.NEVER;
+  }
+  return parsed.data;
+});
+const approvalRuleList = z
+  .array(approvalRule)
+  .min(1, 'list at least one approval; an empty list would approve nothing');
+const approvalsByRating = z.strictObject({
+  low: approvalRuleList,
+  medium: approvalRuleList,
+  high: approvalRuleList,
+});
 
 /**
  * Emergency authorizations by risk rating, like normal approvals. The older single list still reads,
  * as the same list for every rating; errors keep the path of the form that was written.
  */
 const emergencyApprovals = z.unknown().transform((value, ctx) => {
-  const parsed = (Array.isArray(value) ? approvalList : approvalsByRating).safeParse(value);
+  const parsed = (Array.isArray(value) ? approvalRuleList : approvalsByRating).safeParse(value);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, code: 'custom', path: issue.path });
     return z.NEVER;
@@ -167,7 +192,7 @@ const baseSchema = z.strictObject({
           rating,
           reason: text,
           // Approvals a match adds to those of the rating, e.g. business sign-off when customers notice.
-          approvals: z.array(approval).default([]),
+          approvals: z.array(approvalRule).default([]),
         }),
       )
       .default([]),
@@ -271,9 +296,24 @@ function uniqueIds(items: { id: string }[], path: (string | number)[], what: str
   });
 }
 
-function knownGroups(list: { group: string }[], path: (string | number)[], groups: string[], ctx: Ctx): void {
+function knownGroups(
+  list: ({ group: string } | { person: string })[],
+  path: (string | number)[],
+  groups: string[],
+  ctx: Ctx,
+): void {
   const seen = new Set<string>();
   list.forEach((req, i) => {
+    if (!('group' in req)) {
+      if (seen.has(req.person))
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, i, 'person'],
+          message: `${req.person} is listed twice`,
+        });
+      seen.add(req.person);
+      return;
+    }
     if (!groups.includes(req.group)) {
       ctx.addIssue({
         code: 'custom',

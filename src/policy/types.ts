@@ -7,6 +7,7 @@ import type {
   ChangeOrigin,
   ChangeType,
   Outcome,
+  PersonApprover,
   RequiredField,
   RiskRating,
 } from '../domain/vocabulary.ts';
@@ -14,20 +15,34 @@ import type {
 export {
   CHANGE_ORIGINS,
   OUTCOMES,
+  PERSON_APPROVERS,
   REQUIRED_FIELDS,
   RISK_RATINGS,
   type ChangeOrigin,
   type ChangeType,
   type Outcome,
+  type PersonApprover,
   type RequiredField,
   type RiskRating,
 } from '../domain/vocabulary.ts';
 
-/** One line of an approval requirement: `count` distinct people from `group`. */
+/**
+ * One line of an approval requirement: `count` distinct people from `group`. A named person's approval is
+ * the group `person:<username>`, which only that user holds; `label` says who they are to the change.
+ */
 export interface ApprovalRequirement {
   group: string;
   count: number;
+  label?: string;
 }
+
+/** An approval the policy asks of a named person, resolved per change (see `PERSON_APPROVERS`). */
+export interface PersonApproval {
+  person: PersonApprover;
+}
+
+/** What a policy list of approvals may hold: groups, and (for changes) named people. */
+export type ApprovalRule = ApprovalRequirement | PersonApproval;
 
 export interface RiskQuestion {
   id: string;
@@ -41,7 +56,7 @@ export interface RiskRule {
   rating: RiskRating;
   reason: string;
   /** Approvals the change needs when the rule matches, on top of those its rating needs (e.g. business sign-off). */
-  approvals?: ApprovalRequirement[];
+  approvals?: ApprovalRule[];
 }
 
 export interface ChangeTemplate {
@@ -89,8 +104,8 @@ export interface Policy {
   };
   /** Approvals needed: normal changes and emergency authorizations by risk rating, and policy replacement. */
   approvals: {
-    normal: Record<RiskRating, ApprovalRequirement[]>;
-    emergency: Record<RiskRating, ApprovalRequirement[]>;
+    normal: Record<RiskRating, ApprovalRule[]>;
+    emergency: Record<RiskRating, ApprovalRule[]>;
     policy: ApprovalRequirement[];
   };
   /** Reviews required before close: for these types, outcomes and ratings. */

@@ -15,6 +15,8 @@ const SERVICES = [
     dataClasses: ['personal', 'payment'],
     criticality: 'critical',
     doraCriticalFunction: true,
+    // The policy asks the business owner of a regulated function to sign off its planned changes.
+    owners: { technical: 'tom', business: 'betty' },
   },
   {
     name: 'identity-provider',
@@ -99,6 +101,7 @@ export async function seedDemo(c: Container): Promise<void> {
     ['alice', { type: 'submit' }],
     ['sam', { type: 'approve', group: null, comment: '' }],
     ['tom', { type: 'approve', group: null, comment: '' }],
+    ['betty', { type: 'approve', group: null, comment: 'Business owner: timing agreed.' }],
     ['alice', { type: 'schedule', window }],
   ] as [string, Cmd][])
     await step(who, scheduled, cmd);

@@ -157,7 +157,15 @@ describe("the README's walk", () => {
       riskRating: string;
       requester: string;
       implementedBy: string | null;
-      approvals: { approver: string; group: string; decision: string }[];
+      approvals: {
+        approver: string;
+        group: string;
+        decision: string;
+        reasoning?: { riskAcceptance?: string };
+      }[];
+      riskOwner: string | null;
+      rolloutStrategy: string | null;
+      testResults: { kind: string; passed: boolean }[];
     };
     assert.equal(change.state, 'closed');
     assert.equal(change.riskRating, 'high');
@@ -167,5 +175,14 @@ describe("the README's walk", () => {
       .filter((a) => a.decision === 'approved')
       .map((a) => `${a.approver}/${a.group}`);
     assert.deepEqual(approvals.sort(), ['sam/security', 'tess/technical']);
+    // The record's owners, rollout and results by kind, and the risk owner's reasoning as a field.
+    assert.equal(change.riskOwner, 'sam');
+    assert.equal(change.rolloutStrategy, 'phased');
+    assert.deepEqual(
+      change.testResults.map((r) => `${r.kind}:${r.passed}`),
+      ['functional:true', 'security:true'],
+    );
+    const sam = change.approvals.find((a) => a.approver === 'sam');
+    assert.match(sam?.reasoning?.riskAcceptance ?? '', /PCI DSS/);
   });
 });

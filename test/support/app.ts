@@ -1,6 +1,9 @@
 // A real application on a real database for HTTP tests, with a cast of users covering every role and
 // approver group of the example policy. Requests go through Fastify's inject (the full HTTP stack
 // without a socket); `startTestServer` in server.ts listens on a port when a test needs one.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { createContainer, type Container } from '../../src/container.ts';
 import { SCOPES } from '../../src/contracts/identity.ts';
@@ -49,11 +52,25 @@ export interface TestApp {
   close: () => Promise<void>;
 }
 
-export async function startTestApp(engine: Engine = 'sqlite', options: AppOptions = {}): Promise<TestApp> {
+/** A policy other than the example to start on, as YAML source. */
+export interface TestAppSetup {
+  policySource?: string;
+}
+
+export async function startTestApp(
+  engine: Engine = 'sqlite',
+  options: AppOptions = {},
+  setup: TestAppSetup = {},
+): Promise<TestApp> {
   const { store, cleanup } = await freshStore(engine);
   const clock = { now: new Date('2026-11-25T10:00:00.000Z') };
   const c = createContainer(store, testLedger(), () => clock.now);
-  const init = await initialise(c);
+  let policyFile: string | undefined;
+  if (setup.policySource !== undefined) {
+    policyFile = join(mkdtempSync(join(tmpdir(), 'changeproof-policy-')), 'policy.yaml');
+    writeFileSync(policyFile, setup.policySource);
+  }
+  const init = await initialise(c, policyFile);
   const app = await buildApp(c, options);
   const tokens: Record<string, string> = { admin: init.admin!.token };
   for (const u of CAST) {
