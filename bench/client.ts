@@ -26,6 +26,18 @@ export interface GetJob {
   repeat: number;
 }
 
+/** POSTs `bodies` round-robin from `concurrency` clients until `requests` have been sent (gate bench). */
+export interface PostJob {
+  mode: 'post';
+  url: string;
+  token: string;
+  path: string;
+  name: string;
+  bodies: unknown[];
+  requests: number;
+  concurrency: number;
+}
+
 export interface ClientResult {
   wallMs: number;
   /** CPU the client thread itself used (fetch, JSON), in ms: the load generator shares the machine. */
@@ -137,11 +149,20 @@ async function runGets(job: GetJob): Promise<void> {
   }
 }
 
-const job = workerData as LifecycleJob | GetJob;
-agent.maxSockets = job.mode === 'lifecycle' ? job.concurrency : 1;
+async function runPosts(job: PostJob): Promise<void> {
+  let next = 0;
+  const client = async () => {
+    for (let i = next++; i < job.requests; i = next++)
+      await call(job.url, job.name, 'POST', job.path, job.token, { body: job.bodies[i % job.bodies.length] });
+  };
+  await Promise.all(Array.from({ length: job.concurrency }, client));
+}
+
+const job = workerData as LifecycleJob | GetJob | PostJob;
+agent.maxSockets = job.mode === 'get' ? 1 : job.concurrency;
 const start = performance.now();
 const cpu0 = process.threadCpuUsage();
-await (job.mode === 'lifecycle' ? runLifecycles(job) : runGets(job));
+await (job.mode === 'lifecycle' ? runLifecycles(job) : job.mode === 'post' ? runPosts(job) : runGets(job));
 result.wallMs = performance.now() - start;
 const cpu = process.threadCpuUsage(cpu0);
 result.cpuMs = (cpu.user + cpu.system) / 1000;

@@ -1,13 +1,15 @@
 // The issue-2 and issue-3 benchmarks; they print figures and write them to .bench/results-<name>.json, they
 // are not tests.
-//   npm run bench [-- lifecycle|list|ledger] [--quick] [--n LIFECYCLES] [--clients C] [--changes N]
+//   npm run bench [-- lifecycle|list|ledger|gate] [--quick] [--n LIFECYCLES] [--clients C] [--changes N]
 //                 [--appends N] [--entries N] [--regen] [--engine sqlite|postgres|both] [--pg URL]
+//                 gate: [--changes N] [--services N] [--requests N] [--clients C]
 // lifecycle and list run on PostgreSQL too when --pg, DATABASE_URL or TEST_DATABASE_URL gives a server: each
 // in a fresh database of its own on it (changeproof_bench_*), side by side with SQLite.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { gateBench } from './gate.ts';
 import { ledgerBench } from './ledger.ts';
 import { lifecycleBench } from './lifecycle.ts';
 import { listBench } from './list.ts';
@@ -26,9 +28,11 @@ const { values, positionals } = parseArgs({
     regen: { type: 'boolean', default: false },
     engine: { type: 'string' },
     pg: { type: 'string' },
+    services: { type: 'string' },
+    requests: { type: 'string' },
   },
 });
-const BENCHES = ['lifecycle', 'list', 'ledger'];
+const BENCHES = ['lifecycle', 'list', 'ledger', 'gate'];
 const names = positionals.length > 0 ? positionals : BENCHES;
 for (const name of names)
   if (!BENCHES.includes(name)) throw new Error(`unknown benchmark ${name}: ${BENCHES.join(', ')}`);
@@ -46,29 +50,37 @@ for (const [k, v] of Object.entries(host)) console.log(`  ${k.padEnd(11)} ${v}`)
 for (const name of names) {
   console.log(`\n== ${name}${values.quick ? ' (quick)' : ''} ==`);
   const results =
-    name === 'lifecycle'
-      ? await lifecycleBench({
+    name === 'gate'
+      ? await gateBench({
           root,
-          lifecycles: Number(values.n ?? (values.quick ? 500 : 10_000)),
+          changes: Number(values.changes ?? (values.quick ? 2_000 : 10_000)),
+          services: Number(values.services ?? (values.quick ? 200 : 1_000)),
+          requests: Number(values.requests ?? (values.quick ? 2_000 : 20_000)),
           concurrency: Number(values.clients ?? 8),
-          engines,
-          pgUrl,
         })
-      : name === 'ledger'
-        ? await ledgerBench({
+      : name === 'lifecycle'
+        ? await lifecycleBench({
             root,
-            appends: Number(values.appends ?? (values.quick ? 10_000 : 100_000)),
-            entries: Number(values.entries ?? (values.quick ? 100_000 : 1_000_000)),
-            regen: values.regen,
-          })
-        : await listBench({
-            root,
-            changes: Number(values.changes ?? (values.quick ? 5_000 : 100_000)),
-            repeat: values.quick ? 50 : 200,
-            regen: values.regen,
+            lifecycles: Number(values.n ?? (values.quick ? 500 : 10_000)),
+            concurrency: Number(values.clients ?? 8),
             engines,
             pgUrl,
-          });
+          })
+        : name === 'ledger'
+          ? await ledgerBench({
+              root,
+              appends: Number(values.appends ?? (values.quick ? 10_000 : 100_000)),
+              entries: Number(values.entries ?? (values.quick ? 100_000 : 1_000_000)),
+              regen: values.regen,
+            })
+          : await listBench({
+              root,
+              changes: Number(values.changes ?? (values.quick ? 5_000 : 100_000)),
+              repeat: values.quick ? 50 : 200,
+              regen: values.regen,
+              engines,
+              pgUrl,
+            });
   const loadAfter = load();
   console.log(`load average now: ${loadAfter} (at the start: ${host.loadAverage})`);
   const file = join(root, `results-${name}.json`);

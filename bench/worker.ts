@@ -1,8 +1,8 @@
 // Runs one client job (client.ts) in a worker thread and resolves with what it measured.
 import { Worker } from 'node:worker_threads';
-import type { ClientResult, GetJob, LifecycleJob } from './client.ts';
+import type { ClientResult, GetJob, LifecycleJob, PostJob } from './client.ts';
 
-export function runClients(job: LifecycleJob | GetJob): Promise<ClientResult> {
+export function runClients(job: LifecycleJob | GetJob | PostJob): Promise<ClientResult> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./client.ts', import.meta.url), { workerData: job });
     worker.once('message', (r: ClientResult) => resolve(r));

@@ -2,10 +2,15 @@
 // clock, and hands each use-case only the collaborators it declares.
 import { IdentityService, type IdentitySettings } from './modules/identity/identity.service.ts';
 import { ChangesService } from './modules/changes/changes.service.ts';
+import { CalendarService } from './modules/calendar/calendar.service.ts';
+import { CalendarReadModel } from './modules/calendar/calendar.read-model.ts';
+import { CalendarRepository } from './modules/calendar/calendar.repository.ts';
 import { ChangesReadModel } from './modules/changes/changes.read-model.ts';
 import { LateApprovalsReadModel } from './modules/changes/late-approvals.read-model.ts';
 import { FollowUpsReadModel } from './modules/follow-ups/follow-ups.read-model.ts';
 import { FollowUpsService } from './modules/follow-ups/follow-ups.service.ts';
+import { GateReadModel } from './modules/gate/gate.read-model.ts';
+import { GateService } from './modules/gate/gate.service.ts';
 import { CommandRunner } from './modules/commands/command-runner.ts';
 import { PolicyService } from './modules/policy/policy.service.ts';
 import { ServicesService } from './modules/services/services.service.ts';
@@ -50,6 +55,11 @@ export interface Container {
   followUpsRead: FollowUpsReadModel;
   /** Approvals pending past the policy's SLA. */
   lateApprovals: LateApprovalsReadModel;
+  /** Windows, freezes, conflicts, free slots and personal iCalendar feeds. */
+  calendar: CalendarService;
+  /** The deployment gate, break-glass and deployments: what the API, the CLI and the connectors call. */
+  gate: GateService;
+  gateRead: GateReadModel;
 }
 
 export function createContainer(
@@ -73,6 +83,35 @@ export function createContainer(
     changes: changesRead,
     policies,
   });
+  const calendar = new CalendarService({
+    commands,
+    record,
+    policies,
+    catalogue: services,
+    read: new CalendarReadModel(store),
+    repo: new CalendarRepository(store),
+    now,
+  });
+  const changes = new ChangesService({
+    commands,
+    record,
+    changes: changesRead,
+    policies,
+    catalogue: services,
+    followUps,
+    calendar,
+  });
+  const gateRead = new GateReadModel(store);
+  const gate = new GateService({
+    commands,
+    record,
+    changes: changesRead,
+    standing: changes,
+    catalogue: services,
+    policies,
+    records: gateRead,
+    now,
+  });
   return {
     deps,
     store,
@@ -80,14 +119,7 @@ export function createContainer(
     identity: new IdentityService(deps, settings),
     services,
     policies,
-    changes: new ChangesService({
-      commands,
-      record,
-      changes: changesRead,
-      policies,
-      catalogue: services,
-      followUps,
-    }),
+    changes,
     changesRead,
     checkpoints: new CheckpointService(deps, ledger.key, ledger.state, ledger.witnesses ?? []),
     ledger: new LedgerReadModel(store),
@@ -95,5 +127,8 @@ export function createContainer(
     followUps,
     followUpsRead,
     lateApprovals: new LateApprovalsReadModel(store),
+    calendar,
+    gate,
+    gateRead,
   };
 }

@@ -10,10 +10,17 @@ import { CliError, EXIT_REFUSED, EXIT_USAGE } from './exit.ts';
 
 export {
   DEFAULT_URL,
+  type CalendarView,
+  type FeedTokenView,
+  type FreeSlotView,
   type ChangeContent,
   type ChangeEvents,
   type ChangeList,
   type ChangeView,
+  type BreakGlassView,
+  type DeploymentList,
+  type DeploymentView,
+  type GateDecisionView,
   type CreateChangeInput,
   type FollowUpList,
   type FollowUpView,

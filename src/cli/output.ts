@@ -122,6 +122,14 @@ export function changeBlock(c: ChangeView): string {
   } else if (c.reviewRequired && !['closed', 'cancelled', 'rejected'].includes(c.state))
     field('review', 'required before close');
   if (c.cancelReason) field('cancelled', c.cancelReason);
+  if (c.artifacts.length > 0) field('artifacts', c.artifacts.join(', '));
+  if (c.breakGlass)
+    field('BREAK-GLASS', `${c.breakGlass.reason} (${c.breakGlass.by}, ${when(c.breakGlass.at)})`);
+  for (const n of c.deploymentNotes)
+    field(
+      `deployment ${n.kind.replace('_', ' ')}`,
+      `${n.ref} ${n.service} (${n.environment}): ${clip(n.detail, 80)}`,
+    );
   field(
     'created',
     `${when(c.createdAt)} · updated ${when(c.updatedAt)}${c.closedAt ? ` · closed ${when(c.closedAt)}` : ''}`,

@@ -5,10 +5,12 @@
 // the first result instead of writing twice. Failures are ApiError, carrying the status and the error body.
 import type { z } from 'zod';
 import type * as Approvals from '../contracts/approvals.ts';
+import type * as Calendar from '../contracts/calendar.ts';
 import type * as Changes from '../contracts/changes.ts';
 import type { ErrorBody } from '../contracts/errors.ts';
 import type * as Events from '../contracts/events.ts';
 import type * as FollowUps from '../contracts/follow-ups.ts';
+import type * as Gate from '../contracts/gate.ts';
 import type * as Identity from '../contracts/identity.ts';
 import type * as Ledger from '../contracts/ledger.ts';
 import type * as Policy from '../contracts/policy.ts';
@@ -27,6 +29,14 @@ export type FollowUpView = Out<typeof FollowUps.FollowUpView>;
 export type FollowUpList = Out<typeof FollowUps.FollowUpList>;
 export type FollowUpQuery = Omit<In<typeof FollowUps.ListFollowUpsQuery>, 'limit'> & { limit?: number };
 export type LateApprovalList = Out<typeof Approvals.LateApprovalList>;
+export type CalendarView = Out<typeof Calendar.CalendarView>;
+export type FreeSlotView = Out<typeof Calendar.FreeSlotView>;
+export type FeedTokenView = Out<typeof Calendar.FeedTokenView>;
+export type GateDecisionView = Out<typeof Gate.GateDecisionView>;
+export type BreakGlassView = Out<typeof Gate.BreakGlassView>;
+export type DeploymentView = Out<typeof Gate.DeploymentView>;
+export type DeploymentList = Out<typeof Gate.DeploymentList>;
+export type DeploymentQuery = Omit<In<typeof Gate.ListDeploymentsQuery>, 'limit'> & { limit?: number };
 export type UserView = Out<typeof Identity.UserView>;
 export type TokenView = Out<typeof Identity.TokenView>;
 export type PolicyVersionView = Out<typeof Policy.PolicyVersionView>;
@@ -49,7 +59,7 @@ export interface ClientConfig {
 }
 
 type Query = Record<string, string | number | readonly string[] | undefined>;
-type Method = 'GET' | 'POST' | 'PATCH';
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -152,6 +162,7 @@ export class ApiClient {
   private get = <T>(path: string, query?: Query) => this.request<T>('GET', path, { query });
   private post = <T>(path: string, body?: unknown) => this.request<T>('POST', path, { body });
   private patch = <T>(path: string, body: unknown) => this.request<T>('PATCH', path, { body });
+  private del = <T>(path: string) => this.request<T>('DELETE', path);
 
   login = (body: In<typeof Identity.LoginBody>) =>
     this.request<Out<typeof Identity.LoginResponse>>('POST', '/auth/login', { body, auth: false });
@@ -192,6 +203,29 @@ export class ApiClient {
     /** done, cancel or reassign. */
     action: (id: string, action: string, body?: unknown) =>
       this.post<FollowUpView>(`/follow-ups/${enc(id)}/${action}`, body),
+  };
+
+  calendar = {
+    range: (from: string, to: string) => this.get<CalendarView>('/calendar', { from, to }),
+    freeSlot: (q: { service: string; length: string; after?: string }) =>
+      this.get<FreeSlotView>('/calendar/free-slot', q),
+    createFeedToken: () => this.post<FeedTokenView>('/calendar/feed-token'),
+    revokeFeedToken: () => this.del<{ revoked: number }>('/calendar/feed-token'),
+  };
+
+  gate = {
+    /** Allow or deny with every reason; a deny is an answer, not an ApiError. */
+    decide: (body: In<typeof Gate.GateBody>) => this.post<GateDecisionView>('/gate', body),
+    breakGlass: (body: In<typeof Gate.BreakGlassBody>) =>
+      this.post<BreakGlassView>('/gate/break-glass', body),
+  };
+
+  deployments = {
+    list: (query: DeploymentQuery) => this.get<DeploymentList>('/deployments', query),
+    get: (id: string) => this.get<DeploymentView>(`/deployments/${enc(id)}`),
+    start: (body: In<typeof Gate.StartDeploymentBody>) => this.post<DeploymentView>('/deployments', body),
+    finish: (id: string, body: In<typeof Gate.FinishDeploymentBody>) =>
+      this.post<DeploymentView>(`/deployments/${enc(id)}/finish`, body),
   };
 
   approvals = {

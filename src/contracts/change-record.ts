@@ -3,7 +3,7 @@
 // rollout strategy and the rollback's owner, tolerable outage and test. Shared by the request bodies,
 // the change as returned and the ledger's event schemas.
 import { z } from 'zod';
-import { Instant, Name } from './common.ts';
+import { Digest, Instant, Name } from './common.ts';
 import { APPROVAL_REASON_FIELDS, ROLLOUT_STRATEGIES, TEST_KINDS } from '../domain/vocabulary.ts';
 
 const text = (max: number) => z.string().max(max);
@@ -57,6 +57,10 @@ export const RecordInput = {
     .nullable()
     .describe('The longest outage the services can bear while rolling back'),
   rollbackTested: z.boolean().nullable().describe('Whether the rollback itself was tested'),
+  artifacts: z
+    .array(Digest)
+    .max(100)
+    .describe('What the change ships, as sha256 digests: the artifacts the deployment gate lets through'),
 };
 
 const Window = z.object({ start: z.string(), end: z.string() });
@@ -75,6 +79,7 @@ export const RecordView = {
   rollbackOwner: z.string().nullable(),
   maxOutageMinutes: z.number().nullable(),
   rollbackTested: z.boolean().nullable(),
+  artifacts: z.array(z.string()),
 };
 
 /** In the ledger: optional, since changes recorded before these fields carry none of them. */
@@ -90,6 +95,7 @@ export const RecordEventContent = {
   rollbackOwner: RecordView.rollbackOwner.optional(),
   maxOutageMinutes: RecordView.maxOutageMinutes.optional(),
   rollbackTested: RecordView.rollbackTested.optional(),
+  artifacts: RecordView.artifacts.optional(),
 };
 
 /** Reasoning an approval carries as fields; the policy can require them by rating. */

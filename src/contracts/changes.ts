@@ -1,7 +1,9 @@
 // API contract for changes: request bodies (strict: unknown fields are errors) and the change as returned.
 import { z } from 'zod';
+import { Conflict } from './calendar.ts';
 import { Instant, Name } from './common.ts';
 import { ApprovalReasoning, RecordInput, RecordView } from './change-record.ts';
+import { DeploymentNoteView } from './gate.ts';
 import {
   APPROVAL_DECISIONS,
   CHANGE_ORIGINS,
@@ -301,6 +303,11 @@ export const ChangeView = z
       .describe(
         'The window approvers agreed to; moving outside it (plus the tolerance) needs approval again',
       ),
+    conflicts: z
+      .array(Conflict)
+      .describe(
+        'Soft scheduling conflicts recorded when it was last scheduled (GET /calendar shows them live)',
+      ),
     implementedBy: z.string().nullable(),
     startedAt: z.string().nullable(),
     completedAt: z.string().nullable(),
@@ -325,6 +332,13 @@ export const ChangeView = z
     reviewDueAt: z.string().nullable(),
     overdue: z.object({ record: z.boolean(), review: z.boolean() }),
     cancelReason: z.string().nullable(),
+    deploymentNotes: z
+      .array(DeploymentNoteView)
+      .describe('Deployments the record must account for: unauthorized, failed, rolled back, forced'),
+    breakGlass: z
+      .object({ reason: z.string(), claimed: z.string().nullable(), by: z.string(), at: z.string() })
+      .nullable()
+      .describe('Set when a deployment forced past the gate raised this emergency change'),
     createdAt: z.string(),
     updatedAt: z.string(),
     closedAt: z.string().nullable(),

@@ -88,3 +88,8 @@ export const Name = z
 export const ChangeIdParam = z.object({
   id: z.string().regex(/^CHG-[1-9][0-9]*$/, 'a change id looks like CHG-42'),
 });
+
+/** An artifact's content digest: what a change ships and the deployment gate checks. */
+export const Digest = z
+  .string()
+  .regex(/^sha256:[0-9a-f]{64}$/, 'an artifact digest looks like sha256:<64 lowercase hex digits>');

@@ -9,6 +9,8 @@ import { ACTOR_KINDS } from '../domain/vocabulary.ts';
 import { ChangeOriginEnum, ChangeTypeEnum, ChangeView, OutcomeEnum, RiskRatingEnum } from './changes.ts';
 import { RoleEnum, UserKindEnum } from './identity.ts';
 import { FollowUpKindEnum } from './follow-ups.ts';
+import { Conflict } from './calendar.ts';
+import { GATE_EVENT_DATA } from './gate.ts';
 import { ServiceView } from './services.ts';
 import { ApprovalReasoning, RecordEventContent } from './change-record.ts';
 
@@ -40,6 +42,7 @@ const Content = z.object({
   emergencyCriterion: c.emergencyCriterion.optional(),
   emergencyJustification: c.emergencyJustification.optional(),
   performed: c.performed.optional(),
+  artifacts: c.artifacts.optional(),
 });
 const Window = z.object({ start: z.string(), end: z.string() });
 const Decision = z.object({
@@ -77,6 +80,7 @@ const DATA = {
     revisionHash: z.string(),
     assessment: Assessment.nullable(),
     window: Window.nullable(),
+    conflicts: z.array(Conflict).optional().describe('Standard changes: soft clashes of the window'),
   }),
   'change.edited': z.object({
     fields: Content.partial(),
@@ -108,7 +112,10 @@ const DATA = {
     recordDueAt: z.string().nullable(),
   }),
   'change.rejected': Decision,
-  'change.scheduled': z.object({ window: Window }),
+  'change.scheduled': z.object({
+    window: Window,
+    conflicts: z.array(Conflict).optional().describe('Soft clashes the scheduler went ahead despite'),
+  }),
   'change.owner_reassigned': z.object({ owner: z.string(), previous: z.string() }),
   'change.started': z.object({ implementer: z.string(), reviewDueAt: z.string().nullable() }),
   'change.record_completed': Nothing,
@@ -152,12 +159,15 @@ const DATA = {
   'follow_up.reassigned': z.object({ owner: z.string(), dueAt: z.string(), note: z.string() }),
   'follow_up.done': z.object({ note: z.string(), reference: z.string().nullable() }),
   'follow_up.cancelled': z.object({ note: z.string() }),
+  'calendar.feed_token_created': z.object({ tokenId: z.string(), owner: z.string() }),
+  'calendar.feed_token_revoked': z.object({ tokenId: z.string(), owner: z.string() }),
   'ledger.key_activated': z.object({
     origin: z.string(),
     verifierKey: z.string(),
     keyId: z.string(),
     previousKeyId: z.string().nullable(),
   }),
+  ...GATE_EVENT_DATA,
 } as const;
 
 type DataOf<T extends EventType> = Extract<DomainEvent, { type: T }>['data'];
@@ -200,10 +210,10 @@ function discriminated<T extends EventType>(types: T[], id: string, description:
     .meta({ id, description, discriminator: { propertyName: 'type', mapping } });
 }
 
-const CHANGE_EVENT_TYPES = EVENT_TYPES.filter((t) => t.startsWith('change.')) as Extract<
-  EventType,
-  `change.${string}`
->[];
+// A change's history holds its own events and the gate's decisions about it.
+const CHANGE_EVENT_TYPES = EVENT_TYPES.filter(
+  (t) => t.startsWith('change.') || t.startsWith('gate.'),
+) as Extract<EventType, `change.${string}` | `gate.${string}`>[];
 export const ChangeEvent = discriminated(
   CHANGE_EVENT_TYPES,
   'ChangeEvent',

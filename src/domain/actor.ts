@@ -24,3 +24,18 @@ export const SYSTEM_ACTOR: Actor = {
   scopes: null,
   email: null,
 };
+
+/**
+ * The actor a connector (GitHub, GitLab, Kubernetes) acts as: a system actor whose only role and only scope
+ * are the deployment gate's, so it may ask the gate, break glass and record deployments, and nothing else.
+ */
+export function connectorActor(source: string): Actor {
+  return {
+    id: `connector:${source}`,
+    kind: 'system',
+    roles: ['deployer'],
+    groups: [],
+    scopes: ['gate'],
+    email: null,
+  };
+}

@@ -11,6 +11,7 @@ import { emergencyRequestRefusals } from './emergency.ts';
 import { standardRefusals } from './template.ts';
 import type { RequestedChangeType } from './vocabulary.ts';
 import { windowRefusals } from './window.ts';
+import { conflictRefusals, type Conflict } from './conflicts.ts';
 
 export interface CreateChange {
   number: number;
@@ -19,6 +20,9 @@ export interface CreateChange {
   content: ChangeContent;
   assessment: Assessment;
   window: Window | null;
+  /** A standard change raised into a window: its scheduling conflicts, and the next free slot when one is hard. */
+  conflicts?: Conflict[];
+  freeSlot?: Window | null;
   /** When the change is raised (to check that work recorded as done lies in the past). */
   now?: string;
 }
@@ -47,7 +51,9 @@ export function decideCreate(input: CreateChange, actor: Actor, policy: Policy):
       code: 'invalid_window',
       message: 'schedule a normal change after it is approved; propose a window with proposedWindow',
     });
+  refusals.push(...conflictRefusals(input.conflicts ?? [], input.freeSlot ?? null));
   if (refusals.length > 0) return { ok: false, refusals };
+  const conflicts = input.conflicts ?? [];
   return {
     ok: true,
     event: {
@@ -60,6 +66,7 @@ export function decideCreate(input: CreateChange, actor: Actor, policy: Policy):
         revisionHash: revisionHash(input.content),
         assessment: input.assessment,
         window: input.window,
+        ...(conflicts.length > 0 ? { conflicts } : {}),
       },
     },
   };

@@ -33,6 +33,7 @@ import type { Outcome } from './vocabulary.ts';
 import type { VerificationCheck, Review } from './change.ts';
 import { standardRefusals } from './template.ts';
 import { moveNeedsReapproval, windowRefusals } from './window.ts';
+import { conflictRefusals, type Conflict } from './conflicts.ts';
 
 export type ChangeCommand =
   | { type: 'edit'; fields: Partial<ChangeContent>; assessment: Assessment }
@@ -46,8 +47,8 @@ export type ChangeCommand =
       reasoning?: ApprovalReasoning;
     }
   | { type: 'reject'; group: string | null; comment: string }
-  /** No window: the change's proposed one. */
-  | { type: 'schedule'; window: Window | null }
+  /** No window: the change's proposed one. `conflicts`: its clashes (the use-case finds them), `freeSlot` the next without. */
+  | { type: 'schedule'; window: Window | null; conflicts?: Conflict[]; freeSlot?: Window | null }
   /** `people`: the new owner as they are now (the use-case reads it). */
   | { type: 'reassign'; owner: string; people: Record<string, ApproverNow> }
   | { type: 'start'; live?: Live | null }
@@ -346,7 +347,13 @@ export function decideChange(change: Change, cmd: ChangeCommand, ctx: DecideCont
       if (bad.length > 0) return { ok: false, refusals: bad };
       if (window.end <= now)
         return refuse('invalid_window', 'the window has already ended; pick a future end');
-      const scheduled: ChangeEvent = { type: 'change.scheduled', data: { window } };
+      const clash = conflictRefusals(cmd.conflicts ?? [], cmd.freeSlot ?? null);
+      if (clash.length > 0) return { ok: false, refusals: clash };
+      const soft = cmd.conflicts ?? [];
+      const scheduled: ChangeEvent = {
+        type: 'change.scheduled',
+        data: soft.length > 0 ? { window, conflicts: soft } : { window },
+      };
       if (!moveNeedsReapproval(change, window, ctx.policy)) return accept(scheduled);
       const agreed = change.agreedWindow!;
       return accept(scheduled, {
@@ -369,6 +376,14 @@ export function decideChange(change: Change, cmd: ChangeCommand, ctx: DecideCont
       if (state) return state;
       if (change.implementedBy !== actor.id && !isSteward(change, actor))
         return refuse('forbidden', `${actor.id} may not record the outcome of ${change.id}`);
+      const failed = (change.deploymentNotes ?? []).filter(
+        (n) => n.kind === 'failed' || n.kind === 'rolled_back',
+      );
+      if (failed.length > 0 && cmd.outcome === 'successful')
+        return refuse(
+          'deployment_failed',
+          `deployments of ${change.id} failed or were rolled back (${failed.map((n) => n.ref).join(', ')}): record the outcome as failed, rolled_back or successful_with_issues`,
+        );
       return accept({
         type: 'change.completed',
         data: { outcome: cmd.outcome, notes: cmd.notes, verification: cmd.verification },

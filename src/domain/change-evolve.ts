@@ -31,6 +31,7 @@ export function evolveChange(change: Change | null, event: RecordedEvent<ChangeE
       approvals: [],
       window: d.window,
       agreedWindow: null,
+      ...(d.conflicts ? { conflicts: d.conflicts } : {}),
       implementedBy: null,
       startedAt: null,
       completedAt: null,
@@ -124,6 +125,8 @@ export function evolveChange(change: Change | null, event: RecordedEvent<ChangeE
         state: 'scheduled',
         window: e.data.window,
         agreedWindow: next.agreedWindow ?? (next.type === 'standard' ? null : e.data.window),
+        // Records scheduled before conflicts were kept stay byte-identical until one is recorded.
+        ...(e.data.conflicts || next.conflicts ? { conflicts: e.data.conflicts ?? [] } : {}),
       };
     case 'change.owner_reassigned':
       return { ...next, owner: e.data.owner };
@@ -153,6 +156,19 @@ export function evolveChange(change: Change | null, event: RecordedEvent<ChangeE
       return { ...next, state: 'closed', closedAt: event.at };
     case 'change.cancelled':
       return { ...next, state: 'cancelled', cancelReason: e.data.reason, closedAt: event.at };
+    case 'change.deployment_noted':
+      return { ...next, deploymentNotes: [...(next.deploymentNotes ?? []), e.data] };
+    case 'change.break_glass':
+      return {
+        ...next,
+        state: 'implementing',
+        implementedBy: event.actor.id,
+        startedAt: event.at,
+        recordDueAt: e.data.recordDueAt,
+        reviewDueAt: e.data.reviewDueAt,
+        recordCompletedAt: (next.assessment?.missing ?? []).length === 0 ? event.at : null,
+        breakGlass: { reason: e.data.reason, claimed: e.data.claimed, by: event.actor.id, at: event.at },
+      };
     case 'change.command_refused':
       // A refusal is evidence, not a state change.
       return change;

@@ -1,6 +1,7 @@
 // The change record: what the projection stores and what the lifecycle decides over.
 // Times are ISO 8601 strings in UTC with milliseconds, so they sort as text on every engine.
 import type { ApprovalRequirement } from '../policy/types.ts';
+import type { DeploymentNote } from './events.ts';
 import type {
   ApprovalDecision,
   ApprovalReasonField,
@@ -141,6 +142,12 @@ export interface ChangeContent {
   emergencyJustification: string;
   /** An emergency recorded after the work was done in a crisis: when it really started and ended. */
   performed: Window | null;
+  /**
+   * What the change ships, as `sha256:<64 hex>` digests (images, packages, bundles): bound by the revision
+   * hash, so approvals cover them; with `testEvidence.artifactDigest`, the artifacts the deployment gate lets
+   * through.
+   */
+  artifacts: string[];
 }
 
 export interface RiskReason {
@@ -173,6 +180,8 @@ export interface Approval {
 
 export type ApprovalReasoning = Partial<Record<ApprovalReasonField, string>>;
 
+import type { Conflict } from './conflicts.ts';
+
 export interface Window {
   start: string;
   end: string;
@@ -200,6 +209,8 @@ export interface Change extends ChangeContent {
    * scheduled into afterwards. Moving beyond it (plus the policy's tolerance) needs approval again.
    */
   agreedWindow: Window | null;
+  /** The soft scheduling conflicts recorded when it was last scheduled; absent until a schedule has any. */
+  conflicts?: Conflict[];
   /**
    * When the change last went to its approvers (submitted, or sent back by an edit or a lapse): pending
    * approvals are late once older than the policy's `deadlines.approvalSla`. Absent before it was kept.
@@ -218,6 +229,10 @@ export interface Change extends ChangeContent {
   recordCompletedAt: string | null;
   reviewDueAt: string | null;
   cancelReason: string | null;
+  /** Deployments the record must account for (unauthorized, failed, rolled back, forced); absent when none. */
+  deploymentNotes?: DeploymentNote[];
+  /** Raised by a deployment forced past the gate: why, which change it claimed, who, when. */
+  breakGlass?: { reason: string; claimed: string | null; by: string; at: string } | null;
   createdAt: string;
   updatedAt: string;
   closedAt: string | null;
@@ -279,6 +294,7 @@ export const LATER_CONTENT: Pick<
   | 'emergencyCriterion'
   | 'emergencyJustification'
   | 'performed'
+  | 'artifacts'
 > = {
   origin: 'internal',
   supplier: null,
@@ -299,6 +315,7 @@ export const LATER_CONTENT: Pick<
   emergencyCriterion: null,
   emergencyJustification: '',
   performed: null,
+  artifacts: [],
 };
 
 export const CONTENT_KEYS = Object.keys(emptyContent()) as (keyof ChangeContent)[];

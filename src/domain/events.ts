@@ -4,9 +4,12 @@
 import type { Approval, Assessment, ChangeContent, Review, VerificationCheck, Window } from './change.ts';
 import type { ActorKind, Role } from './actor.ts';
 import type { FollowUpEvent } from './follow-up-events.ts';
+import type { CalendarEvent } from './calendar-events.ts';
+import type { Conflict } from './conflicts.ts';
+import type { GateEvent } from './gate-events.ts';
 import type { ServiceAttributes } from './service.ts';
 import type { ApprovalRequirement } from '../policy/types.ts';
-import type { ChangeType, Outcome, RiskRating, UserKind } from './vocabulary.ts';
+import type { ChangeType, DeploymentNoteKind, Outcome, RiskRating, UserKind } from './vocabulary.ts';
 
 export interface Refusal {
   code: string;
@@ -33,6 +36,8 @@ export type ChangeEvent =
         /** Standard changes are pre-approved: they are created already assessed and scheduled. */
         assessment: Assessment | null;
         window: Window | null;
+        /** Standard changes raised into a window: the soft conflicts it was raised despite (absent when none). */
+        conflicts?: Conflict[];
       };
     }
   | {
@@ -65,7 +70,8 @@ export type ChangeEvent =
       data: { quorum: ApprovalRequirement[]; approvers: string[]; recordDueAt: string | null };
     }
   | { type: 'change.rejected'; data: Omit<Approval, 'withdrawnAt' | 'decision' | 'at'> }
-  | { type: 'change.scheduled'; data: { window: Window } }
+  /** `conflicts`: the soft clashes the scheduler went ahead despite (absent when none). */
+  | { type: 'change.scheduled'; data: { window: Window; conflicts?: Conflict[] } }
   /** The owner hands the change to someone else (or a change manager does). */
   | { type: 'change.owner_reassigned'; data: { owner: string; previous: string } }
   | { type: 'change.started'; data: { implementer: string; reviewDueAt: string | null } }
@@ -77,7 +83,26 @@ export type ChangeEvent =
   | { type: 'change.reviewed'; data: { review: Omit<Review, 'at' | 'reviewer'> } }
   | { type: 'change.closed'; data: Record<string, never> }
   | { type: 'change.cancelled'; data: { reason: string } }
-  | { type: 'change.command_refused'; data: { command: string; reasons: Refusal[] } };
+  | { type: 'change.command_refused'; data: { command: string; reasons: Refusal[] } }
+  /** A deployment under this change that its record must account for: unauthorized, failed, rolled back, forced. */
+  | { type: 'change.deployment_noted'; data: DeploymentNote }
+  /**
+   * A deployment forced past the gate raised this emergency change: it is under way from now, unauthorized,
+   * and owes its record and review by the policy's emergency deadlines.
+   */
+  | {
+      type: 'change.break_glass';
+      data: { reason: string; claimed: string | null; recordDueAt: string; reviewDueAt: string };
+    };
+
+export interface DeploymentNote {
+  kind: DeploymentNoteKind;
+  /** The deployment (`DEP-n`), or for a break-glass the emergency change raised (`CHG-n`). */
+  ref: string;
+  service: string;
+  environment: string;
+  detail: string;
+}
 
 export type ServiceEvent =
   // `team` came later: services registered before it have none in their event.
@@ -120,9 +145,18 @@ export type LedgerEvent = {
 };
 
 export type { FollowUpEvent } from './follow-up-events.ts';
+export type { CalendarEvent } from './calendar-events.ts';
+export type { GateEvent } from './gate-events.ts';
 
 export type DomainEvent =
-  ChangeEvent | ServiceEvent | IdentityEvent | PolicyEvent | LedgerEvent | FollowUpEvent;
+  | ChangeEvent
+  | ServiceEvent
+  | IdentityEvent
+  | PolicyEvent
+  | LedgerEvent
+  | FollowUpEvent
+  | CalendarEvent
+  | GateEvent;
 export type EventType = DomainEvent['type'];
 
 /** An event as the ledger holds it: the domain event plus who, when and what it is about. */

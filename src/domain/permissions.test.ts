@@ -19,6 +19,9 @@ const DOCUMENTED: Record<Role, readonly Action[]> = {
     'checkpoint.issue',
     'follow_up.open',
     'follow_up.close',
+    'gate.decide',
+    'gate.break_glass',
+    'deployment.record',
   ],
   requester: ['change.create', 'change.work', 'change.approve', 'follow_up.open', 'follow_up.close'],
   implementer: [
@@ -28,10 +31,14 @@ const DOCUMENTED: Record<Role, readonly Action[]> = {
     'change.approve',
     'follow_up.open',
     'follow_up.close',
+    'gate.decide',
+    'gate.break_glass',
+    'deployment.record',
   ],
   approver: ['change.work', 'change.approve', 'follow_up.open', 'follow_up.close'],
   auditor: ['user.list', 'checkpoint.issue'],
   viewer: [],
+  deployer: ['gate.decide', 'gate.break_glass', 'deployment.record'],
 };
 
 const SCOPE_OF: Record<Action, string> = {
@@ -49,6 +56,9 @@ const SCOPE_OF: Record<Action, string> = {
   'checkpoint.issue': 'changes:write',
   'follow_up.open': 'changes:write',
   'follow_up.close': 'changes:write',
+  'gate.decide': 'gate',
+  'gate.break_glass': 'gate',
+  'deployment.record': 'gate',
 };
 
 describe('permission table', () => {

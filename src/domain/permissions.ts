@@ -26,6 +26,12 @@ export const ACTIONS = [
   /** Open a follow-up on a change; closing one is for its owner, or anyone who may manage changes. */
   'follow_up.open',
   'follow_up.close',
+  /** Ask the deployment gate (dry runs included). */
+  'gate.decide',
+  /** Force a deployment past the gate: recorded, and raised as an emergency change that owes its record. */
+  'gate.break_glass',
+  /** Record a deployment's start and result. */
+  'deployment.record',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -38,6 +44,7 @@ export interface Permission {
 
 const MANAGERS = ['admin', 'change_manager'] as const;
 const WORKERS = [...MANAGERS, 'requester', 'implementer', 'approver'] as const;
+const DEPLOYERS = [...MANAGERS, 'implementer', 'deployer'] as const;
 
 export const PERMISSIONS: Readonly<Record<Action, Permission>> = {
   'change.create': { roles: [...MANAGERS, 'requester', 'implementer'], scope: 'changes:write' },
@@ -54,6 +61,9 @@ export const PERMISSIONS: Readonly<Record<Action, Permission>> = {
   'checkpoint.issue': { roles: [...MANAGERS, 'auditor'], scope: 'changes:write' },
   'follow_up.open': { roles: WORKERS, scope: 'changes:write' },
   'follow_up.close': { roles: WORKERS, scope: 'changes:write' },
+  'gate.decide': { roles: DEPLOYERS, scope: 'gate' },
+  'gate.break_glass': { roles: DEPLOYERS, scope: 'gate' },
+  'deployment.record': { roles: DEPLOYERS, scope: 'gate' },
 };
 
 /** Whether one of the actor's roles grants `action` (the token's scopes aside). */

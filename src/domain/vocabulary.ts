@@ -86,6 +86,8 @@ export const REQUIRED_FIELDS = [
   'rollbackOwner',
   'maxOutage',
   'rollbackTested',
+  // The artifacts (sha256 digests) the change ships: what the deployment gate lets through (issue 15).
+  'artifacts',
 ] as const;
 export type RequiredField = (typeof REQUIRED_FIELDS)[number];
 
@@ -133,6 +135,8 @@ export const ROLES = [
   'approver',
   'auditor',
   'viewer',
+  /** CI bots and connectors: ask the deployment gate and record deployments, nothing else. */
+  'deployer',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -147,6 +151,8 @@ export const SCOPES = [
   'users:admin',
   'policy:read',
   'policy:write',
+  /** CI and connectors: ask the deployment gate, break glass, record deployments; nothing else. */
+  'gate',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -167,3 +173,57 @@ export type FollowUpKind = (typeof FOLLOW_UP_KINDS)[number];
 
 export const FOLLOW_UP_STATUSES = ['open', 'done', 'cancelled'] as const;
 export type FollowUpStatus = (typeof FOLLOW_UP_STATUSES)[number];
+
+/** Policy calendar windows: when changes may be deployed (maintenance) and when they may not (freeze). */
+export const CALENDAR_WINDOW_KINDS = ['maintenance', 'freeze'] as const;
+export type CalendarWindowKind = (typeof CALENDAR_WINDOW_KINDS)[number];
+
+/** hard: refused outright; soft: allowed, recorded, and (for windows) one more approval from a named group. */
+export const ENFORCEMENTS = ['hard', 'soft'] as const;
+export type Enforcement = (typeof ENFORCEMENTS)[number];
+
+/**
+ * What a scheduled window can clash with: another change on the same service, on a service it depends on
+ * or that depends on it, a freeze, or another change of the same implementer.
+ */
+export const CONFLICT_KINDS = ['service', 'dependency', 'freeze', 'implementer'] as const;
+export type ConflictKind = (typeof CONFLICT_KINDS)[number];
+/** What the deployment gate answers. */
+export const GATE_DECISIONS = ['allow', 'deny'] as const;
+export type GateVerdict = (typeof GATE_DECISIONS)[number];
+
+/** Who asked the gate: our API and CLI, or the connector that saw the deployment. */
+export const GATE_SOURCES = ['api', 'github', 'gitlab', 'kubernetes'] as const;
+export type GateSource = (typeof GATE_SOURCES)[number];
+
+/**
+ * Why the gate denies; every one that applies is given, not only the first. `gate_error`: the gate could not
+ * decide (database, policy, timeout) and fails closed.
+ */
+export const GATE_REASONS = [
+  'change_not_found',
+  'not_approved',
+  'approvals_withdrawn',
+  'approver_lost_group',
+  'approvals_insufficient',
+  'change_closed',
+  'outside_change_window',
+  'freeze_hard',
+  'freeze_soft',
+  'outside_maintenance_window',
+  'artifact_not_approved',
+  'service_not_in_change',
+  'environment_not_in_change',
+  'emergency_authorization_expired',
+  'emergency_record_overdue',
+  'gate_error',
+] as const;
+export type GateReasonCode = (typeof GATE_REASONS)[number];
+
+/** How a deployment ended. */
+export const DEPLOYMENT_RESULTS = ['succeeded', 'failed', 'rolled_back'] as const;
+export type DeploymentResult = (typeof DEPLOYMENT_RESULTS)[number];
+
+/** What a change's record notes about deployments beyond its own plan: each one is owed an account. */
+export const DEPLOYMENT_NOTES = ['unauthorized', 'failed', 'rolled_back', 'break_glass'] as const;
+export type DeploymentNoteKind = (typeof DEPLOYMENT_NOTES)[number];

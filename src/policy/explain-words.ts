@@ -14,6 +14,7 @@ const FIELD_WORDS: Record<string, string> = {
   rollbackTested: 'confirmation that the rollback itself was tested',
   maxOutage: 'maximum tolerable outage',
   supplierAccessReview: "review of the supplier's access",
+  artifacts: 'the artifacts it ships (sha256 digests the deployment gate lets through)',
 };
 
 export const ORIGIN_WORDS: Record<string, string> = {

@@ -11,6 +11,7 @@ import {
 } from './types.ts';
 import { PolicySchema } from './schema.ts';
 import { and, fieldWords, minutesWords, or, ORIGIN_WORDS, plural } from './explain-words.ts';
+import { explainCalendar } from './explain-calendar.ts';
 
 export interface PolicyExplanation {
   /** Dotted path into the policy file, e.g. `approvals.normal.high` or `risk.rules.critical-downstream`. */
@@ -341,6 +342,7 @@ const SECTIONS: Section[] = [
   ledger,
   templates,
   emergency,
+  explainCalendar,
 ];
 
 let defaults: Policy | null | undefined;

@@ -2,6 +2,7 @@
 // high-risk match, so a broken or mistyped rule can only ever add ceremony, never remove it.
 import type { Assessment, ChangeContent, RiskReason } from '../domain/change.ts';
 import type { Service } from '../domain/service.ts';
+import { occurrencesBetween } from '../domain/calendar.ts';
 import { resolveApprovals } from './person-approvals.ts';
 import { celContext, compileRule, errorMessage, GRAPH_VARIABLES, type CompiledRule } from './cel.ts';
 import {
@@ -20,6 +21,8 @@ export interface AssessInput {
   services: Service[];
   /** What the affected services depend on and what depends on them; needed when `readsGraph(policy)`. */
   graph?: { upstream: Service[]; downstream: Service[] };
+  /** The change's window (scheduled, else proposed): a soft freeze it overlaps asks one more approval. */
+  window?: { start: string; end: string } | null;
   policyVersion: number;
 }
 
@@ -164,6 +167,7 @@ const IS_MISSING: Record<RequiredField, (c: ChangeContent) => boolean> = {
   maxOutage: (c) => (c.maxOutageMinutes ?? null) === null,
   // Like backupConfirmed: required means the rollback was tested, not only that someone answered.
   rollbackTested: (c) => c.rollbackTested !== true,
+  artifacts: (c) => (c.artifacts ?? []).length === 0,
 };
 
 /** Whether the change records a passing test of this kind. */
@@ -190,6 +194,32 @@ export function missingFields(policy: Policy, rating: RiskRating, content: Chang
   return required.filter((field) => IS_MISSING[field](content));
 }
 
+/**
+ * One more approval from the named group of each soft freeze the window overlaps on an affected service
+ * (hard freezes are refused at scheduling and at the gate; they ask nothing here).
+ */
+function softFreezeApprovals(
+  policy: Policy,
+  input: AssessInput,
+  base: ApprovalRequirement[],
+): ApprovalRequirement[] {
+  const w = input.window;
+  if (!w || input.type === 'standard' || (policy.calendar?.windows ?? []).length === 0) return base;
+  const scopes = input.services.map((s) => ({ service: s.name, environment: s.environment }));
+  const out = base.map((r) => ({ ...r }));
+  const asked = new Set<string>();
+  for (const o of occurrencesBetween(policy, w.start, w.end, scopes)) {
+    const group = o.window.approvalGroup;
+    if (o.window.kind !== 'freeze' || o.window.enforcement !== 'soft' || group === null) continue;
+    if (asked.has(group)) continue;
+    asked.add(group);
+    const line = out.find((r) => r.group === group);
+    if (line) line.count += 1;
+    else out.push({ group, count: 1, label: `soft freeze ${o.window.id}` });
+  }
+  return out;
+}
+
 export function assess(policy: Policy, input: AssessInput): Assessment {
   const matched = evaluateRules(policy, input);
   const reasons = matched.map((m) => m.reason);
@@ -205,9 +235,13 @@ export function assess(policy: Policy, input: AssessInput): Assessment {
     requiredApprovals:
       input.type === 'standard'
         ? approvalsFor(policy, input.type, rating, input.content, input.services)
-        : matched.reduce(
-            (list, m) => mergeApprovals(list, m.approvals),
-            approvalsFor(policy, input.type, rating, input.content, input.services),
+        : softFreezeApprovals(
+            policy,
+            input,
+            matched.reduce(
+              (list, m) => mergeApprovals(list, m.approvals),
+              approvalsFor(policy, input.type, rating, input.content, input.services),
+            ),
           ),
     missing: [
       ...new Set([

@@ -14,6 +14,7 @@ import {
 import type { Policy } from './types.ts';
 import { compileRule } from './cel.ts';
 import { LIST_BOUNDS } from './cel-budget.ts';
+import { calendarSection } from './calendar-schema.ts';
 
 const UNIT_MINUTES: Record<string, number> = { m: 1, h: 60, d: 24 * 60, w: 7 * 24 * 60 };
 const DURATION = /^(?:\d+[mhdw])+$/;
@@ -277,6 +278,7 @@ const baseSchema = z.strictObject({
       beforeStart: z.array(requiredField).default([]),
     })
     .prefault({}),
+  calendar: calendarSection(id, duration),
 });
 
 type Parsed = z.output<typeof baseSchema>;
@@ -358,6 +360,17 @@ function crossCheck(p: Parsed, ctx: Ctx): void {
       });
   });
   knownGroups(p.approvals.policy, ['approvals', 'policy'], groups, ctx);
+  // The section may have failed its own checks, leaving its fields unparsed: check what is there.
+  const windows = Array.isArray(p.calendar?.windows) ? p.calendar.windows : [];
+  uniqueIds(windows, ['calendar', 'windows'], 'window', ctx);
+  windows.forEach((w, i) => {
+    if (typeof w.approvalGroup === 'string' && !groups.includes(w.approvalGroup))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['calendar', 'windows', i, 'approvalGroup'],
+        message: `unknown group "${w.approvalGroup}"; declare it under groups or use one of: ${groups.join(', ')}`,
+      });
+  });
   p.risk.rules.forEach((rule, i) =>
     knownGroups(rule.approvals, ['risk', 'rules', i, 'approvals'], groups, ctx),
   );

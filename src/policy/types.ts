@@ -4,7 +4,10 @@
 // The enumerations are the domain's (src/domain/vocabulary.ts); they are re-exported for the policy's readers.
 import type {
   ApprovalReasonField,
+  CalendarWindowKind,
   ChangeOrigin,
+  ConflictKind,
+  Enforcement,
   ChangeType,
   Outcome,
   PersonApprover,
@@ -72,6 +75,40 @@ export interface ChangeTemplate {
     rollbackPlan?: { method: string; expectedMinutes: number; triggers: string; backupConfirmed: boolean };
     testPlan?: string;
   };
+}
+
+/**
+ * A maintenance or freeze window as the policy file states it. Times are local wall-clock times
+ * (`YYYY-MM-DDTHH:MM[:SS]`) in `timeZone`; a recurring window repeats `start` by the RRULE for `durationMinutes`.
+ */
+export interface CalendarWindowRule {
+  id: string;
+  kind: CalendarWindowKind;
+  title: string;
+  enforcement: Enforcement;
+  /** Soft windows: the group one more approval must come from. */
+  approvalGroup: string | null;
+  /** Empty means every service / environment. */
+  services: string[];
+  environments: string[];
+  /** IANA zone, e.g. `Europe/Berlin`. */
+  timeZone: string;
+  start: string;
+  /** One-off windows: local end time (or `durationMinutes`). */
+  end: string | null;
+  durationMinutes: number | null;
+  /** RFC 5545 RRULE value, e.g. `FREQ=WEEKLY;BYDAY=SU`; null for a one-off window. */
+  rrule: string | null;
+  /** EXDATEs: local start times of occurrences that do not happen. */
+  except: string[];
+}
+
+export interface CalendarPolicy {
+  /** Default zone of the windows that name none. */
+  timeZone: string;
+  windows: CalendarWindowRule[];
+  /** Per kind of scheduling conflict: soft (recorded and shown) or hard (scheduling refused). */
+  conflicts: Record<ConflictKind, Enforcement>;
 }
 
 export interface Policy {
@@ -149,4 +186,6 @@ export interface Policy {
     /** Fields an emergency must have before it starts (the rest of its record is owed afterwards). */
     beforeStart: RequiredField[];
   };
+  /** Maintenance and freeze windows, and how scheduling conflicts count (absent in policies built by hand: none). */
+  calendar?: CalendarPolicy;
 }

@@ -19,8 +19,10 @@ import { loginLimits } from './login-limits.ts';
 import { openApiOptions } from './openapi.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 import { approvalsRoutes } from './routes/approvals.routes.ts';
+import { calendarRoutes } from './routes/calendar.routes.ts';
 import { changesRoutes } from './routes/changes.routes.ts';
 import { followUpsRoutes } from './routes/follow-ups.routes.ts';
+import { gateRoutes } from './routes/gate.routes.ts';
 import { identityRoutes } from './routes/identity.routes.ts';
 import { policyRoutes } from './routes/policy.routes.ts';
 import { ledgerRoutes } from './routes/ledger.routes.ts';
@@ -110,9 +112,11 @@ export async function buildApp(c: Container, options: AppOptions = {}): Promise<
       servicesRoutes(api, c);
       changesRoutes(api, c);
       followUpsRoutes(api, c);
+      gateRoutes(api, c);
       approvalsRoutes(api, c);
       policyRoutes(api, c);
       ledgerRoutes(api, c);
+      calendarRoutes(api, c);
       await registerConnectors(api, options.connectors ?? CONNECTORS, {
         container: c,
         secret: (name) => options.connectorSecrets?.[name],

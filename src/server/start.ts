@@ -72,6 +72,18 @@ export interface RunningServer {
   close: () => Promise<void>;
 }
 
+/**
+ * What the log keeps of a request: a capability in the query (the calendar feed's token, which calendar
+ * apps can only send there) is redacted, so the log is not a list of working feed addresses.
+ */
+export function logRequest(req: { method: string; url: string; ip?: string }) {
+  return {
+    method: req.method,
+    url: req.url.replace(/([?&]token=)[^&]*/gi, '$1[redacted]'),
+    remoteAddress: req.ip,
+  };
+}
+
 export async function startServer(
   config: Config,
   options: { log?: boolean; now?: () => Date } = {},
@@ -81,7 +93,7 @@ export async function startServer(
   const { store } = container;
   const init = await initialise(container, config.policyFile, config.demo);
   const app = await buildApp(container, {
-    logger: options.log === false ? false : { level: config.logLevel },
+    logger: options.log === false ? false : { level: config.logLevel, serializers: { req: logRequest } },
     bodyLimit: config.bodyLimit,
     loginLimit: config.loginLimit,
     trustProxy: config.trustProxy,

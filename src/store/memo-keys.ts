@@ -7,6 +7,8 @@ export const memoKeys = {
   service: (name: string) => `service:${name}`,
   /** Every service's stored record, in name order (risk rules that follow the dependency graph read it). */
   catalogue: 'services.all',
+  /** The sequence number of the newest service event (the gate's stamp of the catalogue). */
+  catalogueRevision: 'catalogue.revision',
   /** A change's projected row. */
   change: (id: string) => `change:${id}`,
 };

@@ -12,6 +12,8 @@ import * as m0008 from './migrations/0008_change_services_filters.ts';
 import * as m0009 from './migrations/0009_outbox_delivery.ts';
 import * as m0010 from './migrations/0010_projection_versions.ts';
 import * as m0013 from './migrations/0013_follow_ups.ts';
+import * as m0014 from './migrations/0014_gate.ts';
+import * as m0015 from './migrations/0015_calendar_feeds.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -25,6 +27,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009_outbox_delivery': m0009,
   '0010_projection_versions': m0010,
   '0013_follow_ups': m0013,
+  '0014_gate': m0014,
+  '0015_calendar_feeds': m0015,
 };
 
 /** Names of the migrations this database has not run yet. */

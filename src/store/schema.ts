@@ -117,7 +117,7 @@ export interface UserTable {
 
 /** Secrets, kept out of the ledger and the projection: password hashes (Argon2id) and API token hashes. */
 export interface CredentialTable {
-  kind: 'password' | 'token';
+  kind: 'password' | 'token' | 'calendar_feed';
   subject: string;
   secret_hash: string;
   updated_at: string;
@@ -201,6 +201,36 @@ export interface FollowUpTable {
   doc: string;
 }
 
+/** Personal calendar feed tokens (migration 0015); the secret's hash is in `credentials`. */
+export interface CalendarFeedTable {
+  id: string;
+  owner: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+/** Recorded deployment gate decisions (migration 0014); `doc` is the decision as answered. */
+export interface GateDecisionTable {
+  id: string;
+  change_id: string;
+  decision: string;
+  service: string;
+  environment: string;
+  at: string;
+  doc: string;
+}
+
+/** Deployments (migration 0014): `unauthorized` 1 when no allowing decision covers one. */
+export interface DeploymentTable {
+  id: string;
+  number: number;
+  change_id: string | null;
+  decision_id: string | null;
+  unauthorized: number;
+  result: string | null;
+  doc: string;
+}
+
 /** Which version of each projection built its tables (`projection:<name>`, see reproject.ts). */
 export interface ProjectionStateTable {
   key: string;
@@ -228,4 +258,7 @@ export interface DB {
   change_search: ChangeSearchTable;
   projection_state: ProjectionStateTable;
   follow_ups: FollowUpTable;
+  calendar_feeds: CalendarFeedTable;
+  gate_decisions: GateDecisionTable;
+  deployments: DeploymentTable;
 }

@@ -10,7 +10,14 @@ import type { Store } from './database.ts';
 import { insertQuery } from './prepared.ts';
 import type { DB } from './schema.ts';
 
-export const BUFFERED_TABLES = ['ledger_entries', 'ledger_nodes', 'outbox', 'idempotency_keys'] as const;
+// gate_decisions: the gate's busiest write, read back only by a deployment naming one (which flushes them first).
+export const BUFFERED_TABLES = [
+  'ledger_entries',
+  'ledger_nodes',
+  'outbox',
+  'idempotency_keys',
+  'gate_decisions',
+] as const;
 export type BufferedTable = (typeof BUFFERED_TABLES)[number];
 
 const MENTIONS = new RegExp(`\\b(${BUFFERED_TABLES.join('|')})\\b`, 'g');

@@ -181,6 +181,25 @@ for (const engine of engines()) {
         await t.req('ivan', 'POST', `/api/v1/follow-ups/${measure.id}/cancel`, { note: 'block is the fix' }),
       );
 
+      // The gate: a decision about a change, a deployment no decision allowed that then failed, and a
+      // break-glass that raises an emergency change and notes the change it claimed.
+      const digest = `sha256:${'c'.repeat(64)}`;
+      const gateAsk = { change: a, service: 'payments-api', environment: 'prod', artifact: digest };
+      ok(await t.req('ci', 'POST', '/api/v1/gate', gateAsk));
+      const deployment = ok<{ id: string }>(
+        await t.req('ci', 'POST', '/api/v1/deployments', { ...gateAsk, change: a }),
+        201,
+      );
+      ok(await t.req('ci', 'POST', `/api/v1/deployments/${deployment.id}/finish`, { result: 'failed' }));
+      ok(
+        await t.req('ci', 'POST', '/api/v1/gate/break-glass', {
+          ...gateAsk,
+          change: e,
+          reason: 'The exploit is spreading; the fix cannot wait',
+        }),
+        201,
+      );
+
       // People and tokens.
       ok(await t.req('admin', 'PATCH', '/api/v1/users/tina', { displayName: 'Tina T.' }));
       const token = ok<{ id: string }>(
@@ -188,6 +207,9 @@ for (const engine of engines()) {
         201,
       );
       ok(await t.req('alice', 'POST', `/api/v1/tokens/${token.id}/revoke`));
+      // A personal calendar feed token, created and revoked.
+      ok(await t.req('alice', 'POST', '/api/v1/calendar/feed-token'), 201);
+      ok(await t.req('alice', 'DELETE', '/api/v1/calendar/feed-token'));
       const session = ok<{ token: string }>(
         await t.req(null, 'POST', '/api/v1/auth/login', {
           username: 'betty',

@@ -96,9 +96,10 @@ for (const engine of engines()) {
           assert.ok(schemas[componentName(type)], `${componentName(type)} is a component`);
         }
       };
+      // A change's history holds the gate's decisions about it too.
       union(
         'ChangeEvent',
-        EVENT_TYPES.filter((type) => type.startsWith('change.')),
+        EVENT_TYPES.filter((type) => type.startsWith('change.') || type.startsWith('gate.')),
       );
       union('LedgerEvent', EVENT_TYPES);
       const events = JSON.stringify(doc.paths['/api/v1/changes/{id}/events']!.get!.responses!['200']);

@@ -98,6 +98,11 @@ for (const engine of engines()) {
       await sql`alter table outbox add column last_error text`.execute(db);
       await sql`create index outbox_pending on outbox (delivered_at, next_attempt_at)`.execute(db);
       await sql`drop table follow_ups`.execute(db);
+      await sql`drop table gate_decisions`.execute(db);
+      await sql`drop table deployments`.execute(db);
+      await sql`drop index ledger_entries_service_events`.execute(db);
+      await sql`drop table calendar_feeds`.execute(db);
+      await sql`drop index changes_state_window`.execute(db);
       await sql`delete from kysely_migration where name <> '0001_initial'`.execute(db);
       await migrateToLatest(db as never);
       assert.deepEqual(await recorder.ledger.tree.root(leaves.length), naiveRoot(leaves));

@@ -72,6 +72,9 @@ describe('the projection list', () => {
         'policies',
         'ledger_meta',
         'follow_ups',
+        'calendar_feeds',
+        'gate_decisions',
+        'deployments',
       ],
     );
   });

@@ -1,7 +1,9 @@
 // Client commands: everything here talks to a running server over HTTP (see ../client.ts).
 import type { Command } from 'commander';
+import { calendarCommands } from './calendar.ts';
 import { changesCommands } from './changes.ts';
 import { followUpsCommands } from './follow-ups.ts';
+import { gateCommands } from './gate.ts';
 import { loginCommands } from './login.ts';
 import { policyCommands } from './policy.ts';
 import { servicesCommands } from './services.ts';
@@ -27,6 +29,8 @@ Exit codes: 0 ok, 1 refused, denied or failed check, 2 usage or connection error
   servicesCommands(program);
   changesCommands(program);
   followUpsCommands(program);
+  calendarCommands(program);
+  gateCommands(program);
   usersCommands(program);
   tokensCommands(program);
   policyCommands(policy);

@@ -25,10 +25,13 @@ export function toView(change: Change, now: string, policy: Policy, live: Live |
     owner: ownerOf(change),
     authors: change.authors ?? [...new Set([change.requester, change.lastEditor])],
     agreedWindow: change.agreedWindow ?? null,
+    conflicts: change.conflicts ?? [],
     riskRating: change.assessment?.rating ?? null,
     approvalStatus,
     reviewRequired: reviewRequired(change, policy),
     overdue: overdue(change, now),
+    deploymentNotes: change.deploymentNotes ?? [],
+    breakGlass: change.breakGlass ?? null,
   };
 }
 

@@ -22,6 +22,7 @@ import type { Commands } from '../commands/command-runner.ts';
 import type { RecordEvents } from '../commands/record.ts';
 import type { PolicyService, ActivePolicy } from '../policy/policy.service.ts';
 import { changeNotFound } from './changes.errors.ts';
+import type { CalendarService } from '../calendar/calendar.service.ts';
 
 /** The change records as the use-cases read them (the projection, or a fake). */
 export interface ChangeRecords {
@@ -48,6 +49,8 @@ export interface ChangesCollaborators {
     /** The whole catalogue, read only when a risk rule follows the dependency graph. */
     list(): Promise<Service[]>;
   };
+  /** Finds the conflicts of a window being scheduled, in the schedule's transaction. */
+  calendar?: Pick<CalendarService, 'scheduleCheck'>;
   /** Opens the tracked items a review asks for, in the review's transaction. */
   followUps?: { openFromReview(actor: Actor, change: Change): Promise<unknown> };
 }
@@ -73,8 +76,10 @@ export class ChangesService {
   private readonly policies: ChangesCollaborators['policies'];
   private readonly catalogue: ChangesCollaborators['catalogue'];
   private readonly followUps: ChangesCollaborators['followUps'];
+  private readonly calendar: ChangesCollaborators['calendar'];
 
   constructor(c: ChangesCollaborators) {
+    this.calendar = c.calendar;
     this.followUps = c.followUps;
     this.commands = c.commands;
     this.changes = c.changes;
@@ -83,11 +88,7 @@ export class ChangesService {
     this.catalogue = c.catalogue;
   }
 
-  private async assess(
-    type: Change['type'],
-    content: ChangeContent,
-    active: ActivePolicy,
-  ): Promise<Assessment> {
+  async assess(type: Change['type'], content: ChangeContent, active: ActivePolicy): Promise<Assessment> {
     const services = await this.catalogue.many(content.services);
     const graph = readsGraph(active.policy)
       ? serviceGraph(content.services, await this.catalogue.list())
@@ -97,6 +98,8 @@ export class ChangesService {
       content,
       services,
       ...(graph ? { graph } : {}),
+      // A scheduled change's window, else the proposed one: soft freezes it overlaps ask one more approval.
+      window: ('window' in content ? (content as Change).window : null) ?? content.proposedWindow ?? null,
       policyVersion: active.version,
     });
     // A policy replacement touches Changeproof itself rather than a catalogued service.
@@ -126,6 +129,16 @@ export class ChangesService {
       if (retired) return new Refused([retired]);
       const number = await this.changes.nextNumber();
       const assessment = await this.assess(type, content, active);
+      // A standard change raised into a window is scheduled by being raised: its clashes count now.
+      const found =
+        window && type === 'standard' && this.calendar
+          ? await this.calendar.scheduleCheck(
+              { id: changeId(number), services: content.services, implementer: content.implementer },
+              window,
+              active.policy,
+              at,
+            )
+          : {};
       const decision = decideCreate(
         {
           number,
@@ -135,6 +148,7 @@ export class ChangesService {
           assessment,
           window: window ?? null,
           now: at,
+          ...found,
         },
         actor,
         active.policy,
@@ -170,6 +184,13 @@ export class ChangesService {
       } else if (command.type === 'reassign') {
         const people = await this.changes.approvers([command.owner]);
         cmd = { type: 'reassign', owner: command.owner, people };
+      } else if (command.type === 'schedule') {
+        const window = command.window ?? change.proposedWindow;
+        const found =
+          window && this.calendar
+            ? await this.calendar.scheduleCheck(change, window, active.policy, now)
+            : {};
+        cmd = { ...command, ...found };
       } else if (command.type === 'approve' || command.type === 'start') {
         cmd = { ...command, live: await this.liveFor(change, active) };
       } else cmd = command;

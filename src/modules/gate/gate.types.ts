@@ -1,8 +1,10 @@
 // What the deployment gate is asked and what it answers: the seam the API, the CLI and the connectors
 // (GitHub, GitLab, Kubernetes) share. The decision itself is pure, in `src/domain/gate.ts`.
 
-/** Who is asking, for the record: our API/CLI, or the connector that saw a deployment. */
-export type GateSource = 'api' | 'github' | 'gitlab' | 'kubernetes';
+import type { GateSource, GateVerdict } from '../../domain/vocabulary.ts';
+
+/** Who is asking, for the record: our API/CLI, or the connector that saw a deployment (GATE_SOURCES). */
+export type { GateSource } from '../../domain/vocabulary.ts';
 
 export interface GateInput {
   /** The change id, `CHG-n`. */
@@ -26,7 +28,7 @@ export interface GateReason {
 export interface GateDecision {
   /** The recorded decision's id; null for a dry run. */
   id: string | null;
-  decision: 'allow' | 'deny';
+  decision: GateVerdict;
   /** Every reason to deny, not only the first; empty when allowed. */
   reasons: GateReason[];
   change: string;
@@ -36,6 +38,8 @@ export interface GateDecision {
   dryRun: boolean;
   source: GateSource;
   at: string;
+  /** Set when the deployment was forced past the gate: why, and the change it claimed. */
+  breakGlass?: { reason: string; claimed: string | null } | null;
 }
 
 /** A deployment forced past the gate, which becomes an emergency change owing its record and review. */

@@ -25,6 +25,12 @@ const NEEDS: Record<Action, string> = {
   'checkpoint.issue': 'asking for a checkpoint needs the admin, change_manager or auditor role',
   'follow_up.open': 'opening follow-ups needs a role other than auditor or viewer',
   'follow_up.close': 'closing follow-ups needs a role other than auditor or viewer',
+  'gate.decide':
+    'asking the deployment gate needs the deployer, implementer, change_manager or admin role (tokens: the gate scope)',
+  'gate.break_glass':
+    'breaking glass needs the deployer, implementer, change_manager or admin role (tokens: the gate scope)',
+  'deployment.record':
+    'recording deployments needs the deployer, implementer, change_manager or admin role (tokens: the gate scope)',
 };
 
 /**

@@ -33,6 +33,7 @@ export const servicesProjection: Projection = {
     // What the batch remembers of this service is stale from here on.
     store.memoSet(memoKeys.service(event.subject.slice('service:'.length)), undefined);
     store.memoSet(memoKeys.catalogue, undefined);
+    store.memoSet(memoKeys.catalogueRevision, undefined);
     if (event.type === 'service.registered') {
       const d = event.data as Of<'service.registered'>;
       const service: Service = {
