@@ -44,11 +44,8 @@ export async function decideDeployment(container: Container, seen: DeploymentSee
         },
       },
       async () => {
-        const gate = gateOf(container);
         if (!seen.change) return { status: 200, body: refuse('change_not_found', seen.hint) };
-        if (!gate)
-          return { status: 200, body: refuse('gate_unavailable', 'this server has no deployment gate') };
-        const d = await gate.decide(actor, {
+        const d = await gateOf(container).decide(actor, {
           change: seen.change.change,
           service: seen.service,
           environment: seen.environment,
@@ -67,7 +64,8 @@ export async function decideDeployment(container: Container, seen: DeploymentSee
   } catch (err) {
     // A reused key with other bytes is the sender's mistake or a forgery: say so, decide nothing.
     if ((err as { code?: unknown }).code === 'idempotency_mismatch') throw err;
-    // Fail closed: nothing was recorded (the transaction rolled back), and the forge is told no.
+    // Fail closed (the gate denies what it cannot decide; this is for what fails around it): nothing was
+    // recorded, the transaction rolled back, and the forge is told no.
     return {
       replayed: false,
       verdict: refuse('gate_error', `the gate could not decide: ${(err as Error).message}`),

@@ -1,35 +1,18 @@
-// How a forge connector reaches the deployment gate, and as whom. The gate answers every denial with all
-// its reasons; a connector turns a missing gate or a failing one into a rejection (fail closed).
+// How a forge connector reaches the deployment gate, and how its answer is told to the forge. The gate
+// answers every denial with all its reasons and denies when it cannot decide (fail closed).
 import type { Container } from '../container.ts';
-import type { Actor } from '../domain/actor.ts';
-import type {
-  BreakGlassInput,
-  GateDecision,
-  GateInput,
-  GateReason,
-  GateSource,
-} from '../modules/gate/gate.types.ts';
+import type { GateReason } from '../modules/gate/gate.types.ts';
 
-export interface Gate {
-  decide(actor: Actor, input: GateInput, idempotencyKey?: string): Promise<GateDecision>;
-  breakGlass(actor: Actor, input: BreakGlassInput, idempotencyKey?: string): Promise<unknown>;
-}
+export { connectorActor } from '../domain/actor.ts';
 
-/** The gate of the container, or null when this build has none (every deployment is then rejected). */
-export function gateOf(container: Container): Gate | null {
-  return (container as Container & { gate?: Gate }).gate ?? null;
-}
-
-/** The actor a connector records under: a system actor holding only the gate scope. */
-export function connectorActor(source: GateSource): Actor {
-  return { id: `connector:${source}`, kind: 'system', roles: [], groups: [], scopes: ['gate'], email: null };
-}
+/** The gate of the container: what the API, the CLI and the connectors all ask. */
+export const gateOf = (container: Container): Container['gate'] => container.gate;
 
 /** What a connector reports back: the gate's answer, or its own refusal when it could not ask. */
 export interface Verdict {
   decision: 'allow' | 'deny';
   reasons: GateReason[];
-  /** The recorded decision's id; null when the gate was not asked. */
+  /** The recorded decision's id; null when the gate was not asked, or could not record. */
   decisionId: string | null;
   change: string | null;
   service: string;

@@ -18,7 +18,7 @@ export interface FakeGate {
 }
 
 export function installFakeGate(c: Container): FakeGate {
-  const holder = c as Container & { gate?: unknown };
+  const holder = c as { gate: unknown };
   const previous = holder.gate;
   let n = 0;
   const fake: FakeGate = {
@@ -49,7 +49,7 @@ export function installFakeGate(c: Container): FakeGate {
     },
     breakGlass: async (_actor: Actor, input: BreakGlassInput) => {
       fake.brokenGlass.push(input);
-      return { change: 'CHG-999' };
+      return { change: 'CHG-999', claimed: input.change, decision: null };
     },
   };
   return fake;
