@@ -1,12 +1,36 @@
 // Configuration from the environment, validated once at start; a bad value stops the process with a message.
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import {
   K8S_ADMISSION_ENV,
   K8S_ADMISSION_SOURCE,
   k8sAdmissionSettings,
-  type K8sAdmissionSettings,
 } from './connectors/k8s-admission/settings.ts';
+import {
+  CONNECTOR_SECRET_NAMES as SECRET,
+  DEFAULT_CONNECTOR_SETTINGS,
+  type ConnectorSettings,
+} from './connectors/settings.ts';
+
+/** `a=b,c=d` → { a: 'b', c: 'd' }: the forge connectors' environment and service maps. */
+const Pairs = z
+  .string()
+  .regex(
+    /^\s*[^=,\s]+\s*=\s*[^=,\s]+\s*(,\s*[^=,\s]+\s*=\s*[^=,\s]+\s*)*$/,
+    'write name=value pairs, comma-separated, e.g. production=prod,staging=staging',
+  )
+  .transform((s) =>
+    Object.fromEntries(s.split(',').map((pair) => pair.split('=').map((x) => x.trim()) as [string, string])),
+  );
+const HttpUrl = z
+  .string()
+  .regex(
+    /^https?:\/\/[^\s]+[^/\s]$/,
+    'an http(s) URL without a trailing slash, e.g. https://gitlab.example.com',
+  );
+const Flag = z.enum(['0', '1', 'true', 'false']);
+const isOn = (flag: string | undefined) => flag === '1' || flag === 'true';
 
 const Env = z
   .object({
@@ -53,6 +77,30 @@ const Env = z
         "CHANGEPROOF_TRUST_PROXY is true (every proxy) or the proxies' addresses/CIDRs, comma-separated",
       )
       .optional(),
+    CHANGEPROOF_GITHUB_WEBHOOK_SECRET: z
+      .string()
+      .min(16, 'CHANGEPROOF_GITHUB_WEBHOOK_SECRET: at least 16 characters')
+      .optional(),
+    CHANGEPROOF_GITHUB_API_URL: HttpUrl.default(DEFAULT_CONNECTOR_SETTINGS.github.apiUrl),
+    CHANGEPROOF_GITHUB_APP_ID: z
+      .string()
+      .regex(/^\d+$/, "CHANGEPROOF_GITHUB_APP_ID is the App's numeric id")
+      .optional(),
+    CHANGEPROOF_GITHUB_APP_PRIVATE_KEY_FILE: z.string().min(1).optional(),
+    CHANGEPROOF_GITHUB_TOKEN: z.string().min(1).optional(),
+    CHANGEPROOF_GITHUB_ENVIRONMENTS: Pairs.optional(),
+    CHANGEPROOF_GITHUB_SERVICES: Pairs.optional(),
+    CHANGEPROOF_GITLAB_URL: HttpUrl.optional(),
+    CHANGEPROOF_GITLAB_WEBHOOK_TOKEN: z
+      .string()
+      .min(16, 'CHANGEPROOF_GITLAB_WEBHOOK_TOKEN: at least 16 characters')
+      .optional(),
+    CHANGEPROOF_GITLAB_TOKEN: z.string().min(1).optional(),
+    CHANGEPROOF_GITLAB_ENVIRONMENTS: Pairs.optional(),
+    CHANGEPROOF_GITLAB_SERVICES: Pairs.optional(),
+    CHANGEPROOF_GITLAB_PLAY_APPROVED: Flag.default('0'),
+    CHANGEPROOF_GITLAB_POLL_PROJECTS: z.string().optional(),
+    CHANGEPROOF_GITLAB_POLL_SECONDS: z.coerce.number().int().min(10).max(3600).default(60),
     DATABASE_URL: z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL')
@@ -93,8 +141,10 @@ export interface Config {
   idempotencyHours: number;
   /** Serve HTTPS with these PEM files (certificate chain, private key); plain HTTP when null. */
   tls: { certFile: string; keyFile: string } | null;
-  /** Settings of connectors, by source. */
-  connectors: { [K8S_ADMISSION_SOURCE]: K8sAdmissionSettings };
+  /** What the connectors are told, apart from their secrets (GitHub, GitLab, the Kubernetes cluster). */
+  connectors: ConnectorSettings;
+  /** The connectors' secrets by name (`CONNECTOR_SECRET_NAMES`): webhook secrets, tokens, the App's key. */
+  connectorSecrets: Record<string, string>;
 }
 
 function trustProxy(value: string | undefined): Config['trustProxy'] {
@@ -130,6 +180,61 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       e.CHANGEPROOF_TLS_CERT && e.CHANGEPROOF_TLS_KEY
         ? { certFile: resolve(e.CHANGEPROOF_TLS_CERT), keyFile: resolve(e.CHANGEPROOF_TLS_KEY) }
         : null,
-    connectors: { [K8S_ADMISSION_SOURCE]: k8sAdmissionSettings(e) },
+    ...connectorConfig(e),
   };
+}
+
+function connectorConfig(e: z.infer<typeof Env>): Pick<Config, 'connectors' | 'connectorSecrets'> {
+  const { github, gitlab } = DEFAULT_CONNECTOR_SETTINGS;
+  if (e.CHANGEPROOF_GITLAB_POLL_PROJECTS && !(e.CHANGEPROOF_GITLAB_URL && e.CHANGEPROOF_GITLAB_TOKEN))
+    throw new Error(
+      'invalid configuration:\n  CHANGEPROOF_GITLAB_POLL_PROJECTS needs CHANGEPROOF_GITLAB_URL and CHANGEPROOF_GITLAB_TOKEN',
+    );
+  if (!e.CHANGEPROOF_GITHUB_APP_ID !== !e.CHANGEPROOF_GITHUB_APP_PRIVATE_KEY_FILE)
+    throw new Error(
+      'invalid configuration:\n  CHANGEPROOF_GITHUB_APP_ID and CHANGEPROOF_GITHUB_APP_PRIVATE_KEY_FILE go together',
+    );
+  const secrets: Record<string, string | undefined> = {
+    [SECRET.githubWebhook]: e.CHANGEPROOF_GITHUB_WEBHOOK_SECRET,
+    [SECRET.githubToken]: e.CHANGEPROOF_GITHUB_TOKEN,
+    [SECRET.githubAppPrivateKey]:
+      e.CHANGEPROOF_GITHUB_APP_PRIVATE_KEY_FILE && readKey(e.CHANGEPROOF_GITHUB_APP_PRIVATE_KEY_FILE),
+    [SECRET.gitlabWebhook]: e.CHANGEPROOF_GITLAB_WEBHOOK_TOKEN,
+    [SECRET.gitlabToken]: e.CHANGEPROOF_GITLAB_TOKEN,
+  };
+  return {
+    connectors: {
+      github: {
+        ...github,
+        apiUrl: e.CHANGEPROOF_GITHUB_API_URL,
+        appId: e.CHANGEPROOF_GITHUB_APP_ID,
+        environments: e.CHANGEPROOF_GITHUB_ENVIRONMENTS ?? {},
+        services: e.CHANGEPROOF_GITHUB_SERVICES ?? {},
+      },
+      gitlab: {
+        ...gitlab,
+        url: e.CHANGEPROOF_GITLAB_URL,
+        environments: e.CHANGEPROOF_GITLAB_ENVIRONMENTS ?? {},
+        services: e.CHANGEPROOF_GITLAB_SERVICES ?? {},
+        playApproved: isOn(e.CHANGEPROOF_GITLAB_PLAY_APPROVED),
+        pollProjects: (e.CHANGEPROOF_GITLAB_POLL_PROJECTS ?? '').split(/[\s,]+/).filter(Boolean),
+        pollSeconds: e.CHANGEPROOF_GITLAB_POLL_SECONDS,
+      },
+      [K8S_ADMISSION_SOURCE]: k8sAdmissionSettings(e),
+    },
+    connectorSecrets: Object.fromEntries(
+      Object.entries(secrets).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    ),
+  };
+}
+
+function readKey(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(
+      `invalid configuration:\n  CHANGEPROOF_GITHUB_APP_PRIVATE_KEY_FILE: cannot read ${file}: ${(err as Error).message}`,
+      { cause: err },
+    );
+  }
 }

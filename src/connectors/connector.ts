@@ -9,6 +9,7 @@ import type { Container } from '../container.ts';
 import type { Access } from '../modules/identity/access.ts';
 import type { SignatureVerifier } from '../server/authorize.ts';
 import { errorResponse } from '../server/errors.ts';
+import type { ConnectorSettings } from './settings.ts';
 
 /**
  * How a route's caller proves who they are: a bearer session or token with the access it needs (the
@@ -46,8 +47,8 @@ export interface ConnectorContext {
   container: Container;
   /** A secret from the server's configuration (webhook secret, shared token), or undefined if unset. */
   secret: (name: string) => string | undefined;
-  /** A connector's settings from the server's configuration, by source; each connector checks its own. */
-  settings: (source: string) => unknown;
+  /** The forge connectors' configuration (src/config.ts); defaults where the server was given none. */
+  settings: ConnectorSettings;
 }
 
 export interface Connector {

@@ -2,7 +2,7 @@
 // under way from that moment and authorized by nobody, that owes its record and its review by the policy's
 // emergency deadlines (so it shows in the overdue list when late); the change it claimed, if any, notes it.
 import { emptyContent, type Assessment, type ChangeContent } from './change.ts';
-import { addMinutes } from './change-decide.ts';
+import { addMinutes } from './minutes.ts';
 import { changeId } from './change-evolve.ts';
 import type { ChangeEvent } from './events.ts';
 import { revisionHash } from './revision.ts';

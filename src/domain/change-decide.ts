@@ -2,6 +2,7 @@
 // events to record or the reasons for refusal. No clock, no database: the caller passes both in.
 import type { Actor } from './actor.ts';
 import { holdsGroup } from './approver-groups.ts';
+import { addMinutes } from './minutes.ts';
 import {
   contentOf,
   ownerOf,
@@ -90,10 +91,6 @@ function stateRefusal(change: Change, command: string, allowed: ChangeState[]): 
     'invalid_transition',
     `${change.id} is ${change.state}; ${command} needs it to be ${allowed.join(' or ')}`,
   );
-}
-
-export function addMinutes(iso: string, minutes: number): string {
-  return new Date(Date.parse(iso) + minutes * 60_000).toISOString();
 }
 
 /** Whether the policy demands a post-implementation review before this change may close. */

@@ -4,7 +4,7 @@
 // approvals (the same `approvalStanding` that `start` asks), the catalogued service and the windows in force.
 import type { CalendarWindow, WindowsAt } from './calendar.ts';
 import type { Change } from './change.ts';
-import { addMinutes } from './change-decide.ts';
+import { addMinutes } from './minutes.ts';
 import { validApprovals } from './quorum.ts';
 import { approvalStanding, type Live } from './standing.ts';
 import type { ChangeState, Environment, GateReasonCode, GateVerdict } from './vocabulary.ts';

@@ -6,6 +6,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import { z } from 'zod';
 import { registerConnectors, type Connector } from '../connectors/connector.ts';
 import { CONNECTORS } from '../connectors/index.ts';
+import { DEFAULT_CONNECTOR_SETTINGS, type ConnectorSettings } from '../connectors/settings.ts';
 import { ErrorBody } from '../contracts/errors.ts';
 import type { Container } from '../container.ts';
 import { HealthView } from '../contracts/health.ts';
@@ -43,8 +44,8 @@ export interface AppOptions {
   connectors?: readonly Connector[];
   /** Secrets connectors ask for by name (webhook secrets, shared tokens). */
   connectorSecrets?: Readonly<Record<string, string>>;
-  /** Settings of connectors by source (e.g. the Kubernetes cluster's environment), from the configuration. */
-  connectorSettings?: Readonly<Record<string, unknown>>;
+  /** What the connectors are told apart from secrets (GitHub, GitLab, the Kubernetes cluster); defaults where absent. */
+  connectorSettings?: Partial<ConnectorSettings>;
   /** Serve HTTPS with this certificate chain and key (PEM); the Kubernetes API server calls nothing else. */
   https?: { cert: string | Buffer; key: string | Buffer };
 }
@@ -125,7 +126,7 @@ export async function buildApp(c: Container, options: AppOptions = {}): Promise<
       await registerConnectors(api, options.connectors ?? CONNECTORS, {
         container: c,
         secret: (name) => options.connectorSecrets?.[name],
-        settings: (source) => options.connectorSettings?.[source],
+        settings: { ...DEFAULT_CONNECTOR_SETTINGS, ...options.connectorSettings },
       });
     },
     { prefix: '/api/v1' },

@@ -104,6 +104,7 @@ export async function startServer(
     loginLimit: config.loginLimit,
     trustProxy: config.trustProxy,
     idempotencyHours: config.idempotencyHours,
+    connectorSecrets: config.connectorSecrets,
     connectorSettings: config.connectors,
     https,
   });
@@ -118,10 +119,15 @@ export async function startServer(
   const holder = processHolder();
   const jobs = new JobRunner(
     store,
-    serverJobs(container, subscribers, {
-      holder,
-      onFailure: (subscriber, err) => app.log.warn({ err, subscriber }, 'event not delivered; will retry'),
-    }),
+    serverJobs(
+      container,
+      subscribers,
+      {
+        holder,
+        onFailure: (subscriber, err) => app.log.warn({ err, subscriber }, 'event not delivered; will retry'),
+      },
+      { settings: config.connectors, secret: (name) => config.connectorSecrets[name], log: app.log },
+    ),
     { holder, now: container.deps.now, onError: (job, err) => app.log.error({ err, job }, 'job failed') },
   );
   await app.listen({ host: config.host, port: config.port });

@@ -47,7 +47,7 @@ export const k8sAdmissionConnector: Connector = {
     return { status: 200, body: answer(refusal(uid, status, message), apiVersion) };
   },
   routes: (ctx) => {
-    const settings = settingsOf(ctx.settings(K8S_ADMISSION_SOURCE));
+    const settings = settingsOf(ctx.settings[K8S_ADMISSION_SOURCE]);
     return [
       {
         method: 'POST',
