@@ -15,6 +15,7 @@ import { runClients } from './worker.ts';
 const TARGET_RATE = 2_000;
 const TARGET_RECORDED_P99_MS = 10;
 const TARGET_DRY_P99_MS = 5;
+const TARGET_ADMISSION_P99_MS = 5;
 /** Of the changes, this many are approved and scheduled around now; the rest stay drafts. */
 const APPROVED_SHARE = 0.1;
 const digest = (i: number) => `sha256:${i.toString(16).padStart(64, '0')}`;
@@ -32,7 +33,13 @@ export async function gateBench(opts: {
 }) {
   const dataDir = mkdtempSync(join(opts.root, 'gate-'));
   const server = await startServer(
-    loadConfig({ CHANGEPROOF_DATA: dataDir, CHANGEPROOF_PORT: '0', CHANGEPROOF_HOST: '127.0.0.1' }),
+    loadConfig({
+      CHANGEPROOF_DATA: dataDir,
+      CHANGEPROOF_PORT: '0',
+      CHANGEPROOF_HOST: '127.0.0.1',
+      // The admission webhook gates a cluster deploying to the services' environment.
+      CHANGEPROOF_K8S_ENVIRONMENT: 'dev',
+    }),
     { log: false },
   );
   try {
@@ -92,28 +99,57 @@ export async function gateBench(opts: {
       ][i % 3]!;
       return i % 5 === 4 ? [deny] : [ask];
     });
-    const job = (name: string, dryRun: boolean, url = server.url, path = '/api/v1/gate') =>
+    const job = (
+      name: string,
+      dryRun: boolean,
+      url = server.url,
+      path = '/api/v1/gate',
+      sent: object[] = bodies.map((b) => ({ ...b, dryRun })),
+    ) =>
       runClients({
         mode: 'post',
         url,
         token: tokens[DEPLOYER.username]!,
         path,
         name,
-        bodies: bodies.map((b) => ({ ...b, dryRun })),
+        bodies: sent,
         requests: opts.requests,
         concurrency: opts.concurrency,
       });
+    // The same questions as Kubernetes asks them: a Deployment naming its change, its image pinned by digest.
+    const reviews = bodies.map((b, i) => admissionReview(i, b));
+    // Not a benchmark of refusals: the first review (an approved change) must be admitted.
+    const probe = await fetch(`${server.url}/api/v1/connectors/k8s-admission/validate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens[DEPLOYER.username]!}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ ...reviews[0]!, request: { ...reviews[0]!.request, dryRun: true } }),
+    });
+    const admitted = (await probe.json()) as { response?: { allowed?: boolean; status?: unknown } };
+    if (admitted.response?.allowed !== true)
+      throw new Error(`the admission webhook refused an approved change: ${JSON.stringify(admitted)}`);
     await job('warm-up', true); // JIT and caches, not counted
     const recorded = await job('recorded', false);
     const dry = await job('dry run', true);
+    const admission = await job(
+      'admission review',
+      false,
+      server.url,
+      '/api/v1/connectors/k8s-admission/validate',
+      reviews,
+    );
     const bare = await bareRoute((url) => job('bare Fastify route', true, url, '/gate'));
-    const rows: [string, Summary][] = [recorded, dry, bare].flatMap((r) =>
+    const rows: [string, Summary][] = [recorded, dry, admission, bare].flatMap((r) =>
       Object.entries(r.latencies).map(([k, v]) => [k, summarise(v)] as [string, Summary]),
     );
     printTable(rows);
     const rate = (r: { wallMs: number }) => opts.requests / (r.wallMs / 1000);
-    const errors = recorded.errors + dry.errors + bare.errors;
-    for (const e of [...recorded.firstErrors, ...dry.firstErrors, ...bare.firstErrors])
+    const errors = recorded.errors + dry.errors + admission.errors + bare.errors;
+    for (const e of [
+      ...recorded.firstErrors,
+      ...dry.firstErrors,
+      ...admission.firstErrors,
+      ...bare.firstErrors,
+    ])
       console.log(`  error: ${e}`);
     const figures = {
       changes: opts.changes,
@@ -124,6 +160,8 @@ export async function gateBench(opts: {
       recordedP99: rows[0]![1].p99,
       dryRunPerSecond: rate(dry),
       dryRunP99: rows[1]![1].p99,
+      admissionPerSecond: rate(admission),
+      admissionP99: rows[2]![1].p99,
       barePerSecond: rate(bare),
       ratio: rate(recorded) / rate(bare),
       errors,
@@ -132,12 +170,16 @@ export async function gateBench(opts: {
       errors === 0 &&
       figures.recordedPerSecond >= TARGET_RATE &&
       figures.recordedP99 <= TARGET_RECORDED_P99_MS &&
-      figures.dryRunP99 <= TARGET_DRY_P99_MS;
+      figures.dryRunP99 <= TARGET_DRY_P99_MS &&
+      figures.admissionP99 <= TARGET_ADMISSION_P99_MS;
     console.log(
       `recorded: ${figures.recordedPerSecond.toFixed(0)}/s (target ≥ ${TARGET_RATE}), p99 ${figures.recordedP99.toFixed(2)} ms (≤ ${TARGET_RECORDED_P99_MS})`,
     );
     console.log(
       `dry run:  ${figures.dryRunPerSecond.toFixed(0)}/s, p99 ${figures.dryRunP99.toFixed(2)} ms (≤ ${TARGET_DRY_P99_MS})`,
+    );
+    console.log(
+      `admission reviews: ${figures.admissionPerSecond.toFixed(0)}/s, p99 ${figures.admissionP99.toFixed(2)} ms (≤ ${TARGET_ADMISSION_P99_MS})`,
     );
     console.log(
       `bare Fastify route: ${figures.barePerSecond.toFixed(0)}/s; recorded decisions at ${(figures.ratio * 100).toFixed(0)}% of it`,
@@ -148,6 +190,34 @@ export async function gateBench(opts: {
     await server.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** An `admission.k8s.io/v1` review of a Deployment carrying the gate question `b` (recorded, not a dry run). */
+function admissionReview(i: number, b: { change: string; service: string; artifact: string }) {
+  return {
+    apiVersion: 'admission.k8s.io/v1',
+    kind: 'AdmissionReview',
+    request: {
+      uid: `bench-${i}`,
+      kind: { group: 'apps', version: 'v1', kind: 'Deployment' },
+      resource: { group: 'apps', version: 'v1', resource: 'deployments' },
+      namespace: 'default',
+      name: `app-${i}`,
+      operation: 'CREATE',
+      dryRun: false,
+      object: {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: {
+          name: `app-${i}`,
+          annotations: { 'changeproof.io/change': b.change, 'changeproof.io/service': b.service },
+        },
+        spec: {
+          template: { spec: { containers: [{ name: 'app', image: `registry.example/app@${b.artifact}` }] } },
+        },
+      },
+    },
+  };
 }
 
 /** A Fastify route that parses the same body and answers a fixed decision: the machine's ceiling. */

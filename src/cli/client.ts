@@ -42,7 +42,7 @@ export function exitCodeFor(status: number, code: string): number {
 
 function cliError(err: unknown): unknown {
   return err instanceof ApiError
-    ? new CliError(err.message, exitCodeFor(err.status, err.code), err.body)
+    ? new CliError(err.message, exitCodeFor(err.status, err.code), err.body, err.status)
     : err;
 }
 

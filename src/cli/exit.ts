@@ -6,9 +6,12 @@ export const EXIT_USAGE = 2;
 export class CliError extends Error {
   readonly exitCode: number;
   readonly body: unknown;
-  constructor(message: string, exitCode: number, body: unknown = null) {
+  /** The HTTP status of the API error it stands for; 0 when no answer came or none was asked. */
+  readonly status: number;
+  constructor(message: string, exitCode: number, body: unknown = null, status = 0) {
     super(message);
     this.exitCode = exitCode;
     this.body = body;
+    this.status = status;
   }
 }

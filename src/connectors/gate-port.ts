@@ -1,5 +1,6 @@
 // How a forge connector reaches the deployment gate, and how its answer is told to the forge. The gate
 // answers every denial with all its reasons and denies when it cannot decide (fail closed).
+import type { GateVerdict } from '../domain/vocabulary.ts';
 import type { Container } from '../container.ts';
 import type { GateReason } from '../modules/gate/gate.types.ts';
 
@@ -10,7 +11,7 @@ export const gateOf = (container: Container): Container['gate'] => container.gat
 
 /** What a connector reports back: the gate's answer, or its own refusal when it could not ask. */
 export interface Verdict {
-  decision: 'allow' | 'deny';
+  decision: GateVerdict;
   reasons: GateReason[];
   /** The recorded decision's id; null when the gate was not asked, or could not record. */
   decisionId: string | null;

@@ -1,6 +1,8 @@
 // `changeproof gate` and `deploy` as a pipeline runs them: exit 0 only for allow, 1 for deny (every reason
 // printed), 2 for usage and connection errors — never 0 when the server could not be asked.
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { engines } from '../support/db.ts';
 import { cli, startCliServer, type CliServer } from './support.ts';
@@ -85,5 +87,36 @@ describe('changeproof gate and deploy', () => {
     });
     assert.equal(unreachable.code, 2, unreachable.stderr);
     assert.match(unreachable.stderr, /cannot reach/);
+  });
+
+  it('denies with exit 1 when the server answers but cannot decide (its database gone): fail closed', async () => {
+    // A stand-in for a server whose every request fails inside: 500 with our error body.
+    const broken = createServer((_req, res) => {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({ error: { code: 'internal', message: 'an internal error occurred', details: [] } }),
+      );
+    });
+    await new Promise<void>((done) => broken.listen(0, '127.0.0.1', done));
+    try {
+      const { port } = broken.address() as AddressInfo;
+      const res = await cli(['gate', '--change', 'CHG-1', ...target, '--json'], {
+        CHANGEPROOF_URL: `http://127.0.0.1:${port}`,
+        CHANGEPROOF_TOKEN: 'whatever',
+      });
+      assert.equal(res.code, 1, res.stderr);
+      const body = JSON.parse(res.stdout) as {
+        decision: string;
+        reasons: { code: string; message: string }[];
+      };
+      assert.equal(body.decision, 'deny');
+      assert.deepEqual(
+        body.reasons.map((r) => r.code),
+        ['gate_error'],
+      );
+      assert.match(body.reasons[0]!.message, /HTTP 500/);
+    } finally {
+      broken.close();
+    }
   });
 });

@@ -20,6 +20,35 @@ function decisionText(d: GateDecisionView): string {
   return lines.join('\n');
 }
 
+/**
+ * The gate's answer, or a deny when the server answered but could not decide (a 5xx: its database gone, say):
+ * fail closed, with the reason. No answer at all stays a connection error (exit 2), as do refusals (4xx).
+ */
+async function decideOrDeny(
+  ask: () => Promise<GateDecisionView>,
+  q: { change: string; service: string; environment: string; artifacts: string[]; dryRun: boolean },
+): Promise<GateDecisionView> {
+  try {
+    return await ask();
+  } catch (err) {
+    if (!(err instanceof CliError) || err.status < 500) throw err;
+    return {
+      ...q,
+      id: null,
+      decision: 'deny',
+      reasons: [
+        {
+          code: 'gate_error',
+          message: `the server could not decide (HTTP ${err.status}: ${err.message}), so the gate denies`,
+        },
+      ],
+      source: 'api',
+      at: new Date().toISOString(),
+      breakGlass: null,
+    };
+  }
+}
+
 function breakGlassText(b: BreakGlassView): string {
   return [
     decisionText(b.decision),
@@ -109,7 +138,7 @@ Example:
         dryRun: o.dryRun === true,
         ...given({ pipelineUrl: o.pipelineUrl }),
       };
-      const d = await c.client.gate.decide(body);
+      const d = await decideOrDeny(() => c.client.gate.decide(body), body);
       emit(c, d, decisionText);
       process.exitCode = d.decision === 'allow' ? EXIT_OK : EXIT_REFUSED;
     });

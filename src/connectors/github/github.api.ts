@@ -1,13 +1,15 @@
 // Calls to GitHub's REST API: as the GitHub App's installation (a JWT signed with the App's key, exchanged
 // for an installation token by @octokit/auth-app, which caches it until it nears expiry) or with a token.
 // The API root is configurable, for GitHub Enterprise Server.
+import type { ApprovalDecision } from '../../domain/vocabulary.ts';
 import { createAppAuth } from '@octokit/auth-app';
 import { request } from '@octokit/request';
 import { callForge, ForgeCallFailed } from '../callback.ts';
 import { CONNECTOR_SECRET_NAMES } from '../settings.ts';
 import type { GitHubSettings } from '../settings.ts';
 
-export type ProtectionState = 'approved' | 'rejected';
+/** GitHub's states are our approval decisions' words. */
+export type ProtectionState = ApprovalDecision;
 
 export interface GitHubApi {
   /** Whether any credential is configured: without one we can decide but not answer. */

@@ -1,6 +1,7 @@
 // GitHub's custom deployment protection rule: a GitHub App subscribed to `deployment_protection_rule`
 // receives a delivery when a workflow job reaches a protected environment; we decide with the gate and
 // answer through the run's `deployment_callback_url` with approved or rejected and every reason.
+import { APPROVAL_DECISIONS, GATE_DECISIONS } from '../../domain/vocabulary.ts';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError, ErrorBody } from '../../contracts/errors.ts';
@@ -15,8 +16,8 @@ import { artifactsOf, CHANGE_HINT, findChange, placeOf, readDelivery } from './g
 
 const DELIVERY = /^[A-Za-z0-9-]{1,100}$/;
 const Answer = z.object({
-  decision: z.enum(['allow', 'deny']).optional(),
-  state: z.enum(['approved', 'rejected']).optional(),
+  decision: z.enum(GATE_DECISIONS).optional(),
+  state: z.enum(APPROVAL_DECISIONS).optional(),
   change: z.string().nullable().optional(),
   reasons: z.array(z.object({ code: z.string(), message: z.string() })).optional(),
   callback: z.enum(['sent', 'retrying', 'failed']).optional(),

@@ -1,10 +1,12 @@
 // Calls to GitLab's REST API (v4) with a token: the project's blocked deployments, a deployment approval
 // (approved or rejected, with a comment), and playing a manual job once approved.
+import type { ApprovalDecision } from '../../domain/vocabulary.ts';
 import { callForge, ForgeCallFailed } from '../callback.ts';
 import { CONNECTOR_SECRET_NAMES } from '../settings.ts';
 import type { GitLabSettings } from '../settings.ts';
 
-export type ApprovalStatus = 'approved' | 'rejected';
+/** GitLab's statuses are our approval decisions' words. */
+export type ApprovalStatus = ApprovalDecision;
 
 export interface GitLabApi {
   readonly configured: boolean;

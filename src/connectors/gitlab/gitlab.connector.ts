@@ -1,6 +1,7 @@
 // GitLab protected environments with deployment approvals: the `deployment` webhook with status `blocked`
 // (recent GitLab versions) is decided with the gate and answered through the deployment approval API. A
 // job (src/jobs/gitlab-blocked-deployments.job.ts) polls the same for versions that do not send it.
+import { APPROVAL_DECISIONS, GATE_DECISIONS } from '../../domain/vocabulary.ts';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError, ErrorBody } from '../../contracts/errors.ts';
@@ -27,8 +28,8 @@ const DeploymentHook = z.looseObject({
 });
 
 const Answer = z.object({
-  decision: z.enum(['allow', 'deny']).optional(),
-  status: z.enum(['approved', 'rejected']).optional(),
+  decision: z.enum(GATE_DECISIONS).optional(),
+  status: z.enum(APPROVAL_DECISIONS).optional(),
   change: z.string().nullable().optional(),
   reasons: z.array(z.object({ code: z.string(), message: z.string() })).optional(),
   approval: z.enum(['sent', 'retrying', 'failed']).optional(),

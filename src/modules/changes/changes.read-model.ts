@@ -49,6 +49,13 @@ function textSearch(q: string): { number: number } | { pattern: string; candidat
 const CHANGES = 'changes' as const;
 const SERVICES = 'change_services' as const;
 
+const oneApprover = new Prepared((db, p: { username: string }) =>
+  db
+    .selectFrom('users')
+    .select(['username', 'kind', 'groups', 'active', 'email'])
+    .where('username', '=', p.username),
+);
+
 export class ChangesReadModel {
   private readonly store: Store;
 
@@ -73,11 +80,16 @@ export class ChangesReadModel {
   /** The named people as they are now, for checking that their approvals still count. */
   async approvers(usernames: string[]): Promise<Record<string, ApproverNow>> {
     if (usernames.length === 0) return {};
-    const rows = await this.store.db
-      .selectFrom('users')
-      .select(['username', 'kind', 'groups', 'active', 'email'])
-      .where('username', 'in', [...new Set(usernames)])
-      .execute();
+    const names = [...new Set(usernames)];
+    // One approver is the common case (the gate asks on every decision): a prepared query, not a built one.
+    const rows =
+      names.length === 1
+        ? await oneApprover.execute(this.store, { username: names[0]! })
+        : await this.store.db
+            .selectFrom('users')
+            .select(['username', 'kind', 'groups', 'active', 'email'])
+            .where('username', 'in', names)
+            .execute();
     return Object.fromEntries(
       rows.map((r) => [
         r.username,
