@@ -117,7 +117,11 @@ export async function gateBench(opts: {
         concurrency: opts.concurrency,
       });
     // The same questions as Kubernetes asks them: a Deployment naming its change, its image pinned by digest.
-    const reviews = bodies.map((b, i) => admissionReview(i, b));
+    // One review per request: the API server gives each its own uid, which the webhook records once (a
+    // repeated uid is a replay, answered without a new decision).
+    const reviews = Array.from({ length: opts.requests }, (_, i) =>
+      admissionReview(i, bodies[i % bodies.length]!),
+    );
     // Not a benchmark of refusals: the first review (an approved change) must be admitted.
     const probe = await fetch(`${server.url}/api/v1/connectors/k8s-admission/validate`, {
       method: 'POST',
