@@ -63,6 +63,42 @@ describe('the gate use-case fails closed', () => {
     }
   });
 
+  it('records nothing once the caller was answered for want of time', async () => {
+    const slow = <T>(value: T) => new Promise<T>((done) => setTimeout(() => done(value), 100));
+    const recorded: unknown[] = [];
+    const g = gate({
+      timeoutMs: 50,
+      policies: {
+        active: () =>
+          slow({
+            version: 1,
+            policy: { deadlines: { emergencyRecordMinutes: 60, emergencyReviewMinutes: 60 } },
+          }),
+      } as unknown as GateCollaborators['policies'],
+      changes: { load: () => Promise.resolve(null), nextNumber: never, approvers: never },
+      records: {
+        decision: never,
+        deployment: never,
+        nextDeploymentNumber: never,
+        catalogueStamp: never,
+        environmentOf: () => Promise.resolve(null),
+      },
+      windowsAt: () => ({ freezes: [], maintenanceApplies: false, maintenance: null }),
+      record: (...args: unknown[]) => {
+        recorded.push(args);
+        return Promise.resolve([]);
+      },
+    });
+    const d = await g.decide(k8s, input);
+    assert.deepEqual(
+      d.reasons.map((r) => r.code),
+      ['gate_error'],
+    );
+    // The decision under way finishes its reads after the answer; it must not record its own outcome.
+    await new Promise((done) => setTimeout(done, 150));
+    assert.deepEqual(recorded, []);
+  });
+
   it('denies when a collaborator throws, and says what failed', async () => {
     const g = gate({ policies: { active: () => Promise.reject(new Error('policy unreadable')) } });
     const d = await g.decide(k8s, input);

@@ -149,11 +149,17 @@ export class GateService {
     assertMay(actor, 'gate.decide');
     let timer: NodeJS.Timeout | undefined;
     const timeoutMs = this.c.timeoutMs ?? 10_000;
+    // Once the caller has been answered "deny" for want of time, the decision under way must not record an
+    // allow: it checks this before recording, and its transaction rolls back.
+    let late = false;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      timer = setTimeout(() => {
+        late = true;
+        reject(new Error(`no answer within ${timeoutMs} ms`));
+      }, timeoutMs);
     });
     try {
-      return await Promise.race([this.decideNow(actor, input, idempotencyKey), timeout]);
+      return await Promise.race([this.decideNow(actor, input, idempotencyKey, () => late), timeout]);
     } catch (err) {
       const at = this.c.now().toISOString();
       const why = err instanceof Error ? err.message : String(err);
@@ -163,7 +169,12 @@ export class GateService {
     }
   }
 
-  private async decideNow(actor: Actor, input: GateInput, key: string | undefined): Promise<GateDecision> {
+  private async decideNow(
+    actor: Actor,
+    input: GateInput,
+    key: string | undefined,
+    late: () => boolean = () => false,
+  ): Promise<GateDecision> {
     if (input.dryRun) {
       const at = this.c.now().toISOString();
       return this.view(input, await this.evaluate(input, at), null, at);
@@ -177,6 +188,7 @@ export class GateService {
       },
       async ({ at }) => {
         const answer = await this.evaluate(input, at);
+        if (late()) throw new Error('the caller was already answered: timed out');
         const [recorded] = await this.c.record(actor, at, [
           {
             subject: input.change,
