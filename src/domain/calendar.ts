@@ -2,22 +2,14 @@
 // force at an instant (the gate asks `windowsAt` per decision) and what occurs in a range (the calendar,
 // scheduling conflicts). Rules are compiled once per policy object and kept beside it.
 import type { CalendarWindowRule, Policy } from '../policy/types.ts';
-import { ENVIRONMENTS, type CalendarWindowKind, type Enforcement } from './vocabulary.ts';
+import { ENVIRONMENTS } from './vocabulary.ts';
 import { compileRecurrence, type Recurrence } from './recurrence.ts';
 
-export interface CalendarWindow {
-  id: string;
-  kind: CalendarWindowKind;
-  title: string;
-  /** hard: deny; soft: allowed with one more approval from `approvalGroup`. */
-  enforcement: Enforcement;
-  approvalGroup: string | null;
-  /** Empty means every service / environment. */
-  services: string[];
-  environments: string[];
-  /** The IANA zone its times are written in. */
-  timeZone: string;
-}
+/** A window as the gate and the calendar see it: the rule's scope and enforcement, without its times. */
+export type CalendarWindow = Pick<
+  CalendarWindowRule,
+  'id' | 'kind' | 'title' | 'enforcement' | 'approvalGroup' | 'services' | 'environments' | 'timeZone'
+>;
 
 export interface Occurrence {
   window: CalendarWindow;

@@ -70,6 +70,10 @@ const fingerprint = (what: string, input: object) =>
     .update(`${what}\n${JSON.stringify(input)}`)
     .digest('hex');
 
+/** The idempotency record of a command asked with a key (the API's, or a connector's delivery id). */
+const keyed = (key: string | undefined, what: string, input: object, path: string) =>
+  key ? { key, fingerprint: fingerprint(what, input), method: 'POST', path } : undefined;
+
 export class GateService {
   private readonly c: GateCollaborators;
   /** Live assessments by change: recomputing one reads the whole catalogue when rules follow the graph. */
@@ -182,9 +186,7 @@ export class GateService {
     const { outcome } = await this.c.commands.run(
       {
         actor,
-        idempotency: key
-          ? { key, fingerprint: fingerprint('gate', input), method: 'POST', path: '/api/v1/gate' }
-          : undefined,
+        idempotency: keyed(key, 'gate', input, '/api/v1/gate'),
       },
       async ({ at }) => {
         const answer = await this.evaluate(input, at);
@@ -225,14 +227,7 @@ export class GateService {
     const { outcome } = await this.c.commands.run(
       {
         actor,
-        idempotency: idempotencyKey
-          ? {
-              key: idempotencyKey,
-              fingerprint: fingerprint('break-glass', input),
-              method: 'POST',
-              path: '/api/v1/gate/break-glass',
-            }
-          : undefined,
+        idempotency: keyed(idempotencyKey, 'break-glass', input, '/api/v1/gate/break-glass'),
       },
       async ({ at }) => {
         const active = await this.c.policies.active();
@@ -325,14 +320,7 @@ export class GateService {
     const { outcome } = await this.c.commands.run(
       {
         actor,
-        idempotency: idempotencyKey
-          ? {
-              key: idempotencyKey,
-              fingerprint: fingerprint('deployment', input),
-              method: 'POST',
-              path: '/api/v1/deployments',
-            }
-          : undefined,
+        idempotency: keyed(idempotencyKey, 'deployment', input, '/api/v1/deployments'),
       },
       async ({ at }) => {
         const decision = input.decision ? await this.c.records.decision(input.decision) : null;
@@ -368,14 +356,7 @@ export class GateService {
     const { outcome } = await this.c.commands.run(
       {
         actor,
-        idempotency: idempotencyKey
-          ? {
-              key: idempotencyKey,
-              fingerprint: fingerprint('finish', { id, ...body }),
-              method: 'POST',
-              path: `/api/v1/deployments/${id}/finish`,
-            }
-          : undefined,
+        idempotency: keyed(idempotencyKey, 'finish', { id, ...body }, `/api/v1/deployments/${id}/finish`),
       },
       async ({ at }) => {
         const d = await this.deployment(id);
