@@ -42,8 +42,9 @@ export function setSessionCookie(
   reply: FastifyReply,
   secret: string,
   expiresAt: string,
+  now: Date,
 ): void {
-  const maxAge = Math.max(0, Math.floor((Date.parse(expiresAt) - Date.now()) / 1000));
+  const maxAge = Math.max(0, Math.floor((Date.parse(expiresAt) - now.getTime()) / 1000));
   const flags = [
     'Path=/',
     'HttpOnly',

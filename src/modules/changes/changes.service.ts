@@ -2,7 +2,9 @@
 // (ledger, projection, outbox) in one transaction. A refusal is recorded too, and returned as `Refused`
 // rather than thrown so that the transaction that holds the record of it commits.
 import type { CreateChangeBody, EditChangeBody } from '../../contracts/changes.ts';
+import { AppError } from '../../contracts/errors.ts';
 import type { Actor } from '../../domain/actor.ts';
+import { roleAllows } from '../../domain/permissions.ts';
 import { emptyContent, type Assessment, type Change, type ChangeContent } from '../../domain/change.ts';
 import { decideChange, type ChangeCommand } from '../../domain/change-decide.ts';
 import { decideCreate } from '../../domain/change-create.ts';
@@ -130,7 +132,9 @@ export class ChangesService {
    * What raising this change would be assessed as now, recording nothing: the form's live rating. The same
    * content and assessment as `create` builds, outside any transaction and without the record's checks.
    */
-  async assessDraft(body: CreateChangeBody): Promise<Assessment> {
+  async assessDraft(actor: Actor, body: CreateChangeBody): Promise<Assessment> {
+    if (!roleAllows(actor, 'change.create'))
+      throw new AppError('forbidden', `${actor.id} may not raise changes (needs the requester role)`);
     const active = await this.policies.active();
     return this.assess(body.type, draftContent(body, active, null), active);
   }

@@ -3,7 +3,7 @@
 // 100,000 changes: awaiting approval by (state, number), requester by (requester, number), owing by the
 // partial index of changes that owe a record or review, upcoming by (state, window_start), refusals from
 // the ledger's newest entries (primary key).
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { MyQueue, WeeklyMetrics } from '../../contracts/home.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { ownerOf, type Change } from '../../domain/change.ts';
@@ -73,16 +73,14 @@ export class HomeReadModel {
 
   private async awaiting(actor: Actor): Promise<Change[]> {
     const found: Change[] = [];
-    let below = Number.MAX_SAFE_INTEGER;
+    let below: number | null = null;
     for (let scanned = 0; scanned < AWAITING_SCAN && found.length < QUEUE_LIMIT; scanned += 200) {
-      const rows = await this.store.db
+      let q = this.store.db
         .selectFrom('changes')
         .select(['doc', 'number'])
-        .where('state', '=', 'awaiting_approval')
-        .where('number', '<', below)
-        .orderBy('number', 'desc')
-        .limit(200)
-        .execute();
+        .where('state', '=', 'awaiting_approval');
+      if (below !== null) q = q.where('number', '<', below);
+      const rows = await q.orderBy('number', 'desc').limit(200).execute();
       found.push(...this.docs(rows).filter((c) => mayApprove(c, actor)));
       if (rows.length < 200) break;
       below = Number(rows.at(-1)!.number);
@@ -116,22 +114,35 @@ export class HomeReadModel {
       .slice(0, QUEUE_LIMIT);
   }
 
+  /**
+   * Theirs (requested, owned or implemented) and owing: a record or review with a deadline (emergencies; the
+   * partial index of those), or the review of a change carried out and waiting for it (state review).
+   */
   private async owing(who: string): Promise<Change[]> {
-    const rows = await this.store.db
-      .selectFrom('changes')
-      .select('doc')
-      .where(sql.raw<boolean>(OWES_RECORD_OR_REVIEW))
-      .where((eb) =>
-        eb.or([
-          eb('requester', '=', who),
-          eb('implementer', '=', who),
-          eb(sql<string>`doc`, 'like', ownerPattern(who)),
-        ]),
-      )
-      .orderBy('number', 'desc')
-      .limit(QUEUE_LIMIT)
-      .execute();
-    return this.docs(rows).filter((c) => c.requester === who || c.implementer === who || ownerOf(c) === who);
+    const theirs = (owes: RawBuilder<boolean>) =>
+      this.store.db
+        .selectFrom('changes')
+        .select(['doc', 'number'])
+        .where(owes)
+        .where((eb) =>
+          eb.or([
+            eb('requester', '=', who),
+            eb('implementer', '=', who),
+            eb(sql<string>`doc`, 'like', ownerPattern(who)),
+          ]),
+        )
+        .orderBy('number', 'desc')
+        .limit(QUEUE_LIMIT)
+        .execute();
+    const [deadlines, inReview] = await Promise.all([
+      theirs(sql.raw<boolean>(OWES_RECORD_OR_REVIEW)),
+      theirs(sql<boolean>`state = 'review' and reviewed = 0`),
+    ]);
+    const byNumber = new Map([...deadlines, ...inReview].map((r) => [Number(r.number), r]));
+    return this.docs([...byNumber.values()])
+      .filter((c) => c.requester === who || c.implementer === who || ownerOf(c) === who)
+      .sort((a, b) => b.number - a.number)
+      .slice(0, QUEUE_LIMIT);
   }
 
   private async upcoming(from: string, to: string): Promise<Change[]> {

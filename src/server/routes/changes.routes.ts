@@ -20,6 +20,7 @@ import { ChangeEvents } from '../../contracts/events.ts';
 import { ErrorBody } from '../../contracts/errors.ts';
 import { AssessResponse } from '../../contracts/home.ts';
 import type { Container } from '../../container.ts';
+import { actor } from '../auth.ts';
 import { mutate } from '../idempotency.ts';
 import { presentChange } from '../present.ts';
 
@@ -69,7 +70,7 @@ export function changesRoutes(app: FastifyInstance, c: Container): void {
         response: { 200: AssessResponse, ...errors },
       },
     },
-    async (req) => ({ assessment: await c.changes.assessDraft(req.body) }),
+    async (req) => ({ assessment: await c.changes.assessDraft(actor(req), req.body) }),
   );
 
   r.get(

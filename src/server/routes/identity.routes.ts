@@ -74,7 +74,7 @@ export function identityRoutes(app: FastifyInstance, c: Container, limits: Login
         c.identity.sessions.login(username, password),
       );
       if (!cookie) return session;
-      setSessionCookie(req, reply, session.token, session.expiresAt);
+      setSessionCookie(req, reply, session.token, session.expiresAt, c.deps.now());
       return { user: session.user, expiresAt: session.expiresAt, csrfToken: csrfToken(session.token) };
     },
   );
