@@ -90,6 +90,11 @@ for (const engine of engines()) {
       assert.deepEqual((await queue('alice')).awaitingMyApproval, []);
       assert.deepEqual((await queue('audrey')).awaitingMyApproval, []);
       assert.deepEqual(ids((await queue('alice')).myOpen), ids([mine, draft]));
+      // A change handed to another owner is open for both: its requester and its new owner.
+      assert.deepEqual(ids((await queue('bob')).myOpen), [bobs.id]);
+      await act(t, 'alice', draft.id, 'reassign', { owner: 'bob' });
+      assert.deepEqual(ids((await queue('bob')).myOpen), ids([draft, bobs]));
+      assert.deepEqual(ids((await queue('alice')).myOpen), ids([mine, draft]));
 
       // Once sam has approved, the change leaves his list but stays on tom's.
       await act(t, 'sam', mine.id, 'approve');
