@@ -5,6 +5,7 @@ import { ChangesService } from './modules/changes/changes.service.ts';
 import { CalendarService } from './modules/calendar/calendar.service.ts';
 import { CalendarReadModel } from './modules/calendar/calendar.read-model.ts';
 import { CalendarRepository } from './modules/calendar/calendar.repository.ts';
+import { HomeReadModel } from './modules/changes/home.read-model.ts';
 import { ChangesReadModel } from './modules/changes/changes.read-model.ts';
 import { LateApprovalsReadModel } from './modules/changes/late-approvals.read-model.ts';
 import { FollowUpsReadModel } from './modules/follow-ups/follow-ups.read-model.ts';
@@ -48,6 +49,8 @@ export interface Container {
   changes: ChangesService;
   /** Lists and history of changes. */
   changesRead: ChangesReadModel;
+  /** The signed-in person's queue and the weekly outcome counts (the web app's home page). */
+  home: HomeReadModel;
   checkpoints: CheckpointService;
   ledger: LedgerReadModel;
   delivery: DeliveryReadModel;
@@ -121,6 +124,7 @@ export function createContainer(
     policies,
     changes,
     changesRead,
+    home: new HomeReadModel(store),
     checkpoints: new CheckpointService(deps, ledger.key, ledger.state, ledger.witnesses ?? []),
     ledger: new LedgerReadModel(store),
     delivery: new DeliveryReadModel(store, now),

@@ -11,6 +11,7 @@ import type { ErrorBody } from '../contracts/errors.ts';
 import type * as Events from '../contracts/events.ts';
 import type * as FollowUps from '../contracts/follow-ups.ts';
 import type * as Gate from '../contracts/gate.ts';
+import type * as Home from '../contracts/home.ts';
 import type * as Identity from '../contracts/identity.ts';
 import type * as Ledger from '../contracts/ledger.ts';
 import type * as Policy from '../contracts/policy.ts';
@@ -264,6 +265,26 @@ export class ApiClient {
     history: () => this.get<Out<typeof Policy.PolicyHistory>>('/policy/versions'),
     propose: (body: In<typeof Policy.ProposePolicyBody>) => this.post<ChangeView>('/policy', body),
   };
+
+  /** What raising this change would be assessed as now; records nothing. */
+  assessChange(body: CreateChangeInput): Promise<Out<typeof Home.AssessResponse>> {
+    return this.post('/changes/assess', body);
+  }
+
+  /** What needs the signed-in person: approvals, their open changes, what is owed, upcoming, refusals. */
+  myQueue(): Promise<Out<typeof Home.MyQueue>> {
+    return this.get('/me/queue');
+  }
+
+  /** Changes raised per week by outcome, this week last (1 to 52 weeks). */
+  weeklyMetrics(weeks = 12): Promise<Out<typeof Home.WeeklyMetrics>> {
+    return this.get('/metrics/changes/weekly', { weeks });
+  }
+
+  /** The CSRF token of the cookie's session, for the X-CSRF-Token header of a browser's writes. */
+  csrfToken(): Promise<Out<typeof Identity.CsrfView>> {
+    return this.get('/auth/csrf');
+  }
 }
 
 const enc = encodeURIComponent;

@@ -6,6 +6,7 @@ export const ERROR_CODES = [
   'validation_failed',
   'unauthenticated',
   'forbidden',
+  'csrf_failed',
   'not_found',
   'conflict',
   'invalid_transition',

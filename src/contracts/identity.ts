@@ -10,6 +10,10 @@ export const UserKindEnum = z.enum(USER_KINDS);
 export const LoginBody = z.strictObject({
   username: z.string().min(1).max(64),
   password: z.string().min(1).max(1024),
+  cookie: z
+    .boolean()
+    .optional()
+    .describe('true: a browser sign-in; the session goes in an HttpOnly cookie, never in the body'),
 });
 export const UserView = z
   .object({
@@ -26,6 +30,15 @@ export const UserView = z
   .meta({ id: 'User' });
 export type UserView = z.infer<typeof UserView>;
 export const LoginResponse = z.object({ token: z.string(), expiresAt: z.string(), user: UserView });
+/** A browser sign-in: the session is in the cp_session cookie; writes send csrfToken as X-CSRF-Token. */
+export const CookieLoginResponse = z.object({
+  user: UserView,
+  expiresAt: z.string(),
+  csrfToken: z.string().describe('Send as the X-CSRF-Token header on every write signed in by the cookie'),
+});
+export const CsrfView = z.object({
+  csrfToken: z.string().describe("This session's token, for the X-CSRF-Token header"),
+});
 
 const NewPassword = z.string().min(12, 'use a password of at least 12 characters').max(1024);
 export const ChangePasswordBody = z.strictObject({

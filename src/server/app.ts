@@ -23,6 +23,7 @@ import { calendarRoutes } from './routes/calendar.routes.ts';
 import { changesRoutes } from './routes/changes.routes.ts';
 import { followUpsRoutes } from './routes/follow-ups.routes.ts';
 import { gateRoutes } from './routes/gate.routes.ts';
+import { homeRoutes } from './routes/home.routes.ts';
 import { identityRoutes } from './routes/identity.routes.ts';
 import { policyRoutes } from './routes/policy.routes.ts';
 import { ledgerRoutes } from './routes/ledger.routes.ts';
@@ -123,6 +124,7 @@ export async function buildApp(c: Container, options: AppOptions = {}): Promise<
       policyRoutes(api, c);
       ledgerRoutes(api, c);
       calendarRoutes(api, c);
+      homeRoutes(api, c);
       await registerConnectors(api, options.connectors ?? CONNECTORS, {
         container: c,
         secret: (name) => options.connectorSecrets?.[name],

@@ -1,4 +1,5 @@
-// Bearer authentication for every route except the public ones (health, login, the API description), then
+// Bearer authentication for every route except the public ones (health, login, the API description), or
+// else the browser's session cookie, whose writes must carry the CSRF token (browser-session.ts); then
 // the route's declared access checked in one place (authorize.ts, modules/identity/access.ts). Routes that
 // declare `auth: 'signature'` are checked by their verifier over the raw body instead, and a bearer token
 // never stands in for a signature; `auth: 'none'` routes are open by explicit declaration.
@@ -8,11 +9,14 @@ import type { Actor } from '../domain/actor.ts';
 import { routeRefusal, type Credential } from '../modules/identity/access.ts';
 import type { Authenticated } from '../modules/identity/sessions.service.ts';
 import './authorize.ts';
+import { checkCookieWrite, sessionCookie } from './browser-session.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor | null;
     credential: Credential | null;
+    /** The secret that authenticated the request (to end its session), and whether it came by cookie. */
+    secret: { value: string; viaCookie: boolean } | null;
     /** The body's exact bytes, kept by parsers of routes that verify signatures (connectors). */
     rawBody: Buffer | null;
   }
@@ -35,24 +39,30 @@ export function registerAuth(
   app.decorateRequest('actor', null);
   app.decorateRequest('credential', null);
   app.decorateRequest('rawBody', null);
+  app.decorateRequest('secret', null);
   const authenticate = async (req: FastifyRequest) => {
     const config = req.routeOptions.config;
-    const secret = bearer(req);
+    // The header first: a client that sends one means it, whatever cookie the browser adds.
+    const header = bearer(req);
+    const secret = header ?? sessionCookie(req);
     if (!secret)
       throw new AppError(
         'unauthenticated',
         'sign in first: send Authorization: Bearer <token> (POST /api/v1/auth/login gives one)',
       );
     const found = await identity.authenticate(secret);
-    if (!found)
+    // A cookie carries sessions only: an API token is never a browser credential.
+    if (!found || (header === null && found.credential.kind !== 'session'))
       throw new AppError(
         'unauthenticated',
         'the token is unknown, expired or revoked, the session ended, or the account is disabled',
       );
+    if (header === null) checkCookieWrite(req, secret);
     const refusal = routeRefusal(config.access, found.credential, found.actor);
     if (refusal) throw new AppError('forbidden', refusal);
     req.actor = found.actor;
     req.credential = found.credential;
+    req.secret = { value: secret, viaCookie: header === null };
   };
   app.addHook('onRequest', async (req) => {
     const config = req.routeOptions.config;

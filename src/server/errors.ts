@@ -12,6 +12,7 @@ export const STATUS: Record<ErrorCode, number> = {
   policy_invalid: 400,
   unauthenticated: 401,
   forbidden: 403,
+  csrf_failed: 403,
   not_found: 404,
   conflict: 409,
   invalid_transition: 409,

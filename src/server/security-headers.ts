@@ -1,8 +1,10 @@
 // Security headers on every response. `@fastify/helmet` is not among the dependencies, and what is needed
 // is short: no MIME sniffing, no framing, no referrer, a Content-Security-Policy per kind of page, HSTS when
 // the request came over HTTPS (directly, or through a proxy CHANGEPROOF_TRUST_PROXY trusts), and no caching
-// of answers that carry a secret (routes declaring `config.secret`).
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+// of answers that carry a secret (routes declaring `config.secret`). `setSecurityHeaders` is the one place
+// that sets them: whatever serves pages (the web app at /) gets them from the same hook, and an HTML answer
+// outside /docs gets the web app's CSP.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DOCS_CSP } from './docs.ts';
 
 /** JSON answers load nothing and may not be framed. */
@@ -13,19 +15,46 @@ const PAGE_PREFIXES = ['/docs'];
 
 const HSTS = 'max-age=31536000; includeSubDomains';
 
+/**
+ * The web app's pages: scripts only from this server (no inline script, no eval), data only from its API.
+ * Styles may be inline: component and chart libraries set style attributes; a style cannot run code.
+ */
+export const APP_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "script-src-attr 'none'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 function isPage(req: FastifyRequest): boolean {
   const path = req.url.split('?')[0]!;
   return PAGE_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`));
 }
 
+/** Every header of this file for one answer; `html`: the answer is a page of the web app. */
+export function setSecurityHeaders(req: FastifyRequest, reply: FastifyReply, html = false): void {
+  void reply.header('x-content-type-options', 'nosniff');
+  void reply.header('x-frame-options', 'DENY');
+  void reply.header('referrer-policy', 'no-referrer');
+  void reply.header('cross-origin-opener-policy', 'same-origin');
+  void reply.header('content-security-policy', isPage(req) ? DOCS_CSP : html ? APP_CSP : API_CSP);
+  if (req.protocol === 'https') void reply.header('strict-transport-security', HSTS);
+  if (req.routeOptions.config.secret) void reply.header('cache-control', 'no-store');
+}
+
+const isHtml = (reply: FastifyReply) => /^text\/html\b/i.test(String(reply.getHeader('content-type') ?? ''));
+
 export function registerSecurityHeaders(app: FastifyInstance): void {
-  app.addHook('onRequest', async (req, reply) => {
-    void reply.header('x-content-type-options', 'nosniff');
-    void reply.header('x-frame-options', 'DENY');
-    void reply.header('referrer-policy', 'no-referrer');
-    void reply.header('cross-origin-opener-policy', 'same-origin');
-    void reply.header('content-security-policy', isPage(req) ? DOCS_CSP : API_CSP);
-    if (req.protocol === 'https') void reply.header('strict-transport-security', HSTS);
-    if (req.routeOptions.config.secret) void reply.header('cache-control', 'no-store');
+  // Set before anything runs, so errors and refusals carry them too; an HTML answer is known only when sent.
+  app.addHook('onRequest', async (req, reply) => setSecurityHeaders(req, reply));
+  app.addHook('onSend', async (req, reply) => {
+    if (isHtml(reply)) setSecurityHeaders(req, reply, true);
   });
 }

@@ -125,4 +125,27 @@ describe('shared API client', () => {
       (err: unknown) => err instanceof ApiError && err.code === 'invalid_url',
     );
   });
+
+  it('reads the home page and the live assessment from their routes', async () => {
+    const { fetch, calls } = fakeFetch([
+      json(200, { assessment: { rating: 'low' } }),
+      json(200, { awaitingMyApproval: [] }),
+      json(200, { weeks: [] }),
+      json(200, { csrfToken: 'c' }),
+    ]);
+    const client = new ApiClient({ url: 'https://cp.example', token: 't0k', fetch });
+    assert.equal((await client.assessChange({ title: 'Rotate keys' })).assessment.rating, 'low');
+    await client.myQueue();
+    await client.weeklyMetrics(4);
+    assert.equal((await client.csrfToken()).csrfToken, 'c');
+    assert.deepEqual(
+      calls.map((c) => [c.method, c.url]),
+      [
+        ['POST', 'https://cp.example/api/v1/changes/assess'],
+        ['GET', 'https://cp.example/api/v1/me/queue'],
+        ['GET', 'https://cp.example/api/v1/metrics/changes/weekly?weeks=4'],
+        ['GET', 'https://cp.example/api/v1/auth/csrf'],
+      ],
+    );
+  });
 });

@@ -3,8 +3,9 @@
 // responses that carry a secret.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { LightMyRequestResponse } from 'fastify';
+import Fastify, { type LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/server/app.ts';
+import { registerSecurityHeaders } from '../../src/server/security-headers.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { ok } from '../support/http.ts';
 
@@ -65,5 +66,29 @@ describe('security headers', () => {
     const token = await t.req('alice', 'POST', '/api/v1/tokens', { name: 'ci', scopes: ['changes:read'] });
     ok(token, 201);
     assert.equal(token.headers['cache-control'], 'no-store');
+  });
+
+  it("gives the web app's HTML pages a CSP that runs only this server's scripts, and JSON the API's", async () => {
+    // The same hook whatever serves the page: here a bare instance standing in for the web app's files.
+    const app = Fastify();
+    registerSecurityHeaders(app);
+    app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send('<!doctype html><p>hi'));
+    app.get('/data', async () => ({ ok: true }));
+    try {
+      const page = await app.inject({ method: 'GET', url: '/' });
+      const csp = hardened(page, 'a page');
+      const scripts = /script-src ([^;]*)/.exec(csp)?.[1] ?? '';
+      assert.equal(scripts.trim(), "'self'");
+      assert.doesNotMatch(csp, /unsafe-eval/);
+      assert.match(csp, /connect-src 'self'/);
+      assert.equal(page.headers['referrer-policy'], 'no-referrer');
+      assert.match(hardened(await app.inject({ method: 'GET', url: '/data' }), 'JSON'), /default-src 'none'/);
+      assert.match(
+        hardened(await app.inject({ method: 'GET', url: '/nope' }), 'a 404'),
+        /default-src 'none'/,
+      );
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -2,7 +2,9 @@
 // (ledger, projection, outbox) in one transaction. A refusal is recorded too, and returned as `Refused`
 // rather than thrown so that the transaction that holds the record of it commits.
 import type { CreateChangeBody, EditChangeBody } from '../../contracts/changes.ts';
+import { AppError } from '../../contracts/errors.ts';
 import type { Actor } from '../../domain/actor.ts';
+import { roleAllows } from '../../domain/permissions.ts';
 import { emptyContent, type Assessment, type Change, type ChangeContent } from '../../domain/change.ts';
 import { decideChange, type ChangeCommand } from '../../domain/change-decide.ts';
 import { decideCreate } from '../../domain/change-create.ts';
@@ -69,6 +71,24 @@ type Command =
   | { type: 'submit' }
   | { type: 'reassign'; owner: string };
 
+/** The content a change is raised with: the template's plans where the body gives none. */
+function draftContent(
+  body: CreateChangeBody,
+  active: ActivePolicy,
+  proposedPolicy: string | null,
+): ChangeContent {
+  const { type: _type, template: templateId, window: _window, ...fields } = body;
+  const template = active.policy.templates.find((t) => t.id === templateId);
+  return {
+    ...emptyContent(),
+    implementationPlan: template?.defaults.implementationPlan ?? '',
+    rollbackPlan: template?.defaults.rollbackPlan ?? null,
+    testPlan: template?.defaults.testPlan ?? '',
+    ...fields,
+    proposedPolicy,
+  };
+}
+
 export class ChangesService {
   private readonly commands: Commands;
   private readonly changes: ChangeRecords;
@@ -108,6 +128,17 @@ export class ChangesService {
     return assessment;
   }
 
+  /**
+   * What raising this change would be assessed as now, recording nothing: the form's live rating. The same
+   * content and assessment as `create` builds, outside any transaction and without the record's checks.
+   */
+  async assessDraft(actor: Actor, body: CreateChangeBody): Promise<Assessment> {
+    if (!roleAllows(actor, 'change.create'))
+      throw new AppError('forbidden', `${actor.id} may not raise changes (needs the requester role)`);
+    const active = await this.policies.active();
+    return this.assess(body.type, draftContent(body, active, null), active);
+  }
+
   async create(
     actor: Actor,
     body: CreateChangeBody,
@@ -115,16 +146,8 @@ export class ChangesService {
   ): Promise<Change | Refused> {
     return this.commands.execute(actor, async ({ at }) => {
       const active = await this.policies.active();
-      const { type, template: templateId, window, ...fields } = body;
-      const template = active.policy.templates.find((t) => t.id === templateId);
-      const content: ChangeContent = {
-        ...emptyContent(),
-        implementationPlan: template?.defaults.implementationPlan ?? '',
-        rollbackPlan: template?.defaults.rollbackPlan ?? null,
-        testPlan: template?.defaults.testPlan ?? '',
-        ...fields,
-        proposedPolicy,
-      };
+      const { type, template: templateId, window } = body;
+      const content = draftContent(body, active, proposedPolicy);
       const retired = retiredRefusal(await this.catalogue.many(content.services));
       if (retired) return new Refused([retired]);
       const number = await this.changes.nextNumber();

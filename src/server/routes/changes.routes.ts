@@ -18,7 +18,9 @@ import { ChangeIdParam } from '../../contracts/common.ts';
 import { ReassignOwnerBody } from '../../contracts/change-record.ts';
 import { ChangeEvents } from '../../contracts/events.ts';
 import { ErrorBody } from '../../contracts/errors.ts';
+import { AssessResponse } from '../../contracts/home.ts';
 import type { Container } from '../../container.ts';
+import { actor } from '../auth.ts';
 import { mutate } from '../idempotency.ts';
 import { presentChange } from '../present.ts';
 
@@ -53,6 +55,22 @@ export function changesRoutes(app: FastifyInstance, c: Container): void {
         presentChange(await c.changes.create(a, req.body), await c.policies.forDisplay(), at, 201),
       );
     },
+  );
+
+  r.post(
+    '/changes/assess',
+    {
+      config: { access: 'changes:write' },
+      schema: {
+        operationId: 'assessChange',
+        tags,
+        summary:
+          'Assess a change before raising it: the rating, its reasons, the approvals it needs and the fields missing; records nothing',
+        body: CreateChangeBody,
+        response: { 200: AssessResponse, ...errors },
+      },
+    },
+    async (req) => ({ assessment: await c.changes.assessDraft(actor(req), req.body) }),
   );
 
   r.get(

@@ -4,9 +4,11 @@ import { z } from 'zod';
 import { AppError, ErrorBody } from '../../contracts/errors.ts';
 import {
   ChangePasswordBody,
+  CookieLoginResponse,
   CreatedToken,
   CreateTokenBody,
   CreateUserBody,
+  CsrfView,
   LoginBody,
   LoginResponse,
   PasswordChanged,
@@ -22,7 +24,8 @@ import {
   UserView,
 } from '../../contracts/identity.ts';
 import type { Container } from '../../container.ts';
-import { actor, bearer, credential } from '../auth.ts';
+import { actor, credential } from '../auth.ts';
+import { clearSessionCookie, csrfToken, ownOrigin, setSessionCookie } from '../browser-session.ts';
 import { mutate } from '../idempotency.ts';
 import type { LoginLimits } from '../login-limits.ts';
 
@@ -56,14 +59,39 @@ export function identityRoutes(app: FastifyInstance, c: Container, limits: Login
       schema: {
         operationId: 'login',
         tags: ['auth'],
-        summary: 'Sign in with username and password; returns a session token',
+        summary:
+          'Sign in with username and password; returns a session token, or with cookie: true sets the cp_session cookie and returns the CSRF token',
         body: LoginBody,
-        response: { 200: LoginResponse, ...errors, 429: ErrorBody },
+        response: { 200: z.union([LoginResponse, CookieLoginResponse]), ...errors, 429: ErrorBody },
       },
     },
     async (req, reply) => {
-      const { username, password } = req.body;
-      return limited(limits, req, reply, username, () => c.identity.sessions.login(username, password));
+      const { username, password, cookie } = req.body;
+      // A browser sign-in from another site's page would sign the victim into the attacker's account.
+      if (cookie && req.headers.origin !== undefined && req.headers.origin !== ownOrigin(req))
+        throw new AppError('csrf_failed', `sign in from this server's own pages (${ownOrigin(req)})`);
+      const session = await limited(limits, req, reply, username, () =>
+        c.identity.sessions.login(username, password),
+      );
+      if (!cookie) return session;
+      setSessionCookie(req, reply, session.token, session.expiresAt, c.deps.now());
+      return { user: session.user, expiresAt: session.expiresAt, csrfToken: csrfToken(session.token) };
+    },
+  );
+  r.get(
+    '/auth/csrf',
+    {
+      config: { access: 'session', secret: ['csrfToken'] },
+      schema: {
+        operationId: 'getCsrfToken',
+        tags: ['auth'],
+        summary: "This session's CSRF token: browser pages send it as X-CSRF-Token on every write",
+        response: { 200: CsrfView, ...errors },
+      },
+    },
+    async (req) => {
+      actor(req);
+      return { csrfToken: csrfToken(req.secret!.value) };
     },
   );
   r.post(
@@ -73,13 +101,14 @@ export function identityRoutes(app: FastifyInstance, c: Container, limits: Login
       schema: {
         operationId: 'logout',
         tags: ['auth'],
-        summary: 'End this session',
+        summary: 'End this session (and clear the cp_session cookie of a browser sign-in)',
         response: { 204: z.null(), ...errors },
       },
     },
     async (req, reply) => {
       actor(req);
-      await c.identity.sessions.logout(bearer(req) ?? '');
+      await c.identity.sessions.logout(req.secret!.value);
+      if (req.secret!.viaCookie) clearSessionCookie(req, reply);
       return reply.code(204).send(null);
     },
   );
