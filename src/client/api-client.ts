@@ -56,7 +56,36 @@ export interface ClientConfig {
   timeoutMs?: number;
   /** The fetch to use; the global one by default. */
   fetch?: typeof fetch;
+  /**
+   * Browser sign-in: the session rides in the server's HttpOnly cookie (`credentials: 'same-origin'`) and every
+   * write carries the session's CSRF token as X-CSRF-Token; no bearer token is needed.
+   */
+  cookies?: boolean;
+  /** Cookie mode: the CSRF token from sign-in or GET /auth/csrf (settable later with setCsrfToken). */
+  csrfToken?: string | null;
 }
+
+/** One change as listed; the queue's and the list's items. */
+export type ChangeSummary = ChangeList['items'][number];
+/** GET /me/queue: what needs the signed-in user. */
+export interface MyQueue {
+  awaitingMyApproval: ChangeSummary[];
+  myOpen: ChangeSummary[];
+  owingRecordOrReview: ChangeSummary[];
+  upcoming: ChangeSummary[];
+  recentRefusals: ChangeSummary[];
+}
+export interface WeeklyChangeMetrics {
+  weeks: {
+    week: string;
+    successful: number;
+    failed: number;
+    rolledBack: number;
+    cancelled: number;
+    open: number;
+  }[];
+}
+export type Assessment = NonNullable<ChangeView['assessment']>;
 
 type Query = Record<string, string | number | readonly string[] | undefined>;
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -87,6 +116,8 @@ export class ApiClient {
   private readonly backoffMs: number;
   private readonly timeoutMs: number;
   private readonly fetch: typeof fetch;
+  private readonly cookies: boolean;
+  private csrfToken: string | null;
 
   constructor(config: ClientConfig) {
     this.url = normaliseUrl(config.url);
@@ -95,6 +126,13 @@ export class ApiClient {
     this.backoffMs = config.backoffMs ?? 200;
     this.timeoutMs = config.timeoutMs ?? 30_000;
     this.fetch = config.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.cookies = config.cookies ?? false;
+    this.csrfToken = config.csrfToken ?? null;
+  }
+
+  /** Cookie mode: the token every write must carry, from sign-in or GET /auth/csrf. */
+  setCsrfToken(token: string | null): void {
+    this.csrfToken = token;
   }
 
   async request<T>(
@@ -103,7 +141,9 @@ export class ApiClient {
     opts: { body?: unknown; query?: Query; auth?: boolean } = {},
   ): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
-    if (opts.auth !== false) {
+    if (this.cookies) {
+      if (method !== 'GET' && this.csrfToken) headers['x-csrf-token'] = this.csrfToken;
+    } else if (opts.auth !== false) {
       if (!this.token)
         throw new ApiError(
           'no API token: set CHANGEPROOF_TOKEN (or pass --token), or run `changeproof login`',
@@ -124,6 +164,7 @@ export class ApiClient {
           method,
           headers,
           body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+          ...(this.cookies ? { credentials: 'same-origin' as const } : {}),
           signal: AbortSignal.timeout(this.timeoutMs),
         });
       } catch (err) {
@@ -168,6 +209,10 @@ export class ApiClient {
     this.request<Out<typeof Identity.LoginResponse>>('POST', '/auth/login', { body, auth: false });
   logout = () => this.post<null>('/auth/logout');
   me = () => this.get<UserView>('/auth/me');
+  /** Cookie mode: the CSRF token of the cookie's session (after a page reload). */
+  csrf = () => this.get<{ csrfToken: string }>('/auth/csrf');
+  myQueue = () => this.get<MyQueue>('/me/queue');
+  weeklyMetrics = (weeks = 12) => this.get<WeeklyChangeMetrics>('/metrics/changes/weekly', { weeks });
   changePassword = (body: In<typeof Identity.ChangePasswordBody>) =>
     this.post<Out<typeof Identity.PasswordChanged>>('/auth/password', body);
 
@@ -189,6 +234,8 @@ export class ApiClient {
     get: (id: string) => this.get<ChangeView>(`/changes/${enc(id)}`),
     events: (id: string) => this.get<ChangeEvents>(`/changes/${enc(id)}/events`),
     create: (body: CreateChangeInput) => this.post<ChangeView>('/changes', body),
+    /** The live assessment of a draft, recorded nowhere. */
+    assess: (body: CreateChangeInput) => this.post<{ assessment: Assessment }>('/changes/assess', body),
     edit: (id: string, body: In<typeof Changes.EditChangeBody>) =>
       this.patch<ChangeView>(`/changes/${enc(id)}`, body),
     /** submit, approve, reject, schedule, start, complete, review, close or cancel. */

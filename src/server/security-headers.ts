@@ -8,14 +8,23 @@ import { DOCS_CSP } from './docs.ts';
 /** JSON answers load nothing and may not be framed. */
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
-/** Pages whose CSP is not the API's, by path prefix: the API reference (its CSP lives with it, in docs.ts). */
-const PAGE_PREFIXES = ['/docs'];
+/**
+ * The web app's pages (every path outside /api and /docs): its own scripts and styles only, nothing inline, no
+ * framing; it talks to its own origin alone.
+ */
+export const WEB_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
+  "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 const HSTS = 'max-age=31536000; includeSubDomains';
 
-function isPage(req: FastifyRequest): boolean {
+/** The API reference has its CSP in docs.ts, the web app's pages the one above, the API its own. */
+function cspFor(req: FastifyRequest): string {
   const path = req.url.split('?')[0]!;
-  return PAGE_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`));
+  const under = (p: string) => path === p || path.startsWith(`${p}/`);
+  if (under('/docs')) return DOCS_CSP;
+  if (under('/api')) return API_CSP;
+  return WEB_CSP;
 }
 
 export function registerSecurityHeaders(app: FastifyInstance): void {
@@ -24,7 +33,7 @@ export function registerSecurityHeaders(app: FastifyInstance): void {
     void reply.header('x-frame-options', 'DENY');
     void reply.header('referrer-policy', 'no-referrer');
     void reply.header('cross-origin-opener-policy', 'same-origin');
-    void reply.header('content-security-policy', isPage(req) ? DOCS_CSP : API_CSP);
+    void reply.header('content-security-policy', cspFor(req));
     if (req.protocol === 'https') void reply.header('strict-transport-security', HSTS);
     if (req.routeOptions.config.secret) void reply.header('cache-control', 'no-store');
   });
