@@ -61,6 +61,11 @@ export interface ClientConfig {
    * write carries the session's CSRF token as X-CSRF-Token; no bearer token is needed.
    */
   cookies?: boolean;
+  /**
+   * A new Idempotency-Key for every write (kept across that write's retries) instead of one per client: a page
+   * lives long and writes many times, where a CLI invocation writes once.
+   */
+  keyPerRequest?: boolean;
   /** Cookie mode: the CSRF token from sign-in or GET /auth/csrf (settable later with setCsrfToken). */
   csrfToken?: string | null;
 }
@@ -117,6 +122,7 @@ export class ApiClient {
   private readonly timeoutMs: number;
   private readonly fetch: typeof fetch;
   private readonly cookies: boolean;
+  private readonly keyPerRequest: boolean;
   private csrfToken: string | null;
 
   constructor(config: ClientConfig) {
@@ -127,6 +133,7 @@ export class ApiClient {
     this.timeoutMs = config.timeoutMs ?? 30_000;
     this.fetch = config.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.cookies = config.cookies ?? false;
+    this.keyPerRequest = config.keyPerRequest ?? false;
     this.csrfToken = config.csrfToken ?? null;
   }
 
@@ -153,7 +160,8 @@ export class ApiClient {
         );
       headers.authorization = `Bearer ${this.token}`;
     }
-    if (method !== 'GET') headers['idempotency-key'] = this.idempotencyKey;
+    if (method !== 'GET')
+      headers['idempotency-key'] = this.keyPerRequest ? globalThis.crypto.randomUUID() : this.idempotencyKey;
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
     const target = `${this.url}/api/v1${path}${queryString(opts.query)}`;
     for (let attempt = 0; ; attempt++) {

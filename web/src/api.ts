@@ -6,7 +6,7 @@ import { ApiError } from '../../src/client/errors.ts';
 
 const origin = window.location.origin;
 
-export let api = new ApiClient({ url: origin, token: null, cookies: true, retries: 0 });
+export let api = new ApiClient({ url: origin, token: null, cookies: true, retries: 0, keyPerRequest: true });
 
 interface CookieLogin {
   user: UserView;
@@ -17,7 +17,13 @@ interface CookieLogin {
 
 /** Signs in; on success every later call of `api` is authenticated. */
 export async function signIn(username: string, password: string): Promise<UserView> {
-  const anonymous = new ApiClient({ url: origin, token: null, cookies: true, retries: 0 });
+  const anonymous = new ApiClient({
+    url: origin,
+    token: null,
+    cookies: true,
+    retries: 0,
+    keyPerRequest: true,
+  });
   let answer: CookieLogin;
   try {
     answer = await anonymous.request<CookieLogin>('POST', '/auth/login', {
@@ -33,7 +39,7 @@ export async function signIn(username: string, password: string): Promise<UserVi
     });
   }
   api = answer.token
-    ? new ApiClient({ url: origin, token: answer.token, retries: 0 })
+    ? new ApiClient({ url: origin, token: answer.token, retries: 0, keyPerRequest: true })
     : new ApiClient({
         url: origin,
         token: null,
@@ -59,7 +65,7 @@ export async function resume(): Promise<UserView | null> {
 
 export async function signOut(): Promise<void> {
   await api.logout().catch(() => undefined);
-  api = new ApiClient({ url: origin, token: null, cookies: true, retries: 0 });
+  api = new ApiClient({ url: origin, token: null, cookies: true, retries: 0, keyPerRequest: true });
 }
 
 /** What to show for a failed call: the API's message, without the client's status suffix. */

@@ -3,7 +3,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import type { ChangeView } from '../../../src/client/api-client.ts';
-import { OUTCOMES } from '../../../src/client/vocabulary.ts';
+import { OUTCOMES } from '../../../src/contracts/vocabulary.ts';
 import { api, problem } from '../api.ts';
 import { useSession } from '../app/session.ts';
 import { field } from '../form.ts';

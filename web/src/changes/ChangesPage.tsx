@@ -2,7 +2,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { getRouteApi, useNavigate } from '@tanstack/react-router';
 import type { FormEvent } from 'react';
-import { CHANGE_STATES, CHANGE_TYPES, RISK_RATINGS } from '../../../src/client/vocabulary.ts';
+import { CHANGE_STATES, CHANGE_TYPES, RISK_RATINGS } from '../../../src/contracts/vocabulary.ts';
 import { api, problem } from '../api.ts';
 import { ChangeTable, label } from './ChangeTable.tsx';
 import { parseChangeFilters, SORTS, sortRows, toListQuery, type ChangeFilters } from './filters.ts';

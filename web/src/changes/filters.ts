@@ -1,6 +1,6 @@
 // The changes table's filters as URL search parameters: what the address keeps, checked on the way in.
 import type { ChangeSummary, ListQuery } from '../../../src/client/api-client.ts';
-import { CHANGE_STATES, CHANGE_TYPES, RISK_RATINGS } from '../../../src/client/vocabulary.ts';
+import { CHANGE_STATES, CHANGE_TYPES, RISK_RATINGS } from '../../../src/contracts/vocabulary.ts';
 
 export const SORTS = ['newest', 'oldest', 'risk', 'state', 'title'] as const;
 export type Sort = (typeof SORTS)[number];
