@@ -118,6 +118,30 @@ describe('web app in a browser', () => {
     await page.close();
   });
 
+  it('raises a change from the form, with its assessment beside it', async () => {
+    const { page, errors } = await signedIn('alice');
+    await page.getByRole('link', { name: 'Raise a change' }).click();
+    await page.getByLabel('Title').fill('Upgrade the payments database');
+    await page.getByLabel('Services (comma-separated)').fill('payments-api');
+    await page.getByLabel('Description').fill('Minor version upgrade.');
+    await page.getByLabel(/^Reason/).fill('Security fixes in the new minor version.');
+    // The server assesses the draft, or says it cannot yet (before /changes/assess exists).
+    await page.getByText(/Rated|does not assess drafts yet/).waitFor();
+    assert.deepEqual(await seriousViolations(page), [], 'raise-a-change form');
+    await page.getByRole('button', { name: 'Save as draft' }).click();
+    await page.getByRole('heading', { name: /CHG-\d+: Upgrade the payments database/ }).waitFor();
+    await page.getByText('State: draft').waitFor();
+    await page.getByRole('button', { name: 'submit', exact: true }).click();
+    await page.getByText('State: awaiting approval').or(page.getByRole('alert')).waitFor();
+    assert.equal(
+      await page.getByRole('alert').count(),
+      0,
+      await page.getByRole('alert').allTextContents().then(String),
+    );
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   it('keeps the filters in the address and works at phone width', async () => {
     const { page, errors } = await signedIn('tom', 390);
     assert.deepEqual(await seriousViolations(page), [], 'home at phone width');

@@ -17,9 +17,10 @@ export function Layout() {
           <Link to="/" activeOptions={{ exact: true }}>
             Home
           </Link>
-          <Link to="/changes" search={{}}>
+          <Link to="/changes" search={{}} activeOptions={{ exact: true }}>
             Changes
           </Link>
+          <Link to="/changes/new">Raise a change</Link>
         </nav>
         <div className="who">
           <span>

@@ -18,6 +18,12 @@ const changes = createRoute({
   component: lazyRouteComponent(() => import('../changes/ChangesPage.tsx'), 'ChangesPage'),
 });
 
+const raise = createRoute({
+  getParentRoute: () => root,
+  path: '/changes/new',
+  component: lazyRouteComponent(() => import('../raise/RaisePage.tsx'), 'RaisePage'),
+});
+
 const change = createRoute({
   getParentRoute: () => root,
   path: '/changes/$id',
@@ -25,7 +31,7 @@ const change = createRoute({
 });
 
 export const router = createRouter({
-  routeTree: root.addChildren([home, changes, change]),
+  routeTree: root.addChildren([home, changes, raise, change]),
   defaultNotFoundComponent: () => (
     <main id="main">
       <h1>Not found</h1>
