@@ -57,7 +57,26 @@ export interface ClientConfig {
   timeoutMs?: number;
   /** The fetch to use; the global one by default. */
   fetch?: typeof fetch;
+  /**
+   * Browser sign-in: the session rides in the server's HttpOnly cookie (`credentials: 'same-origin'`) and every
+   * write carries the session's CSRF token as X-CSRF-Token; no bearer token is needed.
+   */
+  cookies?: boolean;
+  /**
+   * A new Idempotency-Key for every write (kept across that write's retries) instead of one per client: a page
+   * lives long and writes many times, where a CLI invocation writes once.
+   */
+  keyPerRequest?: boolean;
+  /** Cookie mode: the CSRF token from sign-in or GET /auth/csrf (settable later with setCsrfToken). */
+  csrfToken?: string | null;
 }
+
+/** One change as listed; the queue's and the list's items. */
+export type ChangeSummary = ChangeList['items'][number];
+/** GET /me/queue: what needs the signed-in user. */
+export type MyQueue = Out<typeof Home.MyQueue>;
+export type WeeklyChangeMetrics = Out<typeof Home.WeeklyMetrics>;
+export type Assessment = NonNullable<ChangeView['assessment']>;
 
 type Query = Record<string, string | number | readonly string[] | undefined>;
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -88,6 +107,9 @@ export class ApiClient {
   private readonly backoffMs: number;
   private readonly timeoutMs: number;
   private readonly fetch: typeof fetch;
+  private readonly cookies: boolean;
+  private readonly keyPerRequest: boolean;
+  private csrfToken: string | null;
 
   constructor(config: ClientConfig) {
     this.url = normaliseUrl(config.url);
@@ -96,6 +118,14 @@ export class ApiClient {
     this.backoffMs = config.backoffMs ?? 200;
     this.timeoutMs = config.timeoutMs ?? 30_000;
     this.fetch = config.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.cookies = config.cookies ?? false;
+    this.keyPerRequest = config.keyPerRequest ?? false;
+    this.csrfToken = config.csrfToken ?? null;
+  }
+
+  /** Cookie mode: the token every write must carry, from sign-in or GET /auth/csrf. */
+  setCsrfToken(token: string | null): void {
+    this.csrfToken = token;
   }
 
   async request<T>(
@@ -104,7 +134,9 @@ export class ApiClient {
     opts: { body?: unknown; query?: Query; auth?: boolean } = {},
   ): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
-    if (opts.auth !== false) {
+    if (this.cookies) {
+      if (method !== 'GET' && this.csrfToken) headers['x-csrf-token'] = this.csrfToken;
+    } else if (opts.auth !== false) {
       if (!this.token)
         throw new ApiError(
           'no API token: set CHANGEPROOF_TOKEN (or pass --token), or run `changeproof login`',
@@ -114,7 +146,8 @@ export class ApiClient {
         );
       headers.authorization = `Bearer ${this.token}`;
     }
-    if (method !== 'GET') headers['idempotency-key'] = this.idempotencyKey;
+    if (method !== 'GET')
+      headers['idempotency-key'] = this.keyPerRequest ? globalThis.crypto.randomUUID() : this.idempotencyKey;
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
     const target = `${this.url}/api/v1${path}${queryString(opts.query)}`;
     for (let attempt = 0; ; attempt++) {
@@ -125,6 +158,7 @@ export class ApiClient {
           method,
           headers,
           body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+          ...(this.cookies ? { credentials: 'same-origin' as const } : {}),
           signal: AbortSignal.timeout(this.timeoutMs),
         });
       } catch (err) {
@@ -169,6 +203,7 @@ export class ApiClient {
     this.request<Out<typeof Identity.LoginResponse>>('POST', '/auth/login', { body, auth: false });
   logout = () => this.post<null>('/auth/logout');
   me = () => this.get<UserView>('/auth/me');
+  /** Cookie mode: the CSRF token of the cookie's session (after a page reload). */
   changePassword = (body: In<typeof Identity.ChangePasswordBody>) =>
     this.post<Out<typeof Identity.PasswordChanged>>('/auth/password', body);
 
@@ -190,6 +225,7 @@ export class ApiClient {
     get: (id: string) => this.get<ChangeView>(`/changes/${enc(id)}`),
     events: (id: string) => this.get<ChangeEvents>(`/changes/${enc(id)}/events`),
     create: (body: CreateChangeInput) => this.post<ChangeView>('/changes', body),
+    /** The live assessment of a draft, recorded nowhere. */
     edit: (id: string, body: In<typeof Changes.EditChangeBody>) =>
       this.patch<ChangeView>(`/changes/${enc(id)}`, body),
     /** submit, approve, reject, schedule, start, complete, review, close or cancel. */
@@ -272,17 +308,17 @@ export class ApiClient {
   }
 
   /** What needs the signed-in person: approvals, their open changes, what is owed, upcoming, refusals. */
-  myQueue(): Promise<Out<typeof Home.MyQueue>> {
+  myQueue(): Promise<MyQueue> {
     return this.get('/me/queue');
   }
 
   /** Changes raised per week by outcome, this week last (1 to 52 weeks). */
-  weeklyMetrics(weeks = 12): Promise<Out<typeof Home.WeeklyMetrics>> {
+  weeklyMetrics(weeks = 12): Promise<WeeklyChangeMetrics> {
     return this.get('/metrics/changes/weekly', { weeks });
   }
 
   /** The CSRF token of the cookie's session, for the X-CSRF-Token header of a browser's writes. */
-  csrfToken(): Promise<Out<typeof Identity.CsrfView>> {
+  csrf(): Promise<Out<typeof Identity.CsrfView>> {
     return this.get('/auth/csrf');
   }
 }

@@ -28,6 +28,7 @@ import { identityRoutes } from './routes/identity.routes.ts';
 import { policyRoutes } from './routes/policy.routes.ts';
 import { ledgerRoutes } from './routes/ledger.routes.ts';
 import { servicesRoutes } from './routes/services.routes.ts';
+import { registerWeb } from './web.ts';
 import { refuseMalformedText } from './well-formed-text.ts';
 
 export const VERSION = '0.1.0';
@@ -47,6 +48,8 @@ export interface AppOptions {
   connectorSecrets?: Readonly<Record<string, string>>;
   /** What the connectors are told apart from secrets (GitHub, GitLab, the Kubernetes cluster); defaults where absent. */
   connectorSettings?: Partial<ConnectorSettings>;
+  /** Serve the web app built in this folder at `/` (web/dist for real servers); without it `/` shows the docs. */
+  webDir?: string;
   /** Serve HTTPS with this certificate chain and key (PEM); the Kubernetes API server calls nothing else. */
   https?: { cert: string | Buffer; key: string | Buffer };
 }
@@ -135,7 +138,8 @@ export async function buildApp(c: Container, options: AppOptions = {}): Promise<
   );
 
   await registerDocs(app);
-  app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/docs'));
+  if (!options.webDir || !registerWeb(app, options.webDir))
+    app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/docs'));
   await app.ready();
   return app;
 }

@@ -16,26 +16,28 @@ const PAGE_PREFIXES = ['/docs'];
 const HSTS = 'max-age=31536000; includeSubDomains';
 
 /**
- * The web app's pages: scripts only from this server (no inline script, no eval), data only from its API.
- * Styles may be inline: component and chart libraries set style attributes; a style cannot run code.
+ * The web app's pages: its own scripts and styles only, nothing inline and no eval, no framing; it talks to
+ * its own origin alone.
  */
 export const APP_CSP = [
   "default-src 'self'",
   "script-src 'self'",
   "script-src-attr 'none'",
-  "style-src 'self' 'unsafe-inline'",
+  "style-src 'self'",
   "img-src 'self' data:",
   "font-src 'self'",
   "connect-src 'self'",
   "object-src 'none'",
-  "base-uri 'self'",
+  "base-uri 'none'",
   "form-action 'self'",
   "frame-ancestors 'none'",
 ].join('; ');
 
-function isPage(req: FastifyRequest): boolean {
+/** The API reference has its CSP in docs.ts; other HTML answers are the web app's; the rest is the API's. */
+function cspFor(req: FastifyRequest, html: boolean): string {
   const path = req.url.split('?')[0]!;
-  return PAGE_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`));
+  if (PAGE_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`))) return DOCS_CSP;
+  return html ? APP_CSP : API_CSP;
 }
 
 /** Every header of this file for one answer; `html`: the answer is a page of the web app. */
@@ -44,7 +46,7 @@ export function setSecurityHeaders(req: FastifyRequest, reply: FastifyReply, htm
   void reply.header('x-frame-options', 'DENY');
   void reply.header('referrer-policy', 'no-referrer');
   void reply.header('cross-origin-opener-policy', 'same-origin');
-  void reply.header('content-security-policy', isPage(req) ? DOCS_CSP : html ? APP_CSP : API_CSP);
+  void reply.header('content-security-policy', cspFor(req, html));
   if (req.protocol === 'https') void reply.header('strict-transport-security', HSTS);
   if (req.routeOptions.config.secret) void reply.header('cache-control', 'no-store');
 }

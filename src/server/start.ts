@@ -17,6 +17,7 @@ import type { Server as HttpsServer } from 'node:https';
 import { join } from 'node:path';
 import { buildApp } from './app.ts';
 import { seedDemo } from './demo.ts';
+import { WEB_DIST } from './web.ts';
 import { readTls, reloadTlsOnChange, type TlsReloader } from './tls.ts';
 
 export interface InitResult {
@@ -107,6 +108,7 @@ export async function startServer(
     connectorSecrets: config.connectorSecrets,
     connectorSettings: config.connectors,
     https,
+    webDir: WEB_DIST,
   });
   // Named `log` since migration 0009, which gave it the delivery state of the days before names.
   const subscribers: Subscriber[] = [

@@ -15,6 +15,7 @@ interface Call {
   method: string;
   headers: Record<string, string>;
   body: unknown;
+  credentials: RequestInit['credentials'];
 }
 
 /** A fetch answering from a list of responses, recording each request. */
@@ -26,6 +27,7 @@ function fakeFetch(answers: (Response | Error)[]) {
       method: init?.method ?? 'GET',
       headers: init?.headers as Record<string, string>,
       body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined,
+      credentials: init?.credentials,
     });
     const next = answers.shift();
     if (!next) throw new Error('no answer left');
@@ -77,6 +79,39 @@ describe('shared API client', () => {
     assert.match(calls[0]!.headers['idempotency-key']!, /^[0-9a-f-]{36}$/);
     assert.equal(calls[1]!.headers['idempotency-key'], calls[0]!.headers['idempotency-key']);
     assert.notEqual(new ApiClient({ url: 'http://h', token: null }).idempotencyKey, client.idempotencyKey);
+  });
+
+  it('in cookie mode sends the session cookie, the CSRF token on writes only, and a new key per write', async () => {
+    const { fetch, calls } = fakeFetch([
+      json(200, { username: 'alice' }),
+      json(201, { id: 'CHG-1' }),
+      json(200, { id: 'CHG-1' }),
+      json(200, { id: 'CHG-1' }),
+    ]);
+    const client = new ApiClient({
+      url: 'https://cp.example',
+      token: null,
+      cookies: true,
+      csrfToken: 'c1',
+      keyPerRequest: true,
+      fetch,
+    });
+    await client.me();
+    await client.changes.create({ title: 'Rotate keys' });
+    await client.changes.action('CHG-1', 'submit');
+    client.setCsrfToken('c2');
+    await client.changes.action('CHG-1', 'cancel', { reason: 'not needed' });
+    assert.deepEqual(
+      calls.map((c) => c.credentials),
+      ['same-origin', 'same-origin', 'same-origin', 'same-origin'],
+    );
+    assert.ok(calls.every((c) => c.headers.authorization === undefined));
+    assert.deepEqual(
+      calls.map((c) => c.headers['x-csrf-token']),
+      [undefined, 'c1', 'c1', 'c2'],
+    );
+    const keys = calls.slice(1).map((c) => c.headers['idempotency-key']);
+    assert.equal(new Set(keys).size, 3, 'one key per write');
   });
 
   it('throws the API error with its status, code and body', async () => {
@@ -137,7 +172,7 @@ describe('shared API client', () => {
     assert.equal((await client.assessChange({ title: 'Rotate keys' })).assessment.rating, 'low');
     await client.myQueue();
     await client.weeklyMetrics(4);
-    assert.equal((await client.csrfToken()).csrfToken, 'c');
+    assert.equal((await client.csrf()).csrfToken, 'c');
     assert.deepEqual(
       calls.map((c) => [c.method, c.url]),
       [

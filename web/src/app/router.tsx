@@ -1,0 +1,47 @@
+// The routes. Every screen but the shell is loaded on first visit (code-split), so the first screen is small.
+import { createRootRoute, createRoute, createRouter, lazyRouteComponent } from '@tanstack/react-router';
+import { parseChangeFilters } from '../changes/filters.ts';
+import { Layout } from './Layout.tsx';
+
+const root = createRootRoute({ component: Layout });
+
+const home = createRoute({
+  getParentRoute: () => root,
+  path: '/',
+  component: lazyRouteComponent(() => import('../home/Home.tsx'), 'Home'),
+});
+
+const changes = createRoute({
+  getParentRoute: () => root,
+  path: '/changes',
+  validateSearch: parseChangeFilters,
+  component: lazyRouteComponent(() => import('../changes/ChangesPage.tsx'), 'ChangesPage'),
+});
+
+const raise = createRoute({
+  getParentRoute: () => root,
+  path: '/changes/new',
+  component: lazyRouteComponent(() => import('../raise/RaisePage.tsx'), 'RaisePage'),
+});
+
+const change = createRoute({
+  getParentRoute: () => root,
+  path: '/changes/$id',
+  component: lazyRouteComponent(() => import('../change/ChangePage.tsx'), 'ChangePage'),
+});
+
+export const router = createRouter({
+  routeTree: root.addChildren([home, changes, raise, change]),
+  defaultNotFoundComponent: () => (
+    <main id="main">
+      <h1>Not found</h1>
+      <p>There is no page at this address.</p>
+    </main>
+  ),
+});
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: typeof router;
+  }
+}
