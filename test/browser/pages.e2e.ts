@@ -56,10 +56,9 @@ describe('services catalogue and ledger page in a browser', () => {
   async function tabTo(page: Page, name: string): Promise<void> {
     for (let i = 0; i < 40; i++) {
       await page.keyboard.press('Tab');
-      const focused = await page.evaluate(() => {
-        const el = document.activeElement;
-        return el?.tagName === 'A' ? el.textContent : null;
-      });
+      const focused = await page.evaluate(
+        "document.activeElement?.tagName === 'A' ? document.activeElement.textContent : null",
+      );
       if (focused === name) {
         await page.keyboard.press('Enter');
         return;

@@ -65,9 +65,7 @@ export function LedgerPage() {
               </div>
             </dl>
             <h3>Signed note</h3>
-            <pre className="code">
-              {checkpoint.data.note}
-            </pre>
+            <pre className="code">{checkpoint.data.note}</pre>
           </>
         )}
       </section>
@@ -83,9 +81,7 @@ export function LedgerPage() {
             <p>
               Log origin: <span className="code">{key.data.origin}</span>
             </p>
-            <pre className="code">
-              {key.data.verifierKey}
-            </pre>
+            <pre className="code">{key.data.verifierKey}</pre>
             <p>Witnesses: {key.data.witnesses.join(', ') || 'none configured'}</p>
           </>
         )}
@@ -94,13 +90,11 @@ export function LedgerPage() {
         <h2 id="offline">Verify offline</h2>
         <p>
           Give the auditor the verifier key once. Each period, export the log up to a fresh signed checkpoint
-          and let the auditor verify it; the next export is checked to extend what was seen before. A
-          single change can be proved with one proof file per event. The verifier names the first failing
-          entry and the kind of failure, and exits 1.
+          and let the auditor verify it; the next export is checked to extend what was seen before. A single
+          change can be proved with one proof file per event. The verifier names the first failing entry and
+          the kind of failure, and exits 1.
         </p>
-        <pre className="code">
-          {OFFLINE}
-        </pre>
+        <pre className="code">{OFFLINE}</pre>
       </section>
     </main>
   );
