@@ -21,6 +21,8 @@ export function Layout() {
             Changes
           </Link>
           <Link to="/changes/new">Raise a change</Link>
+          <Link to="/services">Services</Link>
+          <Link to="/ledger">Ledger</Link>
         </nav>
         <div className="who">
           <span>

@@ -30,8 +30,26 @@ const change = createRoute({
   component: lazyRouteComponent(() => import('../change/ChangePage.tsx'), 'ChangePage'),
 });
 
+const services = createRoute({
+  getParentRoute: () => root,
+  path: '/services',
+  component: lazyRouteComponent(() => import('../services/ServicesPage.tsx'), 'ServicesPage'),
+});
+
+const service = createRoute({
+  getParentRoute: () => root,
+  path: '/services/$name',
+  component: lazyRouteComponent(() => import('../services/ServicePage.tsx'), 'ServicePage'),
+});
+
+const ledger = createRoute({
+  getParentRoute: () => root,
+  path: '/ledger',
+  component: lazyRouteComponent(() => import('../ledger/LedgerPage.tsx'), 'LedgerPage'),
+});
+
 export const router = createRouter({
-  routeTree: root.addChildren([home, changes, raise, change]),
+  routeTree: root.addChildren([home, changes, raise, change, services, service, ledger]),
   defaultNotFoundComponent: () => (
     <main id="main">
       <h1>Not found</h1>
