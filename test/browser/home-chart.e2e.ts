@@ -65,16 +65,16 @@ describe('weekly chart on the home screen', () => {
     // The drawing: the open change's bar is on the canvas in the "Open" colour.
     const canvas = page.getByTestId('weekly-chart');
     await canvas.waitFor();
+    // A string, run in the page: the tests are type-checked without the DOM's types.
     await page.waitForFunction(
-      ([r, g, b]) => {
-        const c = document.querySelector<HTMLCanvasElement>('[data-testid="weekly-chart"]');
-        const px = c?.getContext('2d')?.getImageData(0, 0, c.width, c.height).data;
-        if (!px) return false;
-        for (let i = 0; i < px.length; i += 4)
-          if (px[i] === r && px[i + 1] === g && px[i + 2] === b && px[i + 3] === 255) return true;
+      `(() => {
+        const c = document.querySelector('[data-testid="weekly-chart"]');
+        const px = c && c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        for (let i = 0; px && i < px.length; i += 4)
+          if (px[i] === ${OPEN_RGB[0]} && px[i + 1] === ${OPEN_RGB[1]} && px[i + 2] === ${OPEN_RGB[2]} && px[i + 3] === 255) return true;
         return false;
-      },
-      OPEN_RGB,
+      })()`,
+      undefined,
       { timeout: 5000 },
     );
     assert.ok(

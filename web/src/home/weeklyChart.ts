@@ -2,15 +2,7 @@
 // on first render (its own chunk), so Chart.js is never part of the first screen. Only the pieces a bar chart
 // needs are registered, which keeps the chunk small; animation is off so the chart is still for screenshots
 // and for people who prefer reduced motion.
-import {
-  BarController,
-  BarElement,
-  CategoryScale,
-  Chart,
-  Legend,
-  LinearScale,
-  Tooltip,
-} from 'chart.js';
+import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from 'chart.js';
 import type { WeeklyChangeMetrics } from '../../../src/client/api-client.ts';
 import { OUTCOMES } from './outcomes.ts';
 
