@@ -1,9 +1,11 @@
-// "What needs me": the signed-in user's queue from GET /me/queue, overdue items marked in red.
+// "What needs me": the signed-in user's queue from GET /me/queue, overdue items marked in red, under a small
+// chart of the changes raised each week by outcome.
 import { useQuery } from '@tanstack/react-query';
 import type { MyQueue } from '../../../src/client/api-client.ts';
 import { api, problem } from '../api.ts';
 import { useSession } from '../app/session.ts';
 import { ChangeTable } from '../changes/ChangeTable.tsx';
+import { WeeklyChart } from './WeeklyChart.tsx';
 
 const SECTIONS: { key: keyof MyQueue; title: string }[] = [
   { key: 'awaitingMyApproval', title: 'Awaiting my approval' },
@@ -22,6 +24,7 @@ export function Home() {
   return (
     <main id="main">
       <h1>What needs me</h1>
+      <WeeklyChart />
       {queue.isPending && <p role="status">Loading…</p>}
       {queue.isError && (
         <p className="error" role="alert">
