@@ -7,11 +7,13 @@ import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import canonicalize from 'canonicalize';
 import { AppError } from '../contracts/errors.ts';
-import type {
-  CommandContext,
-  CommandRunner,
-  IdempotentRequest,
-  Outcome,
+import {
+  IDEMPOTENCY_KEY,
+  IDEMPOTENCY_KEY_RULE,
+  type CommandContext,
+  type CommandRunner,
+  type IdempotentRequest,
+  type Outcome,
 } from '../modules/commands/command-runner.ts';
 import { actor } from './auth.ts';
 
@@ -39,12 +41,18 @@ function fingerprint(req: FastifyRequest): string {
   return createHash('sha256').update(`${req.method} ${req.url}\n${text}`).digest('hex');
 }
 
-function idempotentRequest(req: FastifyRequest): IdempotentRequest | undefined {
+/** The request's Idempotency-Key, checked (400 when malformed), or undefined when it sent none. */
+export function idempotencyKeyOf(req: FastifyRequest): string | undefined {
   const header = req.headers['idempotency-key'];
   if (header === undefined) return undefined;
   const key = Array.isArray(header) ? header[0] : header;
-  if (!key)
-    throw new AppError('validation_failed', 'Idempotency-Key must be 1–200 letters, digits or . _ : -');
+  if (!key || !IDEMPOTENCY_KEY.test(key)) throw new AppError('validation_failed', IDEMPOTENCY_KEY_RULE);
+  return key;
+}
+
+function idempotentRequest(req: FastifyRequest): IdempotentRequest | undefined {
+  const key = idempotencyKeyOf(req);
+  if (key === undefined) return undefined;
   return {
     key,
     fingerprint: fingerprint(req),

@@ -54,7 +54,9 @@ export interface Commands {
 export const DEFAULT_IDEMPOTENCY_HOURS = 24;
 /** Expired records are deleted at most this often, in the transaction of a keyed command. */
 const PRUNE_EVERY_MS = 60_000;
-const KEY = /^[A-Za-z0-9._:-]{1,200}$/;
+/** What an idempotency key may be: the runner checks it, and the HTTP side checks it early the same way. */
+export const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,200}$/;
+export const IDEMPOTENCY_KEY_RULE = 'Idempotency-Key must be 1–200 letters, digits or . _ : -';
 
 function withoutSecrets(body: unknown, fields: string[]): unknown {
   if (fields.length === 0 || body === null || typeof body !== 'object') return body;
@@ -117,8 +119,7 @@ export class CommandRunner implements Commands {
     const request = command.idempotency;
     if (!request) return { outcome: await this.execute(command.actor, fn), replayed: false };
     const { key } = request;
-    if (!KEY.test(key))
-      throw new AppError('validation_failed', 'Idempotency-Key must be 1–200 letters, digits or . _ : -');
+    if (!IDEMPOTENCY_KEY.test(key)) throw new AppError('validation_failed', IDEMPOTENCY_KEY_RULE);
     const who = command.actor.id;
     const secret = request.secret ?? [];
     return this.execute(command.actor, async (ctx) => {

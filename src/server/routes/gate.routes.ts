@@ -1,8 +1,8 @@
 // Thin routes for the deployment gate and deployments. A deny is an answer (200), not an error; the gate
 // reads the Idempotency-Key itself, so that even a database failure is answered as a deny.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { AppError, ErrorBody } from '../../contracts/errors.ts';
+import { ErrorBody } from '../../contracts/errors.ts';
 import {
   BreakGlassBody,
   BreakGlassView,
@@ -17,20 +17,10 @@ import {
 } from '../../contracts/gate.ts';
 import type { Container } from '../../container.ts';
 import { actor } from '../auth.ts';
+import { idempotencyKeyOf } from '../idempotency.ts';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 const tags = ['gate'];
-const KEY = /^[A-Za-z0-9._:-]{1,200}$/;
-
-function idempotencyKey(req: FastifyRequest): string | undefined {
-  const header = req.headers['idempotency-key'];
-  if (header === undefined) return undefined;
-  const key = Array.isArray(header) ? header[0] : header;
-  if (!key || !KEY.test(key))
-    throw new AppError('validation_failed', 'Idempotency-Key must be 1–200 letters, digits or . _ : -');
-  return key;
-}
-
 const artifactsOf = (b: { artifact?: string | undefined; artifacts?: string[] | undefined }) =>
   b.artifacts ?? (b.artifact ? [b.artifact] : []);
 
@@ -56,7 +46,7 @@ export function gateRoutes(app: FastifyInstance, c: Container): void {
       return c.gate.decide(
         actor(req),
         { ...b, artifacts: artifactsOf(req.body), source: 'api' },
-        idempotencyKey(req),
+        idempotencyKeyOf(req),
       );
     },
   );
@@ -80,7 +70,7 @@ export function gateRoutes(app: FastifyInstance, c: Container): void {
       const result = await c.gate.breakGlass(
         actor(req),
         { ...b, change: change ?? null, artifacts: artifactsOf(req.body), source: 'api' },
-        idempotencyKey(req),
+        idempotencyKeyOf(req),
       );
       return reply.code(201).send(result);
     },
@@ -101,7 +91,7 @@ export function gateRoutes(app: FastifyInstance, c: Container): void {
       },
     },
     async (req, reply) =>
-      reply.code(201).send(await c.gate.startDeployment(actor(req), req.body, idempotencyKey(req))),
+      reply.code(201).send(await c.gate.startDeployment(actor(req), req.body, idempotencyKeyOf(req))),
   );
 
   r.post(
@@ -117,7 +107,7 @@ export function gateRoutes(app: FastifyInstance, c: Container): void {
         response: { 200: DeploymentView, ...errors },
       },
     },
-    async (req) => c.gate.finishDeployment(actor(req), req.params.id, req.body, idempotencyKey(req)),
+    async (req) => c.gate.finishDeployment(actor(req), req.params.id, req.body, idempotencyKeyOf(req)),
   );
 
   r.get(
