@@ -1,5 +1,6 @@
 // Late approvals: a change waiting for its approvers longer than the policy's `deadlines.approvalSla` is
 // late, owed by the groups whose requirement is not yet met. Pure: the standing, the SLA and now are inputs.
+import { addMinutes } from './minutes.ts';
 import type { Change } from './change.ts';
 import type { Standing } from './standing.ts';
 
@@ -37,5 +38,5 @@ export function approvalLate(change: Change, slaMinutes: number, now: string): b
 
 /** When approvals asked for at `since` fall late. */
 function approvalDueAt(since: string, slaMinutes: number): string {
-  return new Date(Date.parse(since) + slaMinutes * 60_000).toISOString();
+  return addMinutes(since, slaMinutes);
 }

@@ -17,6 +17,7 @@ import {
   type FollowUpEvent,
   type FollowUpInput,
 } from '../../domain/follow-up.ts';
+import { addMinutes } from '../../domain/minutes.ts';
 import type { ApproverNow } from '../../domain/standing.ts';
 import type { Policy } from '../../policy/types.ts';
 import { Refused } from '../changes/changes.service.ts';
@@ -40,9 +41,6 @@ export interface FollowUpsCollaborators {
   };
   policies: { active(): Promise<{ policy: Policy }> };
 }
-
-const addMinutes = (iso: string, minutes: number) =>
-  new Date(Date.parse(iso) + minutes * 60_000).toISOString();
 
 export class FollowUpsService {
   private readonly c: FollowUpsCollaborators;
