@@ -1,7 +1,9 @@
 // What the deployment gate is asked and what it answers: the seam the API, the CLI and the connectors
 // (GitHub, GitLab, Kubernetes) share. The decision itself is pure, in `src/domain/gate.ts`.
 
-import type { GateSource, GateVerdict } from '../../domain/vocabulary.ts';
+import type { z } from 'zod';
+import type { GateDecisionView } from '../../contracts/gate.ts';
+import type { GateSource } from '../../domain/vocabulary.ts';
 
 /** Who is asking, for the record: our API/CLI, or the connector that saw a deployment (GATE_SOURCES). */
 export type { GateSource } from '../../domain/vocabulary.ts';
@@ -20,27 +22,9 @@ export interface GateInput {
   pipelineUrl?: string;
 }
 
-export interface GateReason {
-  code: string;
-  message: string;
-}
-
-export interface GateDecision {
-  /** The recorded decision's id; null for a dry run. */
-  id: string | null;
-  decision: GateVerdict;
-  /** Every reason to deny, not only the first; empty when allowed. */
-  reasons: GateReason[];
-  change: string;
-  service: string;
-  environment: string;
-  artifacts: string[];
-  dryRun: boolean;
-  source: GateSource;
-  at: string;
-  /** Set when the deployment was forced past the gate: why, and the change it claimed. */
-  breakGlass?: { reason: string; claimed: string | null } | null;
-}
+/** The gate's answer, as the API sends it (`GateDecisionView` in the contracts): one shape everywhere. */
+export type GateDecision = z.output<typeof GateDecisionView>;
+export type GateReason = GateDecision['reasons'][number];
 
 /** A deployment forced past the gate, which becomes an emergency change owing its record and review. */
 export interface BreakGlassInput {
