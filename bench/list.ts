@@ -41,6 +41,12 @@ function queries(meta: ListDbMeta): Record<string, string> {
     'q=maintenance notice': 'q=maintenance%20notice',
     'overdue=true': 'overdue=true',
     combined: `state=closed&risk=high&${s}&${range}`,
+    // Oldest first walks the same indexes the other way.
+    'order=oldest': 'order=oldest',
+    'order=oldest+service': `order=oldest&${s}`,
+    [`order=oldest+q=${meta.word}`]: `order=oldest&q=${meta.word}`,
+    'order=oldest+risk=high': 'order=oldest&risk=high',
+    'order=oldest+from/to': `order=oldest&${range}`,
   };
   // Each filter with a service: the combinations that walked the service's changes before migration 0008.
   const withService: Record<string, string> = {

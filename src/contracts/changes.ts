@@ -10,6 +10,7 @@ import {
   CHANGE_STATES,
   CHANGE_TYPES,
   LINK_KINDS,
+  LIST_ORDERS,
   OUTCOMES,
   REQUESTED_CHANGE_TYPES,
   REQUIRED_FIELDS,
@@ -187,6 +188,12 @@ export const ListChangesQuery = z.strictObject({
     .enum(['true', 'false'])
     .optional()
     .describe('Emergency changes owing their record or review past the deadline'),
+  order: z
+    .enum(LIST_ORDERS)
+    .default('newest')
+    .describe(
+      'Newest changes first (the default) or oldest first; a cursor pages on in the order it was issued for',
+    ),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(100).optional(),
 });

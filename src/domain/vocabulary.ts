@@ -12,6 +12,9 @@ export type ChangeType = (typeof CHANGE_TYPES)[number];
 export const REQUESTED_CHANGE_TYPES = ['standard', 'normal', 'emergency'] as const satisfies ChangeType[];
 export type RequestedChangeType = (typeof REQUESTED_CHANGE_TYPES)[number];
 
+/** The orders a change list can be read in: both walk the same indexes, so either stays fast at any depth. */
+export const LIST_ORDERS = ['newest', 'oldest'] as const;
+
 /** Who set a change going; supplier-initiated changes are governed like any other (ISO/IEC 27001 A.5.21–5.22). */
 export const CHANGE_ORIGINS = ['internal', 'supplier', 'customer', 'automation'] as const;
 export type ChangeOrigin = (typeof CHANGE_ORIGINS)[number];

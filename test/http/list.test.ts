@@ -281,37 +281,39 @@ for (const engine of engines()) {
       assert.ok(owing.services.length > 0, 'the overdue change has a service to find it by');
     });
 
-    it('pages with a cursor through every match exactly once, in descending number order', async () => {
-      for (const [query, pick] of [
-        ['', () => true],
-        ['state=draft', (m: Model) => m.state === 'draft'],
-        ['requester=alice', (m: Model) => m.requester === 'alice'],
-        // Text search walks its own index on SQLite; alone and with other filters it pages the same way.
-        ['q=routine', (m: Model) => m.title.startsWith('Routine')],
-        [
-          'q=routine&service=billing-db',
-          (m: Model) => m.title.startsWith('Routine') && m.services.includes('billing-db'),
-        ],
-        ['q=item&state=draft', (m: Model) => m.description.startsWith('Details') && m.state === 'draft'],
-      ] as const) {
-        const seen: string[] = [];
-        let cursor: string | null = null;
-        let pages = 0;
-        do {
-          const url: string = `/api/v1/changes?limit=7${query ? `&${query}` : ''}${cursor ? `&cursor=${cursor}` : ''}`;
-          const page = ok<{ items: { id: string; number: number }[]; nextCursor: string | null }>(
-            await t.req('audrey', 'GET', url),
-          );
-          assert.ok(page.items.length <= 7);
-          if (page.nextCursor) assert.equal(page.items.length, 7);
-          seen.push(...page.items.map((c) => c.id));
-          cursor = page.nextCursor;
-          assert.ok(++pages <= 10, 'pagination terminates');
-        } while (cursor);
-        const expected = model.filter(pick).map((m) => m.id);
-        assert.deepEqual(seen, expected, query);
-        assert.equal(pages, Math.max(1, Math.ceil(expected.length / 7)));
-      }
+    it('pages with a cursor through every match exactly once, newest or oldest first', async () => {
+      for (const order of ['newest', 'oldest'] as const)
+        for (const [query, pick] of [
+          ['', () => true],
+          ['state=draft', (m: Model) => m.state === 'draft'],
+          ['requester=alice', (m: Model) => m.requester === 'alice'],
+          // Text search walks its own index on SQLite; alone and with other filters it pages the same way.
+          ['q=routine', (m: Model) => m.title.startsWith('Routine')],
+          [
+            'q=routine&service=billing-db',
+            (m: Model) => m.title.startsWith('Routine') && m.services.includes('billing-db'),
+          ],
+          ['q=item&state=draft', (m: Model) => m.description.startsWith('Details') && m.state === 'draft'],
+        ] as const) {
+          const seen: string[] = [];
+          let cursor: string | null = null;
+          let pages = 0;
+          do {
+            const url: string = `/api/v1/changes?limit=7&order=${order}${query ? `&${query}` : ''}${cursor ? `&cursor=${cursor}` : ''}`;
+            const page = ok<{ items: { id: string; number: number }[]; nextCursor: string | null }>(
+              await t.req('audrey', 'GET', url),
+            );
+            assert.ok(page.items.length <= 7);
+            if (page.nextCursor) assert.equal(page.items.length, 7);
+            seen.push(...page.items.map((c) => c.id));
+            cursor = page.nextCursor;
+            assert.ok(++pages <= 10, 'pagination terminates');
+          } while (cursor);
+          const newest = model.filter(pick).map((m) => m.id);
+          const expected = order === 'newest' ? newest : newest.toReversed();
+          assert.deepEqual(seen, expected, `${order}: ${query}`);
+          assert.equal(pages, Math.max(1, Math.ceil(expected.length / 7)));
+        }
     });
 
     it('refuses a cursor it did not issue and an out-of-range limit', async () => {
@@ -325,6 +327,12 @@ for (const engine of engines()) {
           400,
           'validation_failed',
         );
+      // A cursor from one order would skip or repeat changes in the other: refused, with what to do.
+      const first = ok<{ nextCursor: string }>(await t.req('audrey', 'GET', '/api/v1/changes?limit=2'));
+      const crossed = await t.req('audrey', 'GET', `/api/v1/changes?order=oldest&cursor=${first.nextCursor}`);
+      expectError(crossed, 400, 'validation_failed');
+      assert.match(JSON.stringify(crossed.body), /another order/);
+      expectError(await t.req('audrey', 'GET', '/api/v1/changes?order=random'), 400, 'validation_failed');
       for (const limit of ['0', '201', '2.5'])
         expectError(await t.req('audrey', 'GET', `/api/v1/changes?limit=${limit}`), 400, 'validation_failed');
     });

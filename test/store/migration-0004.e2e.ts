@@ -110,7 +110,9 @@ for (const engine of engines()) {
 
     it('fills the filter columns and the text index for the changes already there', async () => {
       const ids = async (query: Record<string, string>) =>
-        (await c.changesRead.list({ limit: 50, ...query }, now, SLA_MINUTES)).items.map((x) => x.id);
+        (await c.changesRead.list({ order: 'newest', limit: 50, ...query }, now, SLA_MINUTES)).items.map(
+          (x) => x.id,
+        );
       assert.deepEqual(await ids({ origin: 'internal' }), ['CHG-5', 'CHG-4', 'CHG-3', 'CHG-2', 'CHG-1']);
       assert.deepEqual(await ids({ origin: 'supplier' }), []);
       assert.deepEqual(await ids({ q: 'retires the v2 gateway' }), ['CHG-1']);
@@ -124,7 +126,9 @@ for (const engine of engines()) {
         fields: { origin: 'supplier', supplier: 'PayCo', supplierReference: 'PAYCO-1' },
       });
       assert.equal((edited as Change).origin, 'supplier');
-      const ids = (await c.changesRead.list({ limit: 50, supplier: 'payco' }, now, SLA_MINUTES)).items;
+      const ids = (
+        await c.changesRead.list({ order: 'newest', limit: 50, supplier: 'payco' }, now, SLA_MINUTES)
+      ).items;
       assert.deepEqual(
         ids.map((x) => x.id),
         ['CHG-5'],

@@ -9,6 +9,7 @@ import {
   given,
   integer,
   link,
+  LIST_ORDERS,
   many,
   readJsonObject,
   riskAnswer,
@@ -159,7 +160,7 @@ Examples:
       },
     );
 
-  clientCommand(changes, 'list', 'List changes, newest first, with filters')
+  clientCommand(changes, 'list', 'List changes, newest first (or oldest), with filters')
     .option('--state <state>', `only these states (repeatable): ${STATES.join(', ')}`, many(STATES))
     .addOption(choice('--type <type>', 'only this type', CHANGE_TYPES))
     .addOption(choice('--risk <rating>', 'only this risk rating', RISKS))
@@ -172,6 +173,7 @@ Examples:
     .option('--q <text>', "text in the id, title, description or the supplier's name, reference or impact")
     .option('--overdue', 'only emergency changes owing their record or review past the deadline')
     .option('--no-overdue', 'only changes that are not overdue')
+    .addOption(choice('--order <order>', 'newest first (default) or oldest first', LIST_ORDERS))
     .option('--limit <n>', 'page size (1-200, default 50)', integer)
     .option('--cursor <cursor>', 'continue after a previous page')
     .option('--all', 'follow the cursors and print every matching change')
@@ -193,6 +195,7 @@ Examples:
           to: o.to,
           q: o.q,
           overdue: o.overdue === undefined ? undefined : o.overdue ? ('true' as const) : ('false' as const),
+          order: o.order,
           limit: o.limit,
           cursor: o.cursor,
         });

@@ -6,6 +6,7 @@ import { memoKeys } from '../../store/memo-keys.ts';
 import { OWES_RECORD_OR_REVIEW } from '../../store/migrations/0008_change_services_filters.ts';
 import { AppError } from '../../contracts/errors.ts';
 import type { ChangeList, ListChangesQuery } from '../../contracts/changes.ts';
+import type { LIST_ORDERS } from '../../domain/vocabulary.ts';
 import type { Change } from '../../domain/change.ts';
 import type { RecordedEvent } from '../../domain/events.ts';
 import type { ApproverNow } from '../../domain/standing.ts';
@@ -15,15 +16,25 @@ import { Prepared } from '../../store/prepared.ts';
 import { supplierKey } from './changes.projection.ts';
 import { toSummary } from './change-view.ts';
 
-const encodeCursor = (n: number) => Buffer.from(`n:${n}`).toString('base64url');
-function decodeCursor(cursor: string): number {
-  const m = /^n:([0-9]+)$/.exec(Buffer.from(cursor, 'base64url').toString());
+// The cursor names the order it was issued for, so a cursor from one order cannot page through the other.
+type ListOrder = (typeof LIST_ORDERS)[number];
+
+const CURSOR_PREFIX = { newest: 'n', oldest: 'o' } as const;
+const encodeCursor = (order: ListOrder, n: number) =>
+  Buffer.from(`${CURSOR_PREFIX[order]}:${n}`).toString('base64url');
+function decodeCursor(order: ListOrder, cursor: string): number {
+  const m = /^([no]):([0-9]+)$/.exec(Buffer.from(cursor, 'base64url').toString());
   if (!m)
     throw new AppError(
       'validation_failed',
       'the cursor is not one this server issued; start again without it',
     );
-  return Number(m[1]);
+  if (m[1] !== CURSOR_PREFIX[order])
+    throw new AppError(
+      'validation_failed',
+      `the cursor was issued for another order than "${order}"; start again without it or keep the order`,
+    );
+  return Number(m[2]);
 }
 
 const docById = new Prepared((db, p: { id: string }) =>
@@ -112,7 +123,7 @@ export class ChangesReadModel {
   }
 
   /**
-   * Newest first. Each filter is written so the planner can walk an index in change-number order and stop
+   * Newest first, or oldest first: the same index walked the other way. Each filter is written so the planner can walk an index in change-number order and stop
    * after one page: a service filter is driven from change_services, text from its index, a date range
    * becomes a number range (bounds looked up on the created_at index), and a change id typed into the
    * search box is a key lookup.
@@ -153,16 +164,17 @@ export class ChangesReadModel {
             eb.and([eb('changes.reviewed', '=', 0), eb('changes.review_due_at', '<', now)]),
           ]),
         );
-    if (query.cursor) q = q.where(order, '<', decodeCursor(query.cursor));
+    const oldest = query.order === 'oldest';
+    if (query.cursor) q = q.where(order, oldest ? '>' : '<', decodeCursor(query.order, query.cursor));
     const rows = await q
       .select(['changes.doc', 'changes.number'])
-      .orderBy(order, 'desc')
+      .orderBy(order, oldest ? 'asc' : 'desc')
       .limit(query.limit + 1)
       .execute();
     const page = rows.slice(0, query.limit);
     return {
       items: page.map((r) => toSummary(JSON.parse(r.doc) as Change, now, approvalSlaMinutes)),
-      nextCursor: rows.length > query.limit ? encodeCursor(Number(page.at(-1)!.number)) : null,
+      nextCursor: rows.length > query.limit ? encodeCursor(query.order, Number(page.at(-1)!.number)) : null,
     };
   }
 

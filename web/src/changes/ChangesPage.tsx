@@ -1,11 +1,12 @@
-// The changes table: filters, text search and sort kept in the address, cursor paging through the API.
+// The changes table: filters, text search and order kept in the address, cursor paging through the API
+// (the server orders the whole list, so every page follows the last).
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { getRouteApi, useNavigate } from '@tanstack/react-router';
 import type { FormEvent } from 'react';
-import { CHANGE_STATES, CHANGE_TYPES, RISK_RATINGS } from '../../../src/contracts/vocabulary.ts';
+import { CHANGE_STATES, CHANGE_TYPES, LIST_ORDERS, RISK_RATINGS } from '../../../src/contracts/vocabulary.ts';
 import { api, problem } from '../api.ts';
 import { ChangeTable, label } from './ChangeTable.tsx';
-import { parseChangeFilters, SORTS, sortRows, toListQuery, type ChangeFilters } from './filters.ts';
+import { parseChangeFilters, toListQuery, type ChangeFilters } from './filters.ts';
 
 const route = getRouteApi('/changes');
 const PAGE = 50;
@@ -37,7 +38,7 @@ export function ChangesPage() {
         <Field name="requester" label="Requester" value={filters.requester} />
         <Field name="from" label="Created from" value={filters.from} type="date" />
         <Field name="to" label="Created to" value={filters.to} type="date" />
-        <Choice name="sort" label="Sort" value={filters.sort} options={SORTS} any="newest" />
+        <Choice name="order" label="Order" value={filters.order} options={LIST_ORDERS} any="newest" />
         <div className="filter-actions">
           <button type="submit">Apply</button>
           <button type="button" className="secondary" onClick={() => go({})}>
@@ -52,10 +53,7 @@ export function ChangesPage() {
       )}
       {list.data && (
         <>
-          <ChangeTable
-            rows={sortRows(list.data.items, filters.sort)}
-            caption="Changes matching the filters"
-          />
+          <ChangeTable rows={list.data.items} caption="Changes matching the filters" />
           <nav className="pager" aria-label="Pages">
             {filters.cursor && (
               <button

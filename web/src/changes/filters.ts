@@ -1,9 +1,6 @@
 // The changes table's filters as URL search parameters: what the address keeps, checked on the way in.
-import type { ChangeSummary, ListQuery } from '../../../src/client/api-client.ts';
-import { CHANGE_STATES, CHANGE_TYPES, RISK_RATINGS } from '../../../src/contracts/vocabulary.ts';
-
-export const SORTS = ['newest', 'oldest', 'risk', 'state', 'title'] as const;
-export type Sort = (typeof SORTS)[number];
+import type { ListQuery } from '../../../src/client/api-client.ts';
+import { CHANGE_STATES, CHANGE_TYPES, LIST_ORDERS, RISK_RATINGS } from '../../../src/contracts/vocabulary.ts';
 
 export interface ChangeFilters {
   state?: (typeof CHANGE_STATES)[number];
@@ -14,7 +11,8 @@ export interface ChangeFilters {
   from?: string;
   to?: string;
   q?: string;
-  sort?: Sort;
+  /** The server orders the whole list, so paging stays in order; risk and state are filters, not orders. */
+  order?: (typeof LIST_ORDERS)[number];
   cursor?: string;
 }
 
@@ -39,7 +37,7 @@ export function parseChangeFilters(search: Record<string, unknown>): ChangeFilte
     from: day(search.from),
     to: day(search.to),
     q: text(search.q),
-    sort: oneOf(SORTS, search.sort),
+    order: oneOf(LIST_ORDERS, search.order),
     cursor: text(search.cursor),
   };
   for (const k of Object.keys(out) as (keyof ChangeFilters)[]) if (out[k] === undefined) delete out[k];
@@ -58,26 +56,8 @@ export function toListQuery(f: ChangeFilters, limit: number): ListQuery {
     from: f.from ? `${f.from}T00:00:00Z` : undefined,
     to: next,
     q: f.q,
+    order: f.order,
     cursor: f.cursor,
     limit,
   };
-}
-
-const riskRank = (r: string | null) => (r ? RISK_RATINGS.indexOf(r as (typeof RISK_RATINGS)[number]) : -1);
-
-/** The API lists newest first; other orders sort the page shown. */
-export function sortRows(rows: ChangeSummary[], sort: Sort = 'newest'): ChangeSummary[] {
-  const copy = [...rows];
-  switch (sort) {
-    case 'newest':
-      return copy;
-    case 'oldest':
-      return copy.reverse();
-    case 'risk':
-      return copy.sort((a, b) => riskRank(b.riskRating) - riskRank(a.riskRating));
-    case 'state':
-      return copy.sort((a, b) => CHANGE_STATES.indexOf(a.state) - CHANGE_STATES.indexOf(b.state));
-    case 'title':
-      return copy.sort((a, b) => a.title.localeCompare(b.title));
-  }
 }
