@@ -148,8 +148,26 @@ describe('concurrency: two servers on one PostgreSQL database, 8 writers', { ski
   });
 
   it(`holds exactly ${APPENDS} new entries, each once, after the setup ones`, () => {
-    assert.equal(rows.entries.length, before0 + APPENDS);
     const counts = descriptionCounts(rows.entries, TAG);
+    // Said in full when it fails: which acknowledged appends are missing, and what the other entries are.
+    const missing = load.acks.filter((a) => !counts.has(a.description)).map((a) => a.n);
+    const others = rows.entries
+      .map(
+        (e) =>
+          JSON.parse(e.canonical) as {
+            seq: number;
+            type: string;
+            data: { fields?: { description?: string } };
+          },
+      )
+      .filter((e) => !e.data.fields?.description?.startsWith(`${TAG}:`))
+      .map((e) => `${e.seq}:${e.type}`);
+    assert.equal(
+      rows.entries.length,
+      before0 + APPENDS,
+      `size before the load ${before0}; appends acknowledged but absent: [${missing.slice(0, 20).join(', ')}] ` +
+        `(${missing.length}); entries not from the load: ${others.length} [${others.slice(0, 40).join(', ')}]`,
+    );
     assert.equal(counts.size, APPENDS);
     assert.deepEqual(
       [...counts].filter(([, n]) => n !== 1),
