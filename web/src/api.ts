@@ -40,8 +40,11 @@ export async function signIn(username: string, password: string): Promise<UserVi
 /** After a reload: the cookie's session if there is one, with its CSRF token; null when signed out. */
 export async function resume(): Promise<UserView | null> {
   try {
-    const user = await api.me();
-    const { csrfToken } = await api.csrf().catch(() => ({ csrfToken: null }));
+    // Both at once: the first screen waits on them.
+    const [user, { csrfToken }] = await Promise.all([
+      api.me(),
+      api.csrf().catch(() => ({ csrfToken: null })),
+    ]);
     api.setCsrfToken(csrfToken);
     return user;
   } catch (err) {

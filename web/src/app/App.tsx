@@ -8,12 +8,15 @@ import { SignIn } from '../auth/SignIn.tsx';
 import { router } from './router.tsx';
 import { SessionContext, type Session } from './session.ts';
 
+// Asked as the script loads, not after the first render: the first screen waits on the answer.
+const resumed = resume();
+
 export function App() {
   const [user, setUser] = useState<UserView | null | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
   const queries = useQueryClient();
   useEffect(() => {
-    resume().then(setUser, (err: unknown) => {
+    resumed.then(setUser, (err: unknown) => {
       setError(problem(err));
       setUser(null);
     });
