@@ -3,7 +3,7 @@
 import { daysShown, type View } from './dates.ts';
 import { ChangeItem, OccurrenceItem } from './items.tsx';
 import { onDay } from './layout.ts';
-import { dayName, type GridProps } from './MonthView.tsx';
+import { dayName, type GridProps } from './grid.ts';
 
 export function Agenda(p: GridProps & { view: View }) {
   // Each item once, under the first day shown that it touches, with its whole window.

@@ -1,49 +1,11 @@
 // The month as a table of weeks, Monday first: each day lists its maintenance and freeze windows and the
 // changes holding a window that day; a change being dragged can be dropped on any day.
 import { dayKey, monthWeeks } from './dates.ts';
-import { ChangeItem, OccurrenceItem, type CalChange, type Occurrence } from './items.tsx';
+import { ChangeItem, OccurrenceItem } from './items.tsx';
 import { onDay } from './layout.ts';
-import type { Drop } from './move.ts';
-
-export interface GridProps {
-  date: string;
-  changes: CalChange[];
-  occurrences: Occurrence[];
-  movable: (c: CalChange) => boolean;
-  /** Whether a drag is under way, for the page's look (set just after it starts). */
-  dragging: CalChange | null;
-  /** The change being dragged, known from the moment the drag starts. */
-  dragged: () => CalChange | null;
-  onDragStart: (c: CalChange) => void;
-  onDragEnd: () => void;
-  onDrop: (drop: Drop) => void;
-  onReschedule: (c: CalChange) => void;
-}
+import { dayName, dropTarget, type GridProps } from './grid.ts';
 
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
-
-export const dayName = (day: string, style: 'long' | 'short' = 'long') =>
-  new Date(`${day}T12:00:00`).toLocaleDateString(undefined, {
-    weekday: style,
-    day: 'numeric',
-    month: style,
-  });
-
-/** Drag-over and drop handlers for a target: they accept only a change dragged from this calendar. */
-export function dropTarget(p: GridProps, drop: Drop) {
-  return {
-    onDragOver: (e: React.DragEvent) => {
-      if (!p.dragged()) return;
-      e.preventDefault();
-      e.dataTransfer.dropEffect = 'move';
-    },
-    onDrop: (e: React.DragEvent) => {
-      if (!p.dragged()) return;
-      e.preventDefault();
-      p.onDrop(drop);
-    },
-  };
-}
 
 export function MonthView(p: GridProps) {
   const today = dayKey(new Date());

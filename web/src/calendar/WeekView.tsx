@@ -1,17 +1,15 @@
 // The week as seven day columns of 24 hour rows. Windows mark the hours they cover (hatched: hard freeze,
 // dotted: soft freeze, lined: maintenance) and are listed in words above each day; changes sit on their
 // hours, side by side when they overlap; a dragged change can be dropped on any hour.
-import { dayKey } from './dates.ts';
+import { dayKey, weekDays } from './dates.ts';
 import { ChangeItem, OccurrenceItem } from './items.tsx';
 import { assignLanes, hourRows, onDay, placement, slotMark } from './layout.ts';
-import { dayName, dropTarget, type GridProps } from './MonthView.tsx';
-import { weekDays } from './dates.ts';
+import { dayName, dropTarget, type GridProps } from './grid.ts';
 
 const HOURS = Array.from({ length: 24 }, (_, h) => h);
 const hh = (h: number) => `${String(h).padStart(2, '0')}:00`;
 /** An hour's label as the user's locale writes times, like the items' own. */
-const hourLabel = (h: number) =>
-  new Date(2000, 0, 1, h).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+const hourLabel = (h: number) => new Date(2000, 0, 1, h).toLocaleTimeString(undefined, { hour: 'numeric' });
 
 export function WeekView(p: GridProps) {
   const today = dayKey(new Date());
