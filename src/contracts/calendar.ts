@@ -1,7 +1,13 @@
 // The calendar API: changes holding windows, maintenance and freeze occurrences and conflicts in a range;
 // the next free slot; the personal iCalendar feed's token.
 import { z } from 'zod';
-import { CALENDAR_WINDOW_KINDS, CHANGE_STATES, CONFLICT_KINDS, ENFORCEMENTS } from '../domain/vocabulary.ts';
+import {
+  CALENDAR_WINDOW_KINDS,
+  CHANGE_STATES,
+  CONFLICT_KINDS,
+  ENFORCEMENTS,
+  RISK_RATINGS,
+} from '../domain/vocabulary.ts';
 import { Instant } from './common.ts';
 
 /** The longest range one calendar request may cover. */
@@ -35,7 +41,12 @@ export const CalendarChange = z.object({
   id: z.string(),
   title: z.string(),
   state: z.enum(CHANGE_STATES),
+  riskRating: z.enum(RISK_RATINGS).nullable(),
   services: z.array(z.string()),
+  requester: z.string(),
+  owner: z
+    .string()
+    .describe('Who looks after it with its requester and implementer (they may reschedule it)'),
   implementer: z.string().nullable(),
   window: Window,
   conflicts: z

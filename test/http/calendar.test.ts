@@ -17,7 +17,15 @@ interface Conflict {
   message: string;
 }
 interface Calendar {
-  changes: { id: string; state: string; conflicts: Conflict[] }[];
+  changes: {
+    id: string;
+    state: string;
+    riskRating: string | null;
+    requester: string;
+    owner: string;
+    implementer: string | null;
+    conflicts: Conflict[];
+  }[];
   occurrences: { window: string; kind: string; start: string; end: string }[];
 }
 
@@ -122,6 +130,13 @@ for (const engine of engines()) {
       assert.deepEqual(of(ids.a!), [`service:${ids.b}`]);
       assert.deepEqual(of(ids.b!), [`service:${ids.a}`]);
       assert.deepEqual(of(ids.c!), []);
+      // What the web calendar needs to colour a change by risk and offer rescheduling to those who may.
+      const b = cal.changes.find((c) => c.id === ids.b)!;
+      assert.deepEqual(
+        [b.riskRating, b.requester, b.owner, b.implementer],
+        [(await getChange(t, ids.b!)).riskRating, 'alice', 'alice', 'ivan'],
+      );
+      assert.ok(b.riskRating, 'a submitted change has a rating');
       assert.deepEqual(
         cal.occurrences.map((o) => `${o.window} ${o.start}`),
         ['ledger-db-maintenance 2026-11-29T01:00:00.000Z', 'month-end-close 2026-11-30T17:00:00.000Z'],

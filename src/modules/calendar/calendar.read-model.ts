@@ -1,8 +1,8 @@
 // Reads for the calendar: the changes holding windows in a range (scheduled or being implemented), and
 // personal feed tokens by the hash of their secret.
-import type { Change } from '../../domain/change.ts';
+import { ownerOf, type Change } from '../../domain/change.ts';
 import type { Booking } from '../../domain/conflicts.ts';
-import type { ChangeState } from '../../domain/vocabulary.ts';
+import type { ChangeState, RiskRating } from '../../domain/vocabulary.ts';
 import type { Store } from '../../store/database.ts';
 
 /** States in which a change holds its window: the ones that can conflict. */
@@ -12,6 +12,9 @@ export const SHOWN: ChangeState[] = [...HOLDING, 'review', 'closed'];
 
 export interface CalendarBooking extends Booking {
   state: ChangeState;
+  riskRating: RiskRating | null;
+  requester: string;
+  owner: string;
 }
 
 export class CalendarReadModel {
@@ -38,7 +41,10 @@ export class CalendarReadModel {
         id: c.id,
         title: c.title,
         state: c.state,
+        riskRating: c.assessment?.rating ?? null,
         services: c.services,
+        requester: c.requester,
+        owner: ownerOf(c),
         implementer: c.implementer,
         window: c.window!,
       };

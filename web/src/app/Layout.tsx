@@ -21,6 +21,9 @@ export function Layout() {
             Changes
           </Link>
           <Link to="/changes/new">Raise a change</Link>
+          <Link to="/calendar" search={{}}>
+            Calendar
+          </Link>
           <Link to="/services">Services</Link>
           <Link to="/ledger">Ledger</Link>
         </nav>

@@ -1,5 +1,6 @@
 // The routes. Every screen but the shell is loaded on first visit (code-split), so the first screen is small.
 import { createRootRoute, createRoute, createRouter, lazyRouteComponent } from '@tanstack/react-router';
+import { pickCalendarSearch } from '../calendar/dates.ts';
 import { parseChangeFilters } from '../changes/filters.ts';
 import { Layout } from './Layout.tsx';
 
@@ -48,8 +49,15 @@ const ledger = createRoute({
   component: lazyRouteComponent(() => import('../ledger/LedgerPage.tsx'), 'LedgerPage'),
 });
 
+const calendar = createRoute({
+  getParentRoute: () => root,
+  path: '/calendar',
+  validateSearch: pickCalendarSearch,
+  component: lazyRouteComponent(() => import('../calendar/CalendarPage.tsx'), 'CalendarPage'),
+});
+
 export const router = createRouter({
-  routeTree: root.addChildren([home, changes, raise, change, services, service, ledger]),
+  routeTree: root.addChildren([home, changes, raise, change, services, service, ledger, calendar]),
   defaultNotFoundComponent: () => (
     <main id="main">
       <h1>Not found</h1>

@@ -1,0 +1,77 @@
+// Rescheduling from the calendar: the window a drop asks for (same length, moved to the day or hour dropped
+// on), who may reschedule which change (as the API decides: the change's requester, owner or implementer, or
+// a change manager, while it is scheduled), and the free slot a refusal names. Pure.
+import type { UserView } from '../../../src/client/api-client.ts';
+import { dayKey, localTime } from './dates.ts';
+import type { Span } from './layout.ts';
+
+const MANAGERS = ['admin', 'change_manager'];
+const WORKERS = [...MANAGERS, 'requester', 'implementer', 'approver'];
+
+/** A drop target: a day of the month view, or an hour of a day in the week view. */
+export type Drop = { day: string; hour?: number };
+
+/**
+ * The window a drop asks for: the start moves to the dropped day at the same wall-clock time (month view),
+ * or to the dropped hour keeping its minutes (week view); the end keeps the length in real time, so a window
+ * moved across a daylight-saving change lasts as long as before. A wall-clock time the clock skips lands
+ * where the browser puts it (an hour later).
+ */
+export function moveWindow(w: Span, drop: Drop): Span {
+  const start = new Date(w.start);
+  const length = Date.parse(w.end) - start.getTime();
+  const next = localTime(
+    drop.day,
+    drop.hour ?? start.getHours(),
+    start.getMinutes(),
+    drop.hour === undefined ? start.getSeconds() : 0,
+    drop.hour === undefined ? start.getMilliseconds() : 0,
+  );
+  return { start: next.toISOString(), end: new Date(next.getTime() + length).toISOString() };
+}
+
+/** Whether the drop leaves the window where it is. */
+export function sameWindow(a: Span, b: Span): boolean {
+  return Date.parse(a.start) === Date.parse(b.start) && Date.parse(a.end) === Date.parse(b.end);
+}
+
+export interface Reschedulable {
+  state: string;
+  requester: string;
+  owner: string;
+  implementer: string | null;
+}
+
+/** Whether the API would let this user move this change's window (a guide: the API decides). */
+export function mayReschedule(c: Reschedulable, u: Pick<UserView, 'username' | 'roles'>): boolean {
+  if (c.state !== 'scheduled') return false;
+  if (!u.roles.some((r) => WORKERS.includes(r))) return false;
+  const me = u.username;
+  return (
+    c.requester === me || c.owner === me || c.implementer === me || u.roles.some((r) => MANAGERS.includes(r))
+  );
+}
+
+const ISO = '\\d{4}-\\d{2}-\\d{2}T[\\d:.]+Z';
+const SLOT = new RegExp(`(${ISO}) – (${ISO})`);
+
+/** The next free slot a hard-conflict refusal names (its `next_free_slot` detail), or null. */
+export function freeSlotOf(details: { code?: string; message: string }[]): Span | null {
+  const m = SLOT.exec(details.find((d) => d.code === 'next_free_slot')?.message ?? '');
+  return m ? { start: new Date(m[1]!).toISOString(), end: new Date(m[2]!).toISOString() } : null;
+}
+
+/** The value of a datetime-local field for an instant, in the browser's zone (to the minute). */
+export function toLocalInput(iso: string): string {
+  const d = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${dayKey(d)}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** The instant a datetime-local field's value names in the browser's zone; null when empty or invalid. */
+export function fromLocalInput(value: string): string | null {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})$/.exec(value);
+  if (!m) return null;
+  const d = localTime(m[1]!, Number(m[2]), Number(m[3]));
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}
