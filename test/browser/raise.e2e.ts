@@ -68,7 +68,11 @@ describe('raising a change in a browser', () => {
     assert.equal(await focusedId(page), 'r-title');
 
     await page.getByLabel(/^Title/).fill('Purge old report archives');
-    await page.getByRole('checkbox', { name: /^reports-batch/ }).check();
+    // By keyboard: from the filter, Tab reaches the first service and Space ticks it.
+    await page.getByLabel('Filter the catalogue').focus();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Space');
+    assert.equal(await page.getByRole('checkbox', { name: /^reports-batch/ }).isChecked(), true);
     await assessment(page).getByText('Rated low').waitFor();
     await assessment(page).getByText('1 from technical').waitFor();
     assert.equal(
@@ -191,6 +195,10 @@ describe('raising a change in a browser', () => {
     assert.deepEqual(await seriousViolations(page), [], 'the emergency form at 390 px');
     const wide = Number(await page.evaluate('document.documentElement.scrollWidth'));
     assert.ok(wide <= 390, `the form scrolls sideways at 390 px (${wide} px wide)`);
+    // Said why, the saved draft goes to the duty manager.
+    await page.getByLabel(/^Why the criterion applies/).fill('The nightly import is overwriting orders.');
+    await page.getByRole('button', { name: 'Submit for approval' }).click();
+    await page.getByText('State: awaiting approval').waitFor();
     assert.deepEqual(errors, []);
     await page.close();
   });

@@ -1,7 +1,7 @@
 // The raise form's state as the API's create body, and a template's defaults filling it in.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { contentFrom, draftFrom, EMPTY_FORM, type RaiseForm } from '../../web/src/raise/draft.ts';
+import { contentFrom, draftFrom, editFrom, EMPTY_FORM, type RaiseForm } from '../../web/src/raise/draft.ts';
 import { approvedFor, prefill, templatesFor, type Template } from '../../web/src/raise/templates.ts';
 
 const form = (over: Partial<RaiseForm>): RaiseForm => ({ ...EMPTY_FORM, ...over });
@@ -79,6 +79,22 @@ describe('the draft sent to the API', () => {
     assert.equal(draftFrom({ ...f, type: 'standard' }).template, 'tls');
     const content = contentFrom({ ...f, type: 'standard' });
     assert.equal('type' in content || 'template' in content, false);
+  });
+});
+
+describe('the edit of a saved draft', () => {
+  it('sends what the form has emptied as empty, and keeps what it holds', () => {
+    const edit = editFrom(form({ title: 'T', services: ['db'], description: 'kept' }));
+    assert.equal(edit.description, 'kept');
+    assert.equal(edit.reason, '');
+    assert.equal(edit.rollbackPlan, null);
+    assert.equal(edit.testEvidence, null);
+    assert.equal(edit.implementer, null);
+    assert.deepEqual(edit.riskAnswers, {});
+    assert.equal('emergencyCriterion' in edit, false, 'emergency fields only on emergencies');
+    const emergency = editFrom(form({ title: 'T', type: 'emergency', emergencyCriterion: 'data-loss' }));
+    assert.equal(emergency.emergencyCriterion, 'data-loss');
+    assert.equal(emergency.emergencyJustification, '');
   });
 });
 

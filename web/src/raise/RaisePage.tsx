@@ -8,7 +8,7 @@ import type { ChangeView, CreateChangeInput } from '../../../src/client/api-clie
 import { ApiError } from '../../../src/client/errors.ts';
 import { api, problem } from '../api.ts';
 import { AssessmentPanel } from './AssessmentPanel.tsx';
-import { contentFrom, draftFrom, EMPTY_FORM, type RaiseForm } from './draft.ts';
+import { draftFrom, editFrom, EMPTY_FORM, type RaiseForm } from './draft.ts';
 import { FieldError, RequiredMark, TextField, ariaOf, inputId } from './Field.tsx';
 import { errorsFrom, firstInvalid, type FormErrors } from './field-errors.ts';
 import { LABELS, requiredInputs, type FieldKey } from './fields.ts';
@@ -69,9 +69,7 @@ export function RaisePage() {
     setErrors(NO_ERRORS);
     let view = saved;
     try {
-      view = saved
-        ? await api.changes.edit(saved.id, contentFrom(form))
-        : await api.changes.create(draftFrom(form));
+      view = saved ? await editDraft(saved, form) : await api.changes.create(draftFrom(form));
       setSaved(view);
       if (submit && view.type !== 'standard') view = await api.changes.action(view.id, 'submit');
       void navigate({ to: '/changes/$id', params: { id: view.id } });
@@ -186,6 +184,16 @@ export function RaisePage() {
       )}
     </main>
   );
+}
+
+/** The saved draft brought up to the form; sent again unchanged, it stays as it was. */
+async function editDraft(saved: ChangeView, form: RaiseForm): Promise<ChangeView> {
+  try {
+    return await api.changes.edit(saved.id, editFrom(form));
+  } catch (err) {
+    if (err instanceof ApiError && err.code === 'no_change') return saved;
+    throw err;
+  }
 }
 
 interface PartsProps {

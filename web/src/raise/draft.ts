@@ -86,6 +86,26 @@ export function contentFrom(f: RaiseForm): Omit<CreateChangeInput, 'type' | 'tem
   return body;
 }
 
+/**
+ * The edit of a saved draft: the content, with what the form has emptied since sent as empty, so that a
+ * rollback plan removed from the form is removed from the draft too.
+ */
+export function editFrom(f: RaiseForm): Omit<CreateChangeInput, 'type' | 'template' | 'window'> {
+  const cleared: Omit<CreateChangeInput, 'type' | 'template' | 'window' | 'title'> = {
+    description: '',
+    reason: '',
+    implementationPlan: '',
+    testPlan: '',
+    riskAnswers: {},
+    rollbackPlan: null,
+    testEvidence: null,
+    testDataMasked: null,
+    implementer: null,
+    ...(f.type === 'emergency' ? { emergencyCriterion: null, emergencyJustification: '' } : {}),
+  };
+  return { ...cleared, ...contentFrom(f) };
+}
+
 /** The create body: the content, its type, and a standard change's template. */
 export function draftFrom(f: RaiseForm): CreateChangeInput {
   const body: CreateChangeInput = { ...contentFrom(f), type: f.type };
