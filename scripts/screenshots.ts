@@ -65,9 +65,9 @@ try {
   await page.getByRole('button', { name: 'Sign out' }).click();
   await signIn('alice');
   await page.getByRole('link', { name: 'Raise a change' }).click();
-  await page.getByLabel('Title').fill('Upgrade the payments database');
-  await page.getByLabel('Services (comma-separated)').fill('payments-api');
-  await page.getByLabel('Description').fill('Minor version upgrade of the primary and its replicas.');
+  await page.getByLabel(/^Title/).fill('Upgrade the payments database');
+  await page.getByRole('checkbox', { name: /^payments-api/ }).check();
+  await page.getByLabel(/^Description/).fill('Minor version upgrade of the primary and its replicas.');
   await page.getByLabel(/^Reason/).fill('Security fixes in the new minor version.');
   await page
     .locator('.assessment')

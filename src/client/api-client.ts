@@ -41,6 +41,8 @@ export type DeploymentQuery = Omit<In<typeof Gate.ListDeploymentsQuery>, 'limit'
 export type UserView = Out<typeof Identity.UserView>;
 export type TokenView = Out<typeof Identity.TokenView>;
 export type PolicyVersionView = Out<typeof Policy.PolicyVersionView>;
+export type ActivePolicyView = Out<typeof Policy.ActivePolicyView>;
+export type PolicyForRaising = Out<typeof Policy.PolicyForRaising>;
 export type ChangeContent = In<typeof Changes.ContentInput>;
 export type CreateChangeInput = In<typeof Changes.CreateChangeBody>;
 export type ListQuery = Omit<In<typeof Changes.ListChangesQuery>, 'state' | 'limit'> & {
@@ -296,7 +298,7 @@ export class ApiClient {
   };
 
   policy = {
-    active: () => this.get<PolicyVersionView>('/policy'),
+    active: () => this.get<ActivePolicyView>('/policy'),
     version: (n: number) => this.get<PolicyVersionView>(`/policy/versions/${n}`),
     history: () => this.get<Out<typeof Policy.PolicyHistory>>('/policy/versions'),
     propose: (body: In<typeof Policy.ProposePolicyBody>) => this.post<ChangeView>('/policy', body),

@@ -122,11 +122,11 @@ describe('web app in a browser', () => {
     const { page, errors } = await signedIn('alice');
     await page.getByRole('link', { name: 'Raise a change' }).click();
     await page.getByLabel('Title').fill('Upgrade the payments database');
-    await page.getByLabel('Services (comma-separated)').fill('payments-api');
-    await page.getByLabel('Description').fill('Minor version upgrade.');
+    await page.getByRole('checkbox', { name: /^payments-api/ }).check();
+    await page.getByLabel(/^Description/).fill('Minor version upgrade.');
     await page.getByLabel(/^Reason/).fill('Security fixes in the new minor version.');
-    // The server assesses the draft, or says it cannot yet (before /changes/assess exists).
-    await page.getByText(/Rated|does not assess drafts yet/).waitFor();
+    // The server's assessment of the draft: a prod service that is not internet-facing rates low.
+    await page.getByText('Rated low').waitFor();
     assert.deepEqual(await seriousViolations(page), [], 'raise-a-change form');
     await page.getByRole('button', { name: 'Save as draft' }).click();
     await page.getByRole('heading', { name: /CHG-\d+: Upgrade the payments database/ }).waitFor();

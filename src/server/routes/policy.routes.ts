@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ChangeView } from '../../contracts/changes.ts';
 import { ErrorBody } from '../../contracts/errors.ts';
 import {
+  ActivePolicyView,
   CheckPolicyResponse,
   PolicyHistory,
   PolicyVersionView,
@@ -11,6 +12,7 @@ import {
 } from '../../contracts/policy.ts';
 import type { Container } from '../../container.ts';
 import { parseOrThrow } from '../../modules/policy/policy.service.ts';
+import { raisingView } from '../../modules/policy/raising.ts';
 import { parsePolicy } from '../../policy/load.ts';
 import { mutate } from '../idempotency.ts';
 import { presentChange } from '../present.ts';
@@ -27,12 +29,14 @@ export function policyRoutes(app: FastifyInstance, c: Container): void {
       schema: {
         operationId: 'getPolicy',
         tags,
-        summary: 'The active policy',
-        response: { 200: PolicyVersionView, ...errors },
+        summary:
+          'The active policy, with what raising a change under it asks (questions, templates, deadlines)',
+        response: { 200: ActivePolicyView, ...errors },
       },
     },
     async () => {
-      return c.policies.version((await c.policies.active()).version);
+      const active = await c.policies.active();
+      return { ...(await c.policies.version(active.version)), raising: raisingView(active.policy) };
     },
   );
   r.get(
