@@ -27,6 +27,8 @@ export interface ErrorDetail {
   message: string;
   line?: number;
   column?: number;
+  /** A window offered instead (the next free slot of a refused schedule). */
+  slot?: { start: string; end: string };
 }
 
 export class AppError extends Error {
@@ -55,6 +57,10 @@ export const ErrorBody = z
           message: z.string(),
           line: z.number().int().optional(),
           column: z.number().int().optional(),
+          slot: z
+            .object({ start: z.string(), end: z.string() })
+            .optional()
+            .describe('The window offered instead, on a next_free_slot refusal'),
         }),
       ),
     }),

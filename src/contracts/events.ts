@@ -125,7 +125,13 @@ const DATA = {
   'change.cancelled': z.object({ reason: z.string() }),
   'change.command_refused': z.object({
     command: z.string(),
-    reasons: z.array(z.object({ code: z.string(), message: z.string() })),
+    reasons: z.array(
+      z.object({
+        code: z.string(),
+        message: z.string(),
+        slot: z.object({ start: z.string(), end: z.string() }).optional(),
+      }),
+    ),
   }),
   'service.registered': z.object({ name: z.string(), attributes: ServiceAttributes }),
   'service.updated': z.object({ fields: ServiceAttributes.partial() }),

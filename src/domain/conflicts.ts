@@ -162,6 +162,7 @@ export function conflictRefusals(conflicts: Conflict[], freeSlot: Window | null)
     ...hard.map((c) => ({ code: `conflict_${c.kind}`, message: c.message })),
     {
       code: 'next_free_slot',
+      ...(freeSlot && { slot: freeSlot }),
       message: freeSlot
         ? `the next free slot of the same length is ${freeSlot.start} – ${freeSlot.end}`
         : 'no free slot of the same length within 90 days; shorten the window or resolve the conflicts',

@@ -14,6 +14,8 @@ import type { ChangeType, DeploymentNoteKind, Outcome, RiskRating, UserKind } fr
 export interface Refusal {
   code: string;
   message: string;
+  /** A window the refusal offers instead (`next_free_slot`), so a client need not read it from the text. */
+  slot?: { start: string; end: string };
 }
 
 /** An approval that stopped counting, and why (group no longer held, approver now in conflict…). */

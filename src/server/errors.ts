@@ -47,7 +47,7 @@ export function refusalError(refusals: Refusal[]): { status: number; body: Error
       error: {
         code: first.code,
         message: refusals.map((r) => r.message).join('; '),
-        details: refusals.map((r) => ({ code: r.code, message: r.message })),
+        details: refusals.map((r) => ({ code: r.code, message: r.message, ...(r.slot && { slot: r.slot }) })),
       },
     },
   };

@@ -89,8 +89,12 @@ for (const engine of engines()) {
       assert.match(err.details[0]!.message, new RegExp(`ivan already implements ${ids.b}`));
       // ledger-db must change inside its maintenance window: Sunday 29 November, 02:00 Berlin = 01:00Z.
       assert.match(err.details[1]!.message, /2026-11-29T01:00:00\.000Z – 2026-11-29T03:00:00\.000Z/);
+      // The slot as data too, so a client offers it without reading the sentence; the ledger keeps it.
+      const slot = { start: '2026-11-29T01:00:00.000Z', end: '2026-11-29T03:00:00.000Z' };
+      assert.deepEqual((err.details[1] as { slot?: unknown }).slot, slot);
       const refused = (await events(t, ids.c)).at(-1)!;
       assert.equal(refused.type, 'change.command_refused');
+      assert.deepEqual((refused.data as { reasons: { slot?: unknown }[] }).reasons[1]!.slot, slot);
       assert.equal((await getChange(t, ids.c)).state, 'approved');
       // In the suggested slot there is nothing to clash with.
       const c = ok<{ conflicts: Conflict[] }>(await schedule(ids.c, win('11-29T01:00', '11-29T03:00')));

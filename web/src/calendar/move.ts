@@ -52,13 +52,9 @@ export function mayReschedule(c: Reschedulable, u: Pick<UserView, 'username' | '
   );
 }
 
-const ISO = '\\d{4}-\\d{2}-\\d{2}T[\\d:.]+Z';
-const SLOT = new RegExp(`(${ISO}) – (${ISO})`);
-
-/** The next free slot a hard-conflict refusal names (its `next_free_slot` detail), or null. */
-export function freeSlotOf(details: { code?: string; message: string }[]): Span | null {
-  const m = SLOT.exec(details.find((d) => d.code === 'next_free_slot')?.message ?? '');
-  return m ? { start: new Date(m[1]!).toISOString(), end: new Date(m[2]!).toISOString() } : null;
+/** The next free slot a hard-conflict refusal offers (its `next_free_slot` detail), or null. */
+export function freeSlotOf(details: { code?: string; message: string; slot?: Span }[]): Span | null {
+  return details.find((d) => d.code === 'next_free_slot')?.slot ?? null;
 }
 
 /** The value of a datetime-local field for an instant, in the browser's zone (to the minute). */
