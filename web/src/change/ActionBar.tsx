@@ -31,6 +31,8 @@ export function ActionBar({ change }: { change: ChangeView }) {
       void queries.invalidateQueries({ queryKey: ['queue'] });
       setOpen(null);
     },
+    // A refusal is recorded too: the timeline shows it.
+    onError: () => void queries.invalidateQueries({ queryKey: ['events', change.id] }),
   });
   const { actions, held } = offer(change, user);
   const groups = myOpenGroups(change, user);

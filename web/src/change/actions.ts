@@ -24,6 +24,8 @@ const CANCELLABLE = ['draft', 'awaiting_approval', 'approved', 'scheduled'];
 /** Changes whose review must come from someone who neither requested nor implemented them. */
 const INDEPENDENT_REVIEW = ['emergency', 'unauthorized'];
 
+const localTime = (d: Date) => d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
 const has = (u: UserView, roles: string[]) => u.roles.some((r) => roles.includes(r));
 
 /** The requester, the owner, the named implementer or a change manager: who may submit, schedule, cancel. */
@@ -71,6 +73,8 @@ export function offer(c: ChangeView, u: UserView, now = new Date()): Offer {
     const bar = dutyBar(c, u);
     if (bar) held.push({ action: 'approve', why: `You cannot approve or reject: ${bar}.` });
     else if (myOpenGroups(c, u).length > 0) actions.push('approve', 'reject');
+    else if (u.groups.length > 0)
+      held.push({ action: 'approve', why: 'None of your groups still owes a decision on this change.' });
   }
   if ((c.state === 'approved' || c.state === 'scheduled') && mine) actions.push('schedule');
   const direct = c.type === 'emergency' || c.proposedPolicy !== null;
@@ -85,7 +89,8 @@ export function offer(c: ChangeView, u: UserView, now = new Date()): Offer {
         action: 'start',
         why: 'You cannot start it: you approved it, and an approver may not implement.',
       });
-    else if (opens && now < opens) held.push({ action: 'start', why: 'It can start once its window opens.' });
+    else if (opens && now < opens)
+      held.push({ action: 'start', why: `It can start once its window opens, ${localTime(opens)}.` });
     else if (closes && now > closes)
       held.push({ action: 'start', why: 'Its window has closed: schedule it again to start it.' });
     else actions.push('start');

@@ -8,6 +8,9 @@ type Event = ChangeEvents['items'][number];
 /** `change.approval_granted` → "approval granted"; `gate.decided` → "gate decided". */
 export const what = (type: string) => label(type.replace(/^change\./, '').replace('.', ' '));
 
+const local = (at: string) =>
+  new Date(at).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
 const reasons = (rs: { message: string }[]) => rs.map((r) => r.message).join('; ');
 
 /** The detail line of an event, or null when its type says it all. */
@@ -22,7 +25,7 @@ export function detail(e: Event): string | null {
       return [`for ${e.data.group.replace(/^person:/, '')}`, e.data.comment].filter(Boolean).join(': ');
     case 'change.scheduled': {
       const clashes = e.data.conflicts ?? [];
-      const window = `${e.data.window.start} to ${e.data.window.end}`;
+      const window = `${local(e.data.window.start)} to ${local(e.data.window.end)}`;
       return clashes.length ? `${window}; conflicts: ${reasons(clashes)}` : window;
     }
     case 'change.approvals_withdrawn':
