@@ -85,7 +85,7 @@ describe('web app in a browser', () => {
     await page.close();
   });
 
-  it('shows a change and refuses self-approval, saying why', async () => {
+  it('shows a change and says why its requester cannot approve it', async () => {
     const { page, errors } = await signedIn('alice');
     await page.getByRole('link', { name: 'Changes', exact: true }).click();
     await page.getByRole('link', { name: changeId }).click();

@@ -66,10 +66,8 @@ export function ChangePage() {
         </section>
       )}
       <Plans c={c} />
-      <div className="grid">
-        <GateDecisions c={c} />
-        <Deployments c={c} />
-      </div>
+      <GateDecisions c={c} />
+      <Deployments c={c} />
       <Timeline id={c.id} />
     </main>
   );
@@ -188,6 +186,11 @@ function OutcomeView({ c }: { c: ChangeView }) {
         </p>
       )}
       {c.cancelReason && <p>Cancelled: {c.cancelReason}</p>}
+      {c.closedAt && (
+        <p>
+          Closed on <When at={c.closedAt} />.
+        </p>
+      )}
     </section>
   );
 }

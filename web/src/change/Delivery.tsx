@@ -15,11 +15,17 @@ export function GateDecisions({ c }: { c: ChangeView }) {
       {q.isError && <p className="error">{problem(q.error)}</p>}
       {q.data && q.data.items.length === 0 && <p className="note">The gate has not been asked yet.</p>}
       {q.data && q.data.items.length > 0 && (
-        <ul>
+        <ul className="decisions">
           {q.data.items.map((d) => (
             <li key={d.id ?? d.at}>
               <strong className={d.decision === 'deny' ? 'late' : undefined}>{d.decision}</strong> for{' '}
               {d.service} in {d.environment} on <When at={d.at} />, asked by {d.source}
+              {d.artifacts.length > 0 && (
+                <>
+                  {' '}
+                  for <span className="code">{d.artifacts.map(short).join(', ')}</span>
+                </>
+              )}
               {d.breakGlass && <> — break-glass: {d.breakGlass.reason}</>}
               {d.reasons.length > 0 && (
                 <ul>

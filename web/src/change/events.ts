@@ -31,8 +31,6 @@ export function detail(e: Event): string | null {
     case 'change.approvals_withdrawn':
     case 'change.approvals_lapsed':
       return e.data.reason;
-    case 'change.started':
-      return `by ${e.data.implementer}`;
     case 'change.completed':
       return [label(e.data.outcome), e.data.notes].filter(Boolean).join(': ');
     case 'change.reviewed':
