@@ -34,6 +34,7 @@ export type CalendarView = Out<typeof Calendar.CalendarView>;
 export type FreeSlotView = Out<typeof Calendar.FreeSlotView>;
 export type FeedTokenView = Out<typeof Calendar.FeedTokenView>;
 export type GateDecisionView = Out<typeof Gate.GateDecisionView>;
+export type GateDecisionList = Out<typeof Gate.GateDecisionList>;
 export type BreakGlassView = Out<typeof Gate.BreakGlassView>;
 export type DeploymentView = Out<typeof Gate.DeploymentView>;
 export type DeploymentList = Out<typeof Gate.DeploymentList>;
@@ -257,6 +258,9 @@ export class ApiClient {
     decide: (body: In<typeof Gate.GateBody>) => this.post<GateDecisionView>('/gate', body),
     breakGlass: (body: In<typeof Gate.BreakGlassBody>) =>
       this.post<BreakGlassView>('/gate/break-glass', body),
+    /** A change's recorded decisions, newest first. */
+    decisions: (change: string, query: { limit?: number; cursor?: string } = {}) =>
+      this.get<GateDecisionList>(`/changes/${enc(change)}/gate-decisions`, query),
   };
 
   deployments = {

@@ -85,6 +85,22 @@ export const GateDecisionView = z
   })
   .meta({ id: 'GateDecision' });
 
+/** GET /changes/{id}/gate-decisions: a change's recorded decisions, newest first. */
+export const ListGateDecisionsQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z
+    .string()
+    .max(200)
+    .regex(/^[0-9T:.Z-]+,[0-9a-f-]+$/, 'the cursor is not one this server issued; start again without it')
+    .optional(),
+});
+export type ListGateDecisionsQuery = z.infer<typeof ListGateDecisionsQuery>;
+export const GateDecisionList = z.object({
+  items: z.array(GateDecisionView),
+  nextCursor: z.string().nullable().describe('Pass as cursor for the older decisions; null on the last page'),
+});
+export type GateDecisionList = z.infer<typeof GateDecisionList>;
+
 export const BreakGlassView = z.object({
   change: z.string().describe('The emergency change raised, which owes its record and review'),
   claimed: z.string().nullable(),

@@ -23,7 +23,8 @@ export interface CliServer {
 
 let counter = 0;
 
-export async function startCliServer(engine: Engine): Promise<CliServer> {
+/** `env` adds to the server's configuration (CHANGEPROOF_POLICY, say). */
+export async function startCliServer(engine: Engine, env: Record<string, string> = {}): Promise<CliServer> {
   const dir = mkdtempSync(`${tmpdir()}/changeproof-cli-`);
   let databaseUrl: string | undefined;
   let dropDb = async () => {};
@@ -46,6 +47,7 @@ export async function startCliServer(engine: Engine): Promise<CliServer> {
     CHANGEPROOF_PORT: '0',
     CHANGEPROOF_LOG_LEVEL: 'silent',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    ...env,
   });
   const server = await startServer(config);
   if (!server.init.admin) throw new Error('a fresh server should create its first admin');

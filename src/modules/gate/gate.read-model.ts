@@ -1,6 +1,12 @@
 // Gate decisions and deployments as stored in the gate's projection: reads only. Deployment lists run in
 // number order, newest first, so a cursor is the last number seen.
-import type { DeploymentList, DeploymentView, ListDeploymentsQuery } from '../../contracts/gate.ts';
+import type {
+  DeploymentList,
+  DeploymentView,
+  GateDecisionList,
+  ListDeploymentsQuery,
+  ListGateDecisionsQuery,
+} from '../../contracts/gate.ts';
 import type { DecisionRecord } from '../../domain/deployment.ts';
 import type { Environment } from '../../domain/vocabulary.ts';
 import type { Store } from '../../store/database.ts';
@@ -84,6 +90,32 @@ export class GateReadModel {
     return {
       items: page.map((r) => JSON.parse(r.doc) as DeploymentView),
       nextCursor: rows.length > query.limit ? String(page[page.length - 1]!.number) : null,
+    };
+  }
+
+  /**
+   * A change's recorded decisions, newest first, on the (change_id, at) index. The cursor is the last one's
+   * time and id: decisions recorded in the same instant are ordered by id, so none is skipped or repeated.
+   */
+  async decisionsOf(change: string, query: ListGateDecisionsQuery): Promise<GateDecisionList> {
+    let q = this.store.db
+      .selectFrom('gate_decisions')
+      .select(['doc', 'at', 'id'])
+      .where('change_id', '=', change);
+    if (query.cursor) {
+      const [at, id] = query.cursor.split(',') as [string, string];
+      q = q.where((eb) => eb.or([eb('at', '<', at), eb.and([eb('at', '=', at), eb('id', '<', id)])]));
+    }
+    const rows = await q
+      .orderBy('at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(query.limit + 1)
+      .execute();
+    const page = rows.slice(0, query.limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map((r) => JSON.parse(r.doc) as GateDecisionList['items'][number]),
+      nextCursor: rows.length > query.limit && last ? `${last.at},${last.id}` : null,
     };
   }
 }

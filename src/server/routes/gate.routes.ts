@@ -2,6 +2,7 @@
 // reads the Idempotency-Key itself, so that even a database failure is answered as a deny.
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { ChangeIdParam } from '../../contracts/common.ts';
 import { ErrorBody } from '../../contracts/errors.ts';
 import {
   BreakGlassBody,
@@ -11,8 +12,10 @@ import {
   DeploymentView,
   FinishDeploymentBody,
   GateBody,
+  GateDecisionList,
   GateDecisionView,
   ListDeploymentsQuery,
+  ListGateDecisionsQuery,
   StartDeploymentBody,
 } from '../../contracts/gate.ts';
 import type { Container } from '../../container.ts';
@@ -138,5 +141,26 @@ export function gateRoutes(app: FastifyInstance, c: Container): void {
       },
     },
     async (req) => c.gate.deployment(req.params.id),
+  );
+
+  r.get(
+    '/changes/:id/gate-decisions',
+    {
+      config: { access: 'changes:read' },
+      schema: {
+        operationId: 'listChangeGateDecisions',
+        tags,
+        summary: "The gate's recorded decisions for one change, newest first, each with every reason",
+        description:
+          'Allow and deny alike, with when, the service, environment and artifacts asked about, and which source asked (API, GitHub, GitLab, Kubernetes). Dry runs are recorded nowhere and so are not listed.',
+        params: ChangeIdParam,
+        querystring: ListGateDecisionsQuery,
+        response: { 200: GateDecisionList, ...errors },
+      },
+    },
+    async (req) => {
+      await c.changes.get(req.params.id); // 404 for a change that does not exist
+      return c.gateRead.decisionsOf(req.params.id, req.query);
+    },
   );
 }

@@ -1,14 +1,20 @@
-// The actions the user may take on a change, each sent to the API; a refusal is shown with its reason, and
-// approving is explained when segregation of duties bars it.
+// The actions the user may take on a change, each sent to the API; a refusal is shown with its reason, and an
+// action held back by segregation of duties or the window says why. Scheduling has a window form; a hard
+// conflict shows the clashes and the next free slot.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import type { ChangeView } from '../../../src/client/api-client.ts';
 import { OUTCOMES } from '../../../src/contracts/vocabulary.ts';
-import { api, problem } from '../api.ts';
+import { api } from '../api.ts';
 import { useSession } from '../app/session.ts';
 import { field } from '../form.ts';
 import { label } from '../changes/ChangeTable.tsx';
-import { actionBody, dutyBar, INPUT, myOpenGroups, offeredActions, type Action } from './actions.ts';
+import { actionBody, INPUT, myOpenGroups, offer, type Action } from './actions.ts';
+import { Refusal } from './Refusal.tsx';
+import { ScheduleForm, type Window } from './ScheduleForm.tsx';
+
+/** Actions that open a form first: a text, an outcome, a window, or a confirmation. */
+const hasForm = (a: Action) => a === 'schedule' || INPUT[a] !== undefined;
 
 export function ActionBar({ change }: { change: ChangeView }) {
   const { user } = useSession();
@@ -19,15 +25,16 @@ export function ActionBar({ change }: { change: ChangeView }) {
       api.changes.action(change.id, action, body),
     onSuccess: (view) => {
       queries.setQueryData(['change', change.id], view);
-      void queries.invalidateQueries({ queryKey: ['events', change.id] });
+      for (const key of ['events', 'gate-decisions', 'deployments'])
+        void queries.invalidateQueries({ queryKey: [key, change.id] });
       void queries.invalidateQueries({ queryKey: ['changes'] });
       void queries.invalidateQueries({ queryKey: ['queue'] });
       setOpen(null);
     },
+    // A refusal is recorded too: the timeline shows it.
+    onError: () => void queries.invalidateQueries({ queryKey: ['events', change.id] }),
   });
-  const offered = offeredActions(change, user);
-  const bar = dutyBar(change, user);
-  const deciding = offered.includes('approve');
+  const { actions, held } = offer(change, user);
   const groups = myOpenGroups(change, user);
   function send(action: Action, e?: FormEvent<HTMLFormElement>) {
     e?.preventDefault();
@@ -39,39 +46,40 @@ export function ActionBar({ change }: { change: ChangeView }) {
     );
     act.mutate({ action, body });
   }
-  if (offered.length === 0) return null;
+  const schedule = (window: Window) => act.mutate({ action: 'schedule', body: { window } });
+  if (actions.length === 0 && held.length === 0) return null;
   return (
     <section aria-labelledby="actions-h" className="actions">
       <h2 id="actions-h">Actions</h2>
-      {deciding && bar && (
-        <p className="barred" id="duty-bar">
-          You cannot approve or reject: {bar}.
+      {held.map((h, i) => (
+        <p className="barred" id={i === 0 ? 'duty-bar' : undefined} key={h.action}>
+          {h.why}
         </p>
+      ))}
+      {actions.includes('approve') && (
+        <p className="note">You decide for {groups.map((g) => g.replace(/^person:/, '')).join(', ')}.</p>
       )}
-      {deciding && !bar && groups.length === 0 && (
-        <p className="note">
-          None of your groups still owes a decision on this change; the API will say if it counts.
-        </p>
+      {actions.length > 0 && (
+        <div className="buttons">
+          {actions.map((a) => (
+            <button
+              key={a}
+              type="button"
+              className={a === 'reject' || a === 'cancel' ? 'secondary' : undefined}
+              aria-expanded={hasForm(a) ? open === a : undefined}
+              disabled={act.isPending}
+              onClick={() => {
+                act.reset();
+                if (hasForm(a)) setOpen(open === a ? null : a);
+                else send(a);
+              }}
+            >
+              {label(a)}
+            </button>
+          ))}
+        </div>
       )}
-      <div className="buttons">
-        {offered.map((a) => (
-          <button
-            key={a}
-            type="button"
-            className={a === 'reject' || a === 'cancel' ? 'secondary' : undefined}
-            aria-describedby={bar && (a === 'approve' || a === 'reject') ? 'duty-bar' : undefined}
-            aria-expanded={INPUT[a] ? open === a : undefined}
-            disabled={act.isPending}
-            onClick={() => {
-              act.reset();
-              if (INPUT[a]) setOpen(open === a ? null : a);
-              else send(a);
-            }}
-          >
-            {label(a)}
-          </button>
-        ))}
-      </div>
+      {open === 'schedule' && <ScheduleForm change={change} pending={act.isPending} onSchedule={schedule} />}
       {open && INPUT[open] && (
         <form className="action-form" onSubmit={(e) => send(open, e)}>
           {open === 'complete' && (
@@ -86,6 +94,7 @@ export function ActionBar({ change }: { change: ChangeView }) {
               </select>
             </>
           )}
+          {open === 'cancel' && <p className="barred">Cancelling is final: the change cannot be reopened.</p>}
           <label htmlFor="a-text">{INPUT[open].label}</label>
           <textarea id="a-text" name="text" required={INPUT[open].required} rows={3} />
           <button type="submit" disabled={act.isPending}>
@@ -93,11 +102,7 @@ export function ActionBar({ change }: { change: ChangeView }) {
           </button>
         </form>
       )}
-      {act.isError && (
-        <p className="error" role="alert">
-          Refused: {problem(act.error)}
-        </p>
-      )}
+      {act.isError && <Refusal error={act.error} pending={act.isPending} onUseSlot={schedule} />}
     </section>
   );
 }

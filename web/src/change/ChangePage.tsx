@@ -1,12 +1,15 @@
-// One change: what it is, its risk and why, who approved and who still must, its windows, its outcome, what
-// the user may do next, and its timeline.
+// One change: what it is, its risk and why, who approved and who still must, its windows and conflicts, its
+// outcome, its plans, what the gate decided and what was deployed, what the user may do next, and its timeline.
 import { useQuery } from '@tanstack/react-query';
 import { getRouteApi } from '@tanstack/react-router';
 import type { ChangeView } from '../../../src/client/api-client.ts';
 import { api, problem } from '../api.ts';
 import { label, Risk, When } from '../changes/ChangeTable.tsx';
 import { ActionBar } from './ActionBar.tsx';
+import { Deployments, GateDecisions } from './Delivery.tsx';
+import { Plans } from './Plans.tsx';
 import { Timeline } from './Timeline.tsx';
+import { Windows } from './Windows.tsx';
 
 const route = getRouteApi('/changes/$id');
 
@@ -62,6 +65,9 @@ export function ChangePage() {
           <p className="prose">{c.description}</p>
         </section>
       )}
+      <Plans c={c} />
+      <GateDecisions c={c} />
+      <Deployments c={c} />
       <Timeline id={c.id} />
     </main>
   );
@@ -71,10 +77,15 @@ const groupName = (g: string) => (g.startsWith('person:') ? g.slice(7) : g);
 
 function Approvals({ c }: { c: ChangeView }) {
   const s = c.approvalStatus;
+  const owed = s.requirements.filter((r) => r.remaining > 0);
   return (
     <section aria-labelledby="approvals-h">
       <h2 id="approvals-h">Approvals</h2>
-      <p>{s.satisfied ? 'Every required approval is given.' : 'Approvals still owed.'}</p>
+      <p>
+        {s.satisfied
+          ? 'Every required approval is given.'
+          : `Still to decide: ${owed.map((r) => `${r.label ?? groupName(r.group)} (${r.remaining})`).join(', ')}.`}
+      </p>
       {s.rose && <p className="barred">{s.rose.message}</p>}
       <ul>
         {s.requirements.map((r) => (
@@ -133,39 +144,21 @@ function RiskBreakdown({ c }: { c: ChangeView }) {
   );
 }
 
-function Span({ name, w }: { name: string; w: { start: string; end: string } | null }) {
-  if (!w) return null;
-  return (
-    <li>
-      {name}: <When at={w.start} /> to <When at={w.end} />
-    </li>
-  );
-}
-
-function Windows({ c }: { c: ChangeView }) {
-  return (
-    <section aria-labelledby="windows-h">
-      <h2 id="windows-h">Windows</h2>
-      {!c.window && !c.agreedWindow && !c.performed ? (
-        <p>No window yet.</p>
-      ) : (
-        <ul>
-          <Span name="Planned" w={c.window} />
-          <Span name="Agreed" w={c.agreedWindow} />
-          <Span name="Performed" w={c.performed} />
-        </ul>
-      )}
-      {c.conflicts.length > 0 && (
-        <p className="late">{c.conflicts.length} scheduling conflict(s) recorded.</p>
-      )}
-    </section>
-  );
-}
-
 function OutcomeView({ c }: { c: ChangeView }) {
   return (
     <section aria-labelledby="outcome-h">
       <h2 id="outcome-h">Outcome</h2>
+      {c.startedAt && (
+        <p>
+          Started by {c.implementedBy} on <When at={c.startedAt} />
+          {c.completedAt && (
+            <>
+              , completed on <When at={c.completedAt} />
+            </>
+          )}
+          .
+        </p>
+      )}
       {c.outcome ? (
         <p>
           {label(c.outcome)}
@@ -174,12 +167,30 @@ function OutcomeView({ c }: { c: ChangeView }) {
       ) : (
         <p>Not completed.</p>
       )}
+      {c.verification.length > 0 && (
+        <ul>
+          {c.verification.map((v) => (
+            <li key={v.name}>
+              {v.name}: {v.passed ? 'passed' : 'failed'}
+              {v.detail && ` — ${v.detail}`}
+            </li>
+          ))}
+        </ul>
+      )}
+      {c.reviewRequired && !c.review && c.state !== 'closed' && c.state !== 'cancelled' && (
+        <p className="note">A post-implementation review is required before it closes.</p>
+      )}
       {c.review && (
         <p>
           Reviewed by {c.review.reviewer}: {c.review.summary}
         </p>
       )}
       {c.cancelReason && <p>Cancelled: {c.cancelReason}</p>}
+      {c.closedAt && (
+        <p>
+          Closed on <When at={c.closedAt} />.
+        </p>
+      )}
     </section>
   );
 }
