@@ -12,13 +12,8 @@ import {
   slotMark,
   type WindowMark,
 } from '../../web/src/calendar/layout.ts';
-import {
-  freeSlotOf,
-  fromLocalInput,
-  mayReschedule,
-  moveWindow,
-  toLocalInput,
-} from '../../web/src/calendar/move.ts';
+import { fromLocalInput, mayReschedule, moveWindow, toLocalInput } from '../../web/src/calendar/move.ts';
+import { offeredSlot } from '../../web/src/api-errors.ts';
 
 process.env.TZ = 'Europe/Berlin';
 
@@ -159,14 +154,14 @@ describe('who is offered rescheduling', () => {
   it('reads the free slot a hard conflict refusal offers', () => {
     const slot = { start: '2026-11-29T01:00:00.000Z', end: '2026-11-29T03:00:00.000Z' };
     assert.deepEqual(
-      freeSlotOf([
+      offeredSlot([
         { code: 'conflict_implementer', message: 'ivan already implements CHG-2 then' },
         { code: 'next_free_slot', message: `the next free slot of the same length is …`, slot },
       ]),
       slot,
     );
     assert.equal(
-      freeSlotOf([{ code: 'next_free_slot', message: 'no free slot of the same length within 90 days' }]),
+      offeredSlot([{ code: 'next_free_slot', message: 'no free slot of the same length within 90 days' }]),
       null,
     );
   });

@@ -5,23 +5,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { ChangeView } from '../../../src/client/api-client.ts';
-import { ApiError } from '../../../src/client/errors.ts';
+import { errorDetails, offeredSlot } from '../api-errors.ts';
 import { api, problem } from '../api.ts';
 import { label } from '../changes/ChangeTable.tsx';
 import { spanText, type CalChange } from './items.tsx';
 import type { Span } from './layout.ts';
-import { freeSlotOf, fromLocalInput, sameWindow, toLocalInput } from './move.ts';
-
-interface Detail {
-  code?: string;
-  message: string;
-}
-
-function detailsOf(err: unknown): Detail[] {
-  if (!(err instanceof ApiError)) return [];
-  const body = err.body as { error?: { details?: Detail[] } } | null;
-  return body?.error?.details ?? [];
-}
+import { fromLocalInput, sameWindow, toLocalInput } from './move.ts';
 
 const outside = (w: Span, agreed: Span | null) =>
   agreed !== null && (w.start < agreed.start || w.end > agreed.end);
@@ -61,7 +50,7 @@ export function Reschedule({
   const next = { start: fromLocalInput(start), end: fromLocalInput(end) };
   const valid = next.start !== null && next.end !== null && next.end > next.start;
   const agreed = full.data?.agreedWindow ?? null;
-  const slot = freeSlotOf(detailsOf(move.error));
+  const slot = offeredSlot(errorDetails(move.error));
   function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     if (valid) move.mutate({ start: next.start!, end: next.end! });
@@ -132,9 +121,9 @@ export function Reschedule({
       {move.isError && (
         <div className="error" role="alert">
           <p>Refused: {problem(move.error)}</p>
-          {detailsOf(move.error).length > 0 && (
+          {errorDetails(move.error).length > 0 && (
             <ul>
-              {detailsOf(move.error).map((d) => (
+              {errorDetails(move.error).map((d) => (
                 <li key={`${d.code}-${d.message}`}>{d.message}</li>
               ))}
             </ul>

@@ -52,11 +52,6 @@ export function mayReschedule(c: Reschedulable, u: Pick<UserView, 'username' | '
   );
 }
 
-/** The next free slot a hard-conflict refusal offers (its `next_free_slot` detail), or null. */
-export function freeSlotOf(details: { code?: string; message: string; slot?: Span }[]): Span | null {
-  return details.find((d) => d.code === 'next_free_slot')?.slot ?? null;
-}
-
 /** The value of a datetime-local field for an instant, in the browser's zone (to the minute). */
 export function toLocalInput(iso: string): string {
   const d = new Date(iso);

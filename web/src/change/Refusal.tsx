@@ -1,31 +1,12 @@
 // An action the API refused, said as the API said it. Scheduling refused for hard conflicts lists each clash
 // and offers the next free slot the refusal names, to schedule into with one press.
-import { ApiError } from '../../../src/client/errors.ts';
+import { errorDetails, offeredSlot } from '../api-errors.ts';
 import { problem } from '../api.ts';
 import { When } from '../changes/ChangeTable.tsx';
 import type { Window } from './ScheduleForm.tsx';
 
-interface Detail {
-  code?: string;
-  message: string;
-}
-
-function detailsOf(err: unknown): Detail[] {
-  if (!(err instanceof ApiError)) return [];
-  const body = err.body as { error?: { details?: Detail[] } } | null;
-  return body?.error?.details ?? [];
-}
-
-/** The slot a `next_free_slot` refusal names ("… is <start> – <end>"), or null when it names none. */
-export function freeSlotOf(details: Detail[]): Window | null {
-  const d = details.find((x) => x.code === 'next_free_slot');
-  const m = d ? / is (\S+) – (\S+)$/.exec(d.message) : null;
-  if (!m || Number.isNaN(Date.parse(m[1]!)) || Number.isNaN(Date.parse(m[2]!))) return null;
-  return { start: m[1]!, end: m[2]! };
-}
-
 export function Refusal(props: { error: unknown; pending: boolean; onUseSlot: (w: Window) => void }) {
-  const details = detailsOf(props.error);
+  const details = errorDetails(props.error);
   const conflicts = details.filter((d) => d.code?.startsWith('conflict_'));
   if (conflicts.length === 0)
     return (
@@ -33,7 +14,7 @@ export function Refusal(props: { error: unknown; pending: boolean; onUseSlot: (w
         Refused: {problem(props.error)}
       </p>
     );
-  const slot = freeSlotOf(details);
+  const slot = offeredSlot(details);
   const noSlot = details.find((d) => d.code === 'next_free_slot' && !slot);
   return (
     <div className="error" role="alert">
