@@ -1,5 +1,6 @@
 // The frame of every signed-in page: a skip link, the navigation, who is signed in, and the page.
 import { Link, Outlet } from '@tanstack/react-router';
+import { mayOpenAdmin } from '../admin/access.ts';
 import { useSession } from './session.ts';
 
 export function Layout() {
@@ -23,6 +24,7 @@ export function Layout() {
           <Link to="/changes/new">Raise a change</Link>
           <Link to="/services">Services</Link>
           <Link to="/ledger">Ledger</Link>
+          {mayOpenAdmin(user) && <Link to="/admin">Admin</Link>}
         </nav>
         <div className="who">
           <span>
