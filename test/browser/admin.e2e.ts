@@ -156,6 +156,8 @@ describe('admin pages in a browser', () => {
       (await row.textContent()) ?? '',
       new RegExp(`${created.id}.*ada.*changes:read.*never.*active`),
     );
+    // Listing the tokens through it above was its first use.
+    assert.equal(await row.locator('td[data-label="Last used"] time').count(), 1, 'its last use is shown');
     const html = await page.content();
     assert.ok(!html.includes(secret), 'the secret is shown again after a reload');
     assert.equal(await page.getByRole('region', { name: /Copy the token/ }).count(), 0);

@@ -42,6 +42,7 @@ export function TokensPage() {
                 {admin && <th scope="col">Owner</th>}
                 <th scope="col">Scopes</th>
                 <th scope="col">Created</th>
+                <th scope="col">Last used</th>
                 <th scope="col">Expires</th>
                 <th scope="col">Status</th>
                 <th scope="col">Actions</th>
@@ -61,6 +62,7 @@ export function TokensPage() {
                   <td data-label="Created">
                     <When at={t.createdAt} />
                   </td>
+                  <td data-label="Last used">{t.lastUsedAt ? <When at={t.lastUsedAt} /> : 'never'}</td>
                   <td data-label="Expires">{t.expiresAt ? <When at={t.expiresAt} /> : 'never'}</td>
                   <td data-label="Status">{standing(t, now)}</td>
                   <td data-label="Actions">{!t.revokedAt && <Revoke token={t} />}</td>
