@@ -13,6 +13,7 @@ import { consoleErrors, ensureWebBuilt, launchBrowser, seriousViolations } from 
 
 const PASSWORD = (u: string) => `${u}-password-123`;
 const EXAMPLE = readFileSync(new URL('../../examples/changeproof.policy.yaml', import.meta.url), 'utf8');
+const V2 = EXAMPLE.replace('name: Example Corp change policy', 'name: Example Corp change policy v2');
 
 describe('admin pages in a browser', () => {
   let server: CliServer;
@@ -29,6 +30,26 @@ describe('admin pages in a browser', () => {
       groups: [],
       password: PASSWORD('rita'),
     });
+    // Version 2 of the policy, activated the only way there is: proposed, approved by others, started.
+    const as = async (username: string, roles: ('approver' | 'implementer')[], groups: string[]) => {
+      await admin.users.create({ username, roles, groups, password: PASSWORD(username) });
+      const { token } = await new ApiClient({ url: server.url, token: null }).login({
+        username,
+        password: PASSWORD(username),
+      });
+      return new ApiClient({ url: server.url, token, keyPerRequest: true });
+    };
+    const [security, technical, implementer] = [
+      await as('vera', ['approver'], ['security']),
+      await as('tess', ['approver'], ['technical']),
+      await as('ivo', ['implementer'], []),
+    ];
+    const proposal = await admin.policy.propose({ source: V2, reason: 'Name the version' });
+    await admin.changes.action(proposal.id, 'submit');
+    await security.changes.action(proposal.id, 'approve');
+    await technical.changes.action(proposal.id, 'approve');
+    await implementer.changes.action(proposal.id, 'start');
+    assert.equal((await admin.policy.active()).version, 2, 'the fixture activates version 2');
     browser = await launchBrowser();
   });
   after(async () => {
@@ -179,15 +200,26 @@ describe('admin pages in a browser', () => {
     await page.goto(`${server.url}/admin/policy`);
     await page.getByRole('heading', { name: 'Policy', level: 1 }).waitFor();
     const active = page.getByRole('region', { name: 'Active policy' });
-    await active.getByRole('definition').filter({ hasText: 'Example Corp change policy' }).waitFor();
+    await active.getByRole('definition').filter({ hasText: 'Example Corp change policy v2' }).waitFor();
     const facts = (await active.textContent()) ?? '';
     const policy = await admin.policy.active();
     assert.ok(facts.includes(policy.sha256), 'the active sha256 is shown');
-    assert.match(facts, /Version1.*Activated by/);
+    assert.match(facts, new RegExp(`Version2.*Activated byivo through ${policy.changeId}`));
+    const history = page.getByRole('region', { name: 'History' });
+    assert.match(
+      (await history.textContent()) ?? '',
+      /2 \(active\)Example Corp change policy v2.*1Example Corp/,
+    );
     await page.getByRole('button', { name: 'View version 1' }).click();
-    await page.getByRole('heading', { name: 'Version 1', level: 2 }).waitFor();
+    const v1 = page.getByRole('region', { name: 'Version 1' });
+    await v1.getByRole('heading', { name: 'From version 1 to the active version 2' }).waitFor();
+    const diff = (await v1.locator('pre.diff').textContent()) ?? '';
+    assert.match(diff, /^- name: Example Corp change policy$/m);
+    assert.match(diff, /^\+ name: Example Corp change policy v2$/m);
+    assert.equal(diff.match(/^[-+] /gm)?.length, 2, 'only the changed line is marked');
+    assert.deepEqual(await seriousViolations(page), [], 'policy page with a version compared');
+    await page.getByRole('button', { name: 'View version 2' }).click();
     await page.getByText('This is the active version.').waitFor();
-    assert.deepEqual(await seriousViolations(page), [], 'policy page');
 
     const propose = page.getByRole('region', { name: 'Propose a replacement' });
     const source = propose.getByLabel('Policy file (YAML)');
@@ -198,7 +230,7 @@ describe('admin pages in a browser', () => {
     assert.match((await alert.textContent()) ?? '', /error\(s\):.*line 9.*version/s);
     assert.deepEqual(await seriousViolations(page), [], 'policy page with check errors');
 
-    await source.fill(EXAMPLE.replace('name: Example Corp change policy', 'name: Example Corp policy, v2'));
+    await source.fill(V2.replace('policy v2', 'policy v3'));
     await propose.getByRole('button', { name: 'Check' }).click();
     await propose.getByRole('status').filter({ hasText: 'The policy is valid' }).waitFor();
     await propose.getByLabel('Title of the change (optional)').fill('Rename the change policy');
@@ -210,7 +242,7 @@ describe('admin pages in a browser', () => {
     const change = await admin.changes.get(id);
     assert.equal(change.title, 'Rename the change policy');
     assert.equal(change.requester, 'ada');
-    assert.equal((await admin.policy.active()).version, 1, 'proposing activates nothing');
+    assert.equal((await admin.policy.active()).version, 2, 'proposing activates nothing');
     assert.deepEqual(errors, []);
     await page.close();
   });

@@ -37,7 +37,9 @@ export function PolicyPage() {
         {active.data && (
           <details>
             <summary>Source of version {active.data.version}</summary>
-            <pre className="source">{active.data.source}</pre>
+            <pre className="source" tabIndex={0}>
+              {active.data.source}
+            </pre>
           </details>
         )}
       </section>
@@ -59,7 +61,7 @@ export function PolicyPage() {
                 </tr>
               </thead>
               <tbody>
-                {[...history.data.items].reverse().map((v) => (
+                {history.data.items.map((v) => (
                   <tr key={v.version}>
                     <th scope="row" data-label="Version">
                       {v.version}

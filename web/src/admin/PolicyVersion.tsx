@@ -42,7 +42,7 @@ export function PolicyVersion(props: { version: number; active: PolicyVersionVie
             <p className="note">The two texts are the same.</p>
           )}
           {diff && diff.some((d) => d.kind !== 'same') && (
-            <pre className="source diff">
+            <pre className="source diff" tabIndex={0}>
               {diff.map((d, i) => (
                 <span key={i} className={`diff-${d.kind}`}>
                   {MARK[d.kind]} {d.text}
@@ -56,7 +56,9 @@ export function PolicyVersion(props: { version: number; active: PolicyVersionVie
       {v.data && (
         <details>
           <summary>Source of version {props.version}</summary>
-          <pre className="source">{v.data.source}</pre>
+          <pre className="source" tabIndex={0}>
+            {v.data.source}
+          </pre>
         </details>
       )}
     </section>

@@ -26,7 +26,7 @@ export function TokensPage() {
       <AdminNav />
       <p className="note">
         {admin ? 'Every token, yours and everyone else’s.' : 'Your tokens.'} A token acts as its owner,
-        limited to its scopes; only its id and name are kept in view, never its secret.
+        limited to its scopes. Its secret is shown once, when it is created; after that only its id and name.
       </p>
       {list.isPending && <p role="status">Loading…</p>}
       {list.isError && <Failure error={list.error} />}
