@@ -1,7 +1,8 @@
-// The admin screens in a real browser: users (created with their groups, roles changed), groups and their
-// members, API tokens (the secret shown once, gone after a reload, dead after revoking) and the policy
-// (a broken one checked, a valid one proposed as a change). A requester is offered none of it and is told
-// why. No serious accessibility violation on any of them, and the users table fits a phone.
+// The admin screens in a real browser: users (created with their groups, roles changed, deactivated and
+// reactivated), groups and their members, API tokens (the secret shown once, gone after a reload, its last
+// use shown, dead after revoking) and the policy (a past version compared with the active one, a broken one
+// checked, a valid one proposed as a change). An auditor reads the users with nothing to change; a requester
+// is offered none of it and is told why. No serious accessibility violation, and the users table fits a phone.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
@@ -24,6 +25,12 @@ describe('admin pages in a browser', () => {
     server = await startCliServer('sqlite');
     admin = new ApiClient({ url: server.url, token: server.adminToken, keyPerRequest: true });
     await admin.users.create({ username: 'ada', roles: ['admin'], groups: [], password: PASSWORD('ada') });
+    await admin.users.create({
+      username: 'audrey',
+      roles: ['auditor'],
+      groups: [],
+      password: PASSWORD('audrey'),
+    });
     await admin.users.create({
       username: 'rita',
       roles: ['requester'],
@@ -128,6 +135,17 @@ describe('admin pages in a browser', () => {
     const sam = (await admin.users.list()).items.find((u) => u.username === 'sam');
     assert.deepEqual(sam?.roles, ['implementer']);
     assert.deepEqual(sam?.groups, ['security', 'technical']);
+
+    // Deactivating asks first and ends the account's sessions; reactivating restores the account.
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Deactivate sam' }).click();
+    await page.getByRole('row', { name: /^sam .*no \(deactivated\)/ }).waitFor();
+    assert.equal((await admin.users.list()).items.find((u) => u.username === 'sam')?.active, false);
+    await page.getByRole('button', { name: 'Reactivate sam' }).click();
+    await page.getByRole('row', { name: /^sam .*yes/ }).waitFor();
+    assert.equal((await admin.users.list()).items.find((u) => u.username === 'sam')?.active, true);
+    // Nobody is offered deactivating themselves (the API refuses it).
+    assert.equal(await page.getByRole('button', { name: 'Deactivate ada' }).count(), 0);
     assert.deepEqual(errors, []);
     await page.close();
   });
@@ -243,6 +261,17 @@ describe('admin pages in a browser', () => {
     assert.equal(change.title, 'Rename the change policy');
     assert.equal(change.requester, 'ada');
     assert.equal((await admin.policy.active()).version, 2, 'proposing activates nothing');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it('shows an auditor the users to read, with nothing to change', async () => {
+    const { page, errors } = await signedIn('audrey');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).click();
+    await page.getByRole('row', { name: /^rita / }).waitFor();
+    assert.equal(await page.getByRole('button', { name: /^Edit / }).count(), 0);
+    assert.equal(await page.getByRole('region', { name: 'Create a user' }).count(), 0);
+    assert.equal(await page.getByRole('columnheader', { name: 'Actions' }).count(), 0);
     assert.deepEqual(errors, []);
     await page.close();
   });
