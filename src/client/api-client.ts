@@ -306,6 +306,8 @@ export class ApiClient {
     version: (n: number) => this.get<PolicyVersionView>(`/policy/versions/${n}`),
     history: () => this.get<Out<typeof Policy.PolicyHistory>>('/policy/versions'),
     propose: (body: In<typeof Policy.ProposePolicyBody>) => this.post<ChangeView>('/policy', body),
+    /** Lints a policy file as the server would load it; proposes nothing. */
+    check: (source: string) => this.post<Out<typeof Policy.CheckPolicyResponse>>('/policy/check', { source }),
   };
 
   /** What raising this change would be assessed as now; records nothing. */

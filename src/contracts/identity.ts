@@ -106,6 +106,10 @@ export const TokenView = z
     createdAt: z.string(),
     expiresAt: z.string().nullable(),
     revokedAt: z.string().nullable(),
+    lastUsedAt: z
+      .string()
+      .nullable()
+      .describe('When it last authenticated a request, to within a minute; null if never'),
   })
   .meta({ id: 'ApiToken' });
 export const CreatedToken = TokenView.extend({ token: z.string().describe('Shown once; store it now') });

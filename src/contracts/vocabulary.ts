@@ -8,4 +8,8 @@ export {
   OUTCOMES,
   REQUESTED_CHANGE_TYPES,
   RISK_RATINGS,
+  ROLES,
+  SCOPES,
 } from '../domain/vocabulary.ts';
+/** Which roles grant what: the web app offers only what a user's roles allow (the API still decides). */
+export { PERMISSIONS } from '../domain/permissions.ts';

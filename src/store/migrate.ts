@@ -14,6 +14,7 @@ import * as m0010 from './migrations/0010_projection_versions.ts';
 import * as m0013 from './migrations/0013_follow_ups.ts';
 import * as m0014 from './migrations/0014_gate.ts';
 import * as m0015 from './migrations/0015_calendar_feeds.ts';
+import * as m0016 from './migrations/0016_token_last_used.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -29,6 +30,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0013_follow_ups': m0013,
   '0014_gate': m0014,
   '0015_calendar_feeds': m0015,
+  '0016_token_last_used': m0016,
 };
 
 /** Names of the migrations this database has not run yet. */

@@ -121,6 +121,8 @@ export interface CredentialTable {
   subject: string;
   secret_hash: string;
   updated_at: string;
+  /** When an API token last authenticated a request, to the minute (migration 0016); null: never. */
+  last_used_at: string | null;
 }
 
 export interface ApiTokenTable {

@@ -135,6 +135,34 @@ for (const engine of engines()) {
       ok(await t.req(null, 'GET', '/api/v1/changes', undefined, bearer(bobs.token)));
     });
 
+    it('says when a token last authenticated a request, to within a minute', async () => {
+      const start = t.clock.now;
+      const lastUsed = async (id: string) =>
+        ok<{ items: { id: string; lastUsedAt: string | null }[] }>(
+          await t.req('alice', 'GET', '/api/v1/tokens'),
+        ).items.find((i) => i.id === id)?.lastUsedAt;
+      try {
+        const tok = ok<Created>(await newToken('alice', { name: 'used', scopes: ['changes:read'] }), 201);
+        assert.equal(await lastUsed(tok.id), null, 'a new token was never used');
+        ok(await t.req(null, 'GET', '/api/v1/changes', undefined, bearer(tok.token)));
+        assert.equal(await lastUsed(tok.id), start.toISOString());
+        // Within the minute nothing is written again; after it, the new time is.
+        t.clock.now = new Date(start.getTime() + 30_000);
+        ok(await t.req(null, 'GET', '/api/v1/changes', undefined, bearer(tok.token)));
+        assert.equal(await lastUsed(tok.id), start.toISOString());
+        t.clock.now = new Date(start.getTime() + 90_000);
+        ok(await t.req(null, 'GET', '/api/v1/changes', undefined, bearer(tok.token)));
+        assert.equal(await lastUsed(tok.id), t.clock.now.toISOString());
+        // A refused secret is no use of the token.
+        ok(await t.req('alice', 'POST', `/api/v1/tokens/${tok.id}/revoke`));
+        t.clock.now = new Date(start.getTime() + 300_000);
+        expectError(await t.req(null, 'GET', '/api/v1/changes', undefined, bearer(tok.token)), 401);
+        assert.equal(await lastUsed(tok.id), new Date(start.getTime() + 90_000).toISOString());
+      } finally {
+        t.clock.now = start;
+      }
+    });
+
     it('refuses an expired API token', async () => {
       const start = t.clock.now;
       const tok = ok<Created>(

@@ -19,12 +19,13 @@ Example:
     const c = ctx(cmd);
     emit(c, await c.client.tokens.list(), (l) =>
       table(
-        ['ID', 'NAME', 'OWNER', 'CREATED', 'EXPIRES', 'REVOKED', 'SCOPES'],
+        ['ID', 'NAME', 'OWNER', 'CREATED', 'LAST USED', 'EXPIRES', 'REVOKED', 'SCOPES'],
         l.items.map((t) => [
           t.id,
           t.name,
           t.owner,
           when(t.createdAt),
+          when(t.lastUsedAt),
           when(t.expiresAt),
           when(t.revokedAt),
           t.scopes.join(','),

@@ -47,7 +47,13 @@ const liveToken = new Prepared((db, p: { hash: string; now: string }) =>
   db
     .selectFrom('credentials')
     .innerJoin('api_tokens', 'api_tokens.id', 'credentials.subject')
-    .select(['api_tokens.id', 'api_tokens.owner', 'api_tokens.scopes', 'api_tokens.expires_at'])
+    .select([
+      'api_tokens.id',
+      'api_tokens.owner',
+      'api_tokens.scopes',
+      'api_tokens.expires_at',
+      'credentials.last_used_at',
+    ])
     .where('credentials.kind', '=', 'token')
     .where('credentials.secret_hash', '=', p.hash)
     .where('api_tokens.revoked_at', 'is', null)
@@ -109,14 +115,35 @@ export class IdentityRepository {
     return liveToken.first(this.store, { hash, now });
   }
 
+  /** Tokens with when each was last used (from its credential row, outside the projection). */
+  private tokenRows() {
+    return this.store.db
+      .selectFrom('api_tokens')
+      .leftJoin('credentials', (j) =>
+        j.onRef('credentials.subject', '=', 'api_tokens.id').on('credentials.kind', '=', 'token'),
+      )
+      .selectAll('api_tokens')
+      .select('credentials.last_used_at');
+  }
+
   async tokens(owner: string | null) {
-    let q = this.store.db.selectFrom('api_tokens').selectAll().orderBy('created_at');
-    if (owner !== null) q = q.where('owner', '=', owner);
+    let q = this.tokenRows().orderBy('api_tokens.created_at');
+    if (owner !== null) q = q.where('api_tokens.owner', '=', owner);
     return q.execute();
   }
 
   async token(id: string) {
-    return this.store.db.selectFrom('api_tokens').selectAll().where('id', '=', id).executeTakeFirst();
+    return this.tokenRows().where('api_tokens.id', '=', id).executeTakeFirst();
+  }
+
+  /** Notes that a token authenticated a request at `at`. */
+  async touchToken(id: string, at: string): Promise<void> {
+    await this.store.db
+      .updateTable('credentials')
+      .set({ last_used_at: at })
+      .where('kind', '=', 'token')
+      .where('subject', '=', id)
+      .execute();
   }
 
   async createSession(session: {

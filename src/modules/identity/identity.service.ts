@@ -32,6 +32,7 @@ export interface TokenInfo {
   createdAt: string;
   expiresAt: string | null;
   revokedAt: string | null;
+  lastUsedAt: string | null;
 }
 
 type TokenRow = {
@@ -42,6 +43,7 @@ type TokenRow = {
   created_at: string;
   expires_at: string | null;
   revoked_at: string | null;
+  last_used_at: string | null;
 };
 const tokenInfo = (r: TokenRow): TokenInfo => ({
   id: r.id,
@@ -51,6 +53,7 @@ const tokenInfo = (r: TokenRow): TokenInfo => ({
   createdAt: r.created_at,
   expiresAt: r.expires_at,
   revokedAt: r.revoked_at,
+  lastUsedAt: r.last_used_at,
 });
 
 export class IdentityService {

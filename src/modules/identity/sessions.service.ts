@@ -100,6 +100,9 @@ export class SessionsService {
       const token = await this.repo.tokenBySecret(hash, iso(now));
       const user = token ? await this.repo.user(token.owner) : null;
       if (!token || !user?.active) return null;
+      // Like a session's last sight, written at most once a minute so a busy CI token does not write on every call.
+      if (token.last_used_at === null || now.getTime() - Date.parse(token.last_used_at) >= TOUCH_EVERY_MS)
+        await this.deps.store.write(() => this.repo.touchToken(token.id, iso(now)));
       return {
         actor: actorOf(user, JSON.parse(token.scopes) as string[]),
         credential: { kind: 'token', id: token.id, expiresAt: token.expires_at },

@@ -1,5 +1,6 @@
 // The frame of every signed-in page: a skip link, the navigation, who is signed in, and the page.
 import { Link, Outlet } from '@tanstack/react-router';
+import { mayOpenAdmin } from '../admin/access.ts';
 import { useSession } from './session.ts';
 
 export function Layout() {
@@ -26,6 +27,7 @@ export function Layout() {
           </Link>
           <Link to="/services">Services</Link>
           <Link to="/ledger">Ledger</Link>
+          {mayOpenAdmin(user) && <Link to="/admin">Admin</Link>}
         </nav>
         <div className="who">
           <span>

@@ -1,5 +1,11 @@
 // The routes. Every screen but the shell is loaded on first visit (code-split), so the first screen is small.
-import { createRootRoute, createRoute, createRouter, lazyRouteComponent } from '@tanstack/react-router';
+import {
+  createRootRoute,
+  createRoute,
+  createRouter,
+  lazyRouteComponent,
+  redirect,
+} from '@tanstack/react-router';
 import { pickCalendarSearch } from '../calendar/dates.ts';
 import { parseChangeFilters } from '../changes/filters.ts';
 import { Layout } from './Layout.tsx';
@@ -56,8 +62,53 @@ const calendar = createRoute({
   component: lazyRouteComponent(() => import('../calendar/CalendarPage.tsx'), 'CalendarPage'),
 });
 
+// The admin section: users and groups (admins edit; change managers and auditors read), API tokens (everyone's
+// own) and the policy. /admin opens on the users.
+const admin = createRoute({
+  getParentRoute: () => root,
+  path: '/admin',
+  beforeLoad: () => redirect({ to: '/admin/users', throw: true }),
+});
+const adminUsers = createRoute({
+  getParentRoute: () => root,
+  path: '/admin/users',
+  component: lazyRouteComponent(() => import('../admin/UsersPage.tsx'), 'UsersPage'),
+});
+
+const adminGroups = createRoute({
+  getParentRoute: () => root,
+  path: '/admin/groups',
+  component: lazyRouteComponent(() => import('../admin/GroupsPage.tsx'), 'GroupsPage'),
+});
+
+const adminTokens = createRoute({
+  getParentRoute: () => root,
+  path: '/admin/tokens',
+  component: lazyRouteComponent(() => import('../admin/TokensPage.tsx'), 'TokensPage'),
+});
+
+const adminPolicy = createRoute({
+  getParentRoute: () => root,
+  path: '/admin/policy',
+  component: lazyRouteComponent(() => import('../admin/PolicyPage.tsx'), 'PolicyPage'),
+});
+
 export const router = createRouter({
-  routeTree: root.addChildren([home, changes, raise, change, services, service, ledger, calendar]),
+  routeTree: root.addChildren([
+    home,
+    changes,
+    raise,
+    change,
+    services,
+    service,
+    ledger,
+    calendar,
+    admin,
+    adminUsers,
+    adminGroups,
+    adminTokens,
+    adminPolicy,
+  ]),
   defaultNotFoundComponent: () => (
     <main id="main">
       <h1>Not found</h1>
