@@ -8,8 +8,10 @@ import { SignIn } from '../auth/SignIn.tsx';
 import { router } from './router.tsx';
 import { SessionContext, type Session } from './session.ts';
 
-// Asked as the script loads, not after the first render: the first screen waits on the answer.
+// Asked as the script loads, not after the first render: the first screen waits on the answer. The screen the
+// address names is fetched meanwhile, so a signed-in load does not wait for the session and then for its code.
 const resumed = resume();
+void router.preloadRoute({ href: `${location.pathname}${location.search}` } as never).catch(() => undefined);
 
 export function App() {
   const [user, setUser] = useState<UserView | null | undefined>(undefined);
