@@ -1,6 +1,6 @@
 // Screenshots of the web app's main screens for the README: `npm run screenshots` starts a server on a
 // temporary data directory seeded with the demo data (CHANGEPROOF_DEMO), signs in as a demo approver in
-// Debian's chromium (playwright-core) and writes 1280×800 PNGs to docs/screenshots/. Re-run it after a
+// Debian's chromium (playwright-core), then as the first admin, and writes 1280×800 PNGs to docs/screenshots/. Re-run it after a
 // visible change and commit the images.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -74,6 +74,25 @@ try {
     .getByText(/^Rated/)
     .waitFor();
   await shoot('raise');
+
+  // This month's calendar with the demo's scheduled changes, as their requester sees it.
+  await page.getByRole('link', { name: 'Calendar' }).click();
+  await heading(page, 'Calendar');
+  await shoot('calendar');
+
+  // The admin pages, as the first admin (the password printed on the first start).
+  const admin = server.init.admin;
+  if (!admin) throw new Error('a fresh data directory has a first admin');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByLabel('Username').fill(admin.username);
+  await page.getByLabel('Password').fill(admin.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('link', { name: 'Admin' }).click();
+  await heading(page, 'Users');
+  await shoot('admin-users');
+  await page.getByRole('link', { name: 'Policy', exact: true }).click();
+  await heading(page, /^Policy/);
+  await shoot('admin-policy');
 } finally {
   await browser.close();
   await server.close();
