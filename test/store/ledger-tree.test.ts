@@ -103,6 +103,7 @@ for (const engine of engines()) {
       await sql`drop index ledger_entries_service_events`.execute(db);
       await sql`drop table calendar_feeds`.execute(db);
       await sql`drop index changes_state_window`.execute(db);
+      await sql`alter table credentials drop column last_used_at`.execute(db);
       await sql`delete from kysely_migration where name <> '0001_initial'`.execute(db);
       await migrateToLatest(db as never);
       assert.deepEqual(await recorder.ledger.tree.root(leaves.length), naiveRoot(leaves));
