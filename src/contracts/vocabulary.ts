@@ -12,4 +12,4 @@ export {
   SCOPES,
 } from '../domain/vocabulary.ts';
 /** Which roles grant what: the web app offers only what a user's roles allow (the API still decides). */
-export { PERMISSIONS } from '../domain/permissions.ts';
+export { PERMISSIONS, roleAllows } from '../domain/permissions.ts';

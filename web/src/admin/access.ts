@@ -1,14 +1,9 @@
 // What the admin screens offer a user, read from the permission table the API enforces. A guide only: the
 // API decides, and its refusal is shown as it comes.
 import type { UserView } from '../../../src/client/api-client.ts';
-import { PERMISSIONS } from '../../../src/contracts/vocabulary.ts';
+import { roleAllows } from '../app/access.ts';
 
-type Action = keyof typeof PERMISSIONS;
-
-export function roleAllows(user: Pick<UserView, 'roles'>, action: Action): boolean {
-  const granted: readonly string[] = PERMISSIONS[action].roles;
-  return user.roles.some((r) => granted.includes(r));
-}
+export { roleAllows };
 
 /** The admin section opens on the users list: shown to those who may read it (admins, change managers, auditors). */
 export const mayOpenAdmin = (user: Pick<UserView, 'roles'>) => roleAllows(user, 'user.list');

@@ -2,11 +2,9 @@
 // on), who may reschedule which change (as the API decides: the change's requester, owner or implementer, or
 // a change manager, while it is scheduled), and the free slot a refusal names. Pure.
 import type { UserView } from '../../../src/client/api-client.ts';
+import { isSteward, roleAllows } from '../app/access.ts';
 import { dayKey, localTime } from './dates.ts';
 import type { Span } from './layout.ts';
-
-const MANAGERS = ['admin', 'change_manager'];
-const WORKERS = [...MANAGERS, 'requester', 'implementer', 'approver'];
 
 /** A drop target: a day of the month view, or an hour of a day in the week view. */
 export type Drop = { day: string; hour?: number };
@@ -45,11 +43,7 @@ export interface Reschedulable {
 /** Whether the API would let this user move this change's window (a guide: the API decides). */
 export function mayReschedule(c: Reschedulable, u: Pick<UserView, 'username' | 'roles'>): boolean {
   if (c.state !== 'scheduled') return false;
-  if (!u.roles.some((r) => WORKERS.includes(r))) return false;
-  const me = u.username;
-  return (
-    c.requester === me || c.owner === me || c.implementer === me || u.roles.some((r) => MANAGERS.includes(r))
-  );
+  return roleAllows(u, 'change.work') && isSteward(c, u);
 }
 
 /** The value of a datetime-local field for an instant, in the browser's zone (to the minute). */

@@ -3,6 +3,7 @@
 // allows, who stewards the change (requester, owner, implementer, change manager), who approved it. A guide
 // only: the API decides, and any refusal it gives is shown as it comes.
 import type { ChangeView, UserView } from '../../../src/client/api-client.ts';
+import { isSteward, roleAllows } from '../app/access.ts';
 
 export const ACTIONS = [
   'submit',
@@ -17,20 +18,11 @@ export const ACTIONS = [
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
-const MANAGERS = ['admin', 'change_manager'];
-const WORKERS = [...MANAGERS, 'requester', 'implementer', 'approver'];
-const IMPLEMENTERS = [...MANAGERS, 'implementer'];
 const CANCELLABLE = ['draft', 'awaiting_approval', 'approved', 'scheduled'];
 /** Changes whose review must come from someone who neither requested nor implemented them. */
 const INDEPENDENT_REVIEW = ['emergency', 'unauthorized'];
 
 const localTime = (d: Date) => d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-
-const has = (u: UserView, roles: string[]) => u.roles.some((r) => roles.includes(r));
-
-/** The requester, the owner, the named implementer or a change manager: who may submit, schedule, cancel. */
-const steward = (c: ChangeView, u: UserView) =>
-  c.requester === u.username || c.owner === u.username || c.implementer === u.username || has(u, MANAGERS);
 
 /** Why this user may not decide on this change, in the second person; null when nothing bars them. */
 export function dutyBar(c: ChangeView, u: UserView): string | null {
@@ -66,8 +58,8 @@ export interface Offer {
 export function offer(c: ChangeView, u: UserView, now = new Date()): Offer {
   const actions: Action[] = [];
   const held: Offer['held'] = [];
-  if (!has(u, WORKERS)) return { actions, held };
-  const mine = steward(c, u);
+  if (!roleAllows(u, 'change.work')) return { actions, held };
+  const mine = isSteward(c, u);
   if (c.state === 'draft' && mine) actions.push('submit');
   if (c.state === 'awaiting_approval') {
     const bar = dutyBar(c, u);
@@ -80,7 +72,8 @@ export function offer(c: ChangeView, u: UserView, now = new Date()): Offer {
   const direct = c.type === 'emergency' || c.proposedPolicy !== null;
   const startable = c.state === 'scheduled' || (direct && c.state === 'approved');
   const implementer =
-    c.implementer === u.username || (has(u, IMPLEMENTERS) && (c.implementer === null || has(u, MANAGERS)));
+    c.implementer === u.username ||
+    (roleAllows(u, 'change.implement') && (c.implementer === null || roleAllows(u, 'change.manage')));
   if (startable && implementer) {
     const opens = c.state === 'scheduled' && c.window ? new Date(c.window.start) : null;
     const closes = c.state === 'scheduled' && c.window ? new Date(c.window.end) : null;

@@ -3,13 +3,12 @@
 // verifier key (`changeproof verify`). The page builds the file and hands it to the browser as a download.
 import type { ChangeEvents, UserView } from '../../../src/client/api-client.ts';
 import { api } from '../api.ts';
+import { roleAllows } from '../app/access.ts';
 
 type Event = ChangeEvents['items'][number];
 
 export const PROOF_FORMAT = 'changeproof-event-proof/v1';
 const TLOG_PROOF_HEADER = 'c2sp.org/tlog-proof@v1';
-/** Roles that may ask the server to sign a checkpoint now (checkpoint.issue). */
-const ISSUERS = ['admin', 'change_manager', 'auditor'];
 
 /** The C2SP tlog-proof text: header, index, one base64 hash a line, an empty line, the signed note. */
 export function tlogProofText(index: number, proof: readonly string[], note: string): string {
@@ -20,7 +19,7 @@ export function tlogProofText(index: number, proof: readonly string[], note: str
 export async function proofFile(e: Event, user: UserView): Promise<{ name: string; text: string }> {
   let cp = await api.ledger.checkpoint().catch(() => null);
   if (!cp || cp.size <= e.seq) {
-    if (!user.roles.some((r) => ISSUERS.includes(r)))
+    if (!roleAllows(user, 'checkpoint.issue'))
       throw new Error(
         'No signed checkpoint covers this event yet; the server signs one within a minute, try again then.',
       );
