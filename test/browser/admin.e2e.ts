@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { ApiClient } from '../../src/client/api-client.ts';
 import { ApiError } from '../../src/client/errors.ts';
 import { startCliServer, type CliServer } from '../cli/support.ts';
-import { consoleErrors, ensureWebBuilt, launchBrowser, seriousViolations } from './support.ts';
+import { ensureWebBuilt, launchBrowser, seriousViolations, signedInPage } from './support.ts';
 
 const PASSWORD = (u: string) => `${u}-password-123`;
 const EXAMPLE = readFileSync(new URL('../../examples/changeproof.policy.yaml', import.meta.url), 'utf8');
@@ -64,16 +64,8 @@ describe('admin pages in a browser', () => {
     await server?.close();
   });
 
-  async function signedIn(username: string, width = 1280): Promise<{ page: Page; errors: string[] }> {
-    const page = await browser.newPage({ viewport: { width, height: 900 } });
-    const errors = consoleErrors(page);
-    await page.goto(server.url);
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(PASSWORD(username));
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'What needs me' }).waitFor();
-    return { page, errors };
-  }
+  const signedIn = (username: string, width = 1280) =>
+    signedInPage(browser, server.url, username, PASSWORD(username), { width });
 
   const text = async (page: Page, selector: string) => (await page.locator(selector).textContent()) ?? '';
 

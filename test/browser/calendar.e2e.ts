@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { ApiClient } from '../../src/client/api-client.ts';
 import { startCliServer, type CliServer } from '../cli/support.ts';
-import { consoleErrors, ensureWebBuilt, launchBrowser, seriousViolations } from './support.ts';
+import { ensureWebBuilt, launchBrowser, seriousViolations, signedInPage } from './support.ts';
 
 const PASSWORD = (u: string) => `${u}-password-123`;
 const DAY = 86_400_000;
@@ -104,16 +104,8 @@ describe('calendar in a browser', () => {
     await server?.close();
   });
 
-  async function signedIn(username: string, width = 1280): Promise<{ page: Page; errors: string[] }> {
-    const page = await browser.newPage({ viewport: { width, height: 900 }, timezoneId: 'UTC' });
-    const errors = consoleErrors(page);
-    await page.goto(server.url);
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(PASSWORD(username));
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'What needs me' }).waitFor();
-    return { page, errors };
-  }
+  const signedIn = (username: string, width = 1280) =>
+    signedInPage(browser, server.url, username, PASSWORD(username), { width, timezoneId: 'UTC' });
 
   const noSidewaysScroll = async (page: Page, width: number) => {
     const wide = Number(await page.evaluate('document.documentElement.scrollWidth'));

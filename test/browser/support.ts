@@ -77,3 +77,24 @@ export async function seriousViolations(page: Page): Promise<string[]> {
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
+
+/** A new page signed in through the form, on the home screen, with its console errors collected. */
+export async function signedInPage(
+  browser: Browser,
+  url: string,
+  username: string,
+  password: string,
+  opts: { width?: number; timezoneId?: string } = {},
+): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({
+    viewport: { width: opts.width ?? 1280, height: 900 },
+    ...(opts.timezoneId && { timezoneId: opts.timezoneId }),
+  });
+  const errors = consoleErrors(page);
+  await page.goto(url);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'What needs me' }).waitFor();
+  return { page, errors };
+}

@@ -3,10 +3,10 @@
 // serious accessibility violation on any screen, at desktop and phone widths, with no CSP violation.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { ApiClient } from '../../src/client/api-client.ts';
 import { startCliServer, type CliServer } from '../cli/support.ts';
-import { consoleErrors, ensureWebBuilt, launchBrowser, seriousViolations } from './support.ts';
+import { consoleErrors, ensureWebBuilt, launchBrowser, seriousViolations, signedInPage } from './support.ts';
 
 const PASSWORD = (u: string) => `${u}-password-123`;
 
@@ -52,16 +52,8 @@ describe('web app in a browser', () => {
     await server?.close();
   });
 
-  async function signedIn(username: string, width = 1280): Promise<{ page: Page; errors: string[] }> {
-    const page = await browser.newPage({ viewport: { width, height: 900 } });
-    const errors = consoleErrors(page);
-    await page.goto(server.url);
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(PASSWORD(username));
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'What needs me' }).waitFor();
-    return { page, errors };
-  }
+  const signedIn = (username: string, width = 1280) =>
+    signedInPage(browser, server.url, username, PASSWORD(username), { width });
 
   it('refuses a wrong password with the reason, then signs in to the home queue', async () => {
     const page = await browser.newPage();
