@@ -21,16 +21,7 @@ export function Facts({ v }: { v: PolicyVersionView }) {
       <div>
         <dt>Activated by</dt>
         <dd>
-          {v.activatedBy}
-          {v.changeId && (
-            <>
-              {' '}
-              through{' '}
-              <Link to="/changes/$id" params={{ id: v.changeId }}>
-                {v.changeId}
-              </Link>
-            </>
-          )}
+          <ActivatedBy v={v} />
         </dd>
       </div>
       <div>
@@ -40,5 +31,23 @@ export function Facts({ v }: { v: PolicyVersionView }) {
         </dd>
       </div>
     </dl>
+  );
+}
+
+/** Who activated a version, and through which change when it was proposed as one. */
+export function ActivatedBy({ v }: { v: Pick<PolicyVersionView, 'activatedBy' | 'changeId'> }) {
+  return (
+    <span>
+      {v.activatedBy}
+      {v.changeId && (
+        <>
+          {' '}
+          through{' '}
+          <Link to="/changes/$id" params={{ id: v.changeId }}>
+            {v.changeId}
+          </Link>
+        </>
+      )}
+    </span>
   );
 }

@@ -1,14 +1,13 @@
 // The policy: the active version (who activated it, when, its source), every version before it (each can be
 // opened and compared with the active one), and a proposed replacement, which is raised as a change.
 import { useQuery } from '@tanstack/react-query';
-import { Link } from '@tanstack/react-router';
 import { useState } from 'react';
 import { api } from '../api.ts';
 import { useSession } from '../app/session.ts';
 import { When } from '../changes/ChangeTable.tsx';
 import { roleAllows } from './access.ts';
 import { AdminNav, Failure } from './AdminNav.tsx';
-import { Facts } from './PolicyFacts.tsx';
+import { ActivatedBy, Facts } from './PolicyFacts.tsx';
 import { PolicyVersion } from './PolicyVersion.tsx';
 import { ProposePolicy } from './ProposePolicy.tsx';
 
@@ -75,18 +74,7 @@ export function PolicyPage() {
                       <When at={v.activatedAt} />
                     </td>
                     <td data-label="By">
-                      <span>
-                        {v.activatedBy}
-                        {v.changeId && (
-                          <>
-                            {' '}
-                            through{' '}
-                            <Link to="/changes/$id" params={{ id: v.changeId }}>
-                              {v.changeId}
-                            </Link>
-                          </>
-                        )}
-                      </span>
+                      <ActivatedBy v={v} />
                     </td>
                     <td data-label="Actions">
                       <button type="button" className="secondary" onClick={() => setViewing(v.version)}>
