@@ -163,6 +163,7 @@ export async function generateChanges(dataDir: string, count: number): Promise<L
         },
         testPlan: 'Integration suite and a load test in staging.',
         testEvidence: { environment: 'staging', results: 'All integration tests passed.' },
+        testDataMasked: true,
         ...(type === 'emergency' && {
           emergencyCriterion: 'service-outage',
           emergencyJustification: `${service.name} is failing for customers; waiting for the CAB would prolong the outage.`,

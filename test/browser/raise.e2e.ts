@@ -34,7 +34,7 @@ describe('raising a change in a browser', () => {
   });
 
   async function raiseForm(width: number): Promise<{ page: Page; errors: string[] }> {
-    const page = await browser.newPage({ viewport: { width, height: 900 } });
+    const page = await browser.newPage({ viewport: { width, height: 900 }, timezoneId: 'UTC' });
     const errors = consoleErrors(page);
     await page.goto(server.url);
     await page.getByLabel('Username').fill('alice');
@@ -158,6 +158,11 @@ describe('raising a change in a browser', () => {
     await page.getByLabel(/^Description/).fill('Four replicas for the search API during the sale.');
     await page.getByLabel(/^Reason/).fill('Expected traffic doubles.');
     await assessment(page).getByText('None: pre-approved by its template.').waitFor();
+    // Half a window is refused next to the end that is missing, then the whole window is taken.
+    await page.getByLabel(/^Window start/).fill('2027-03-01T22:00');
+    await page.getByRole('button', { name: 'Raise standard change' }).click();
+    await page.locator('#r-windowEnd-error').waitFor();
+    await page.getByLabel(/^Window end/).fill('2027-03-01T23:00');
     await page.getByRole('button', { name: 'Raise standard change' }).click();
     await page.getByText('State: scheduled').waitFor();
     const id = /CHG-\d+/.exec((await page.getByRole('heading', { level: 1 }).textContent()) ?? '')?.[0];
@@ -165,6 +170,8 @@ describe('raising a change in a browser', () => {
     assert.equal(change.type, 'standard');
     assert.equal(change.template, 'scale-replicas');
     assert.equal(change.state, 'scheduled');
+    // The page's zone is the test's (UTC), so the times typed are the instants stored.
+    assert.deepEqual(change.window, { start: '2027-03-01T22:00:00.000Z', end: '2027-03-01T23:00:00.000Z' });
     assert.deepEqual(errors, []);
     await page.close();
   });

@@ -12,7 +12,8 @@ import {
   slotMark,
   type WindowMark,
 } from '../../web/src/calendar/layout.ts';
-import { fromLocalInput, mayReschedule, moveWindow, toLocalInput } from '../../web/src/calendar/move.ts';
+import { fromLocalInput, toLocalInput } from '../../web/src/app/local-time.ts';
+import { mayReschedule, moveWindow } from '../../web/src/calendar/move.ts';
 import { offeredSlot } from '../../web/src/api-errors.ts';
 
 process.env.TZ = 'Europe/Berlin';

@@ -80,6 +80,26 @@ describe('the draft sent to the API', () => {
     const content = contentFrom({ ...f, type: 'standard' });
     assert.equal('type' in content || 'template' in content, false);
   });
+
+  it("sends a standard change's window as instants of the browser's zone, half a window as typed", () => {
+    process.env.TZ = 'Europe/Berlin';
+    const f = form({
+      title: 'T',
+      type: 'standard',
+      windowStart: '2026-12-01T22:00',
+      windowEnd: '2026-12-01T23:30',
+    });
+    assert.deepEqual(draftFrom(f).window, {
+      start: '2026-12-01T21:00:00.000Z',
+      end: '2026-12-01T22:30:00.000Z',
+    });
+    assert.equal(draftFrom({ ...f, type: 'normal' }).window, undefined, 'only a standard change takes one');
+    assert.equal(draftFrom({ ...f, windowStart: '', windowEnd: '' }).window, undefined);
+    assert.deepEqual(draftFrom({ ...f, windowEnd: '' }).window, {
+      start: '2026-12-01T21:00:00.000Z',
+      end: '',
+    });
+  });
 });
 
 describe('the edit of a saved draft', () => {

@@ -10,7 +10,8 @@ import { api, problem } from '../api.ts';
 import { label } from '../changes/ChangeTable.tsx';
 import { spanText, type CalChange } from './items.tsx';
 import type { Span } from './layout.ts';
-import { fromLocalInput, sameWindow, toLocalInput } from './move.ts';
+import { fromLocalInput, toLocalInput } from '../app/local-time.ts';
+import { sameWindow } from './move.ts';
 
 const outside = (w: Span, agreed: Span | null) =>
   agreed !== null && (w.start < agreed.start || w.end > agreed.end);

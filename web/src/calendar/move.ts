@@ -3,7 +3,7 @@
 // a change manager, while it is scheduled), and the free slot a refusal names. Pure.
 import type { UserView } from '../../../src/client/api-client.ts';
 import { isSteward, roleAllows } from '../app/access.ts';
-import { dayKey, localTime } from './dates.ts';
+import { localTime } from './dates.ts';
 import type { Span } from './layout.ts';
 
 /** A drop target: a day of the month view, or an hour of a day in the week view. */
@@ -44,19 +44,4 @@ export interface Reschedulable {
 export function mayReschedule(c: Reschedulable, u: Pick<UserView, 'username' | 'roles'>): boolean {
   if (c.state !== 'scheduled') return false;
   return roleAllows(u, 'change.work') && isSteward(c, u);
-}
-
-/** The value of a datetime-local field for an instant, in the browser's zone (to the minute). */
-export function toLocalInput(iso: string): string {
-  const d = new Date(iso);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${dayKey(d)}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
-
-/** The instant a datetime-local field's value names in the browser's zone; null when empty or invalid. */
-export function fromLocalInput(value: string): string | null {
-  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})$/.exec(value);
-  if (!m) return null;
-  const d = localTime(m[1]!, Number(m[2]), Number(m[3]));
-  return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }

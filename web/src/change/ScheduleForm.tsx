@@ -2,6 +2,7 @@
 // instants. Prefilled with the change's proposed window when it is still ahead, else from now for an hour.
 import type { FormEvent } from 'react';
 import type { ChangeView } from '../../../src/client/api-client.ts';
+import { fromLocalInput, toLocalInput, zoneName } from '../app/local-time.ts';
 import { field } from '../form.ts';
 
 export interface Window {
@@ -9,28 +10,11 @@ export interface Window {
   end: string;
 }
 
-const pad = (n: number) => String(n).padStart(2, '0');
-
-/** An instant as a datetime-local value in the browser's zone, to the minute. */
-export function localValue(at: Date): string {
-  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T${pad(at.getHours())}:${pad(at.getMinutes())}`;
-}
-
-/** The zone the form's times are in, as the browser names it, with its offset now (e.g. "UTC+01:00"). */
-export function zoneName(now = new Date()): string {
-  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  const minutes = -now.getTimezoneOffset();
-  const sign = minutes < 0 ? '-' : '+';
-  const abs = Math.abs(minutes);
-  return `${zone}, UTC${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
-}
-
 function initial(c: ChangeView, now: Date): { start: string; end: string } {
   const p = c.proposedWindow;
-  if (p && new Date(p.end) > now)
-    return { start: localValue(new Date(p.start)), end: localValue(new Date(p.end)) };
+  if (p && new Date(p.end) > now) return { start: toLocalInput(p.start), end: toLocalInput(p.end) };
   const start = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
-  return { start: localValue(start), end: localValue(new Date(start.getTime() + 3_600_000)) };
+  return { start: toLocalInput(start), end: toLocalInput(new Date(start.getTime() + 3_600_000)) };
 }
 
 export function ScheduleForm(props: {
@@ -44,10 +28,10 @@ export function ScheduleForm(props: {
   function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = new FormData(e.currentTarget);
-    // A datetime-local value has no zone: Date reads it as the browser's local time.
-    const from = new Date(field(form, 'start'));
-    const to = new Date(field(form, 'end'));
-    props.onSchedule({ start: from.toISOString(), end: to.toISOString() });
+    const start = field(form, 'start');
+    const end = field(form, 'end');
+    // A value the browser let through but that names no time goes as typed, for the API to say what to fix.
+    props.onSchedule({ start: fromLocalInput(start) ?? start, end: fromLocalInput(end) ?? end });
   }
   return (
     <form className="action-form" onSubmit={submit} aria-describedby="zone-note">

@@ -36,7 +36,7 @@ interface TextProps {
   required: boolean;
   error: string | undefined;
   multiline?: boolean;
-  type?: 'text' | 'number';
+  type?: 'text' | 'number' | 'datetime-local';
   children?: ReactNode;
 }
 

@@ -2,6 +2,7 @@
 // chosen services, with what each was approved for), an emergency's criterion, justification and deadlines.
 import type { PolicyForRaising } from '../../../src/client/api-client.ts';
 import { REQUESTED_CHANGE_TYPES } from '../../../src/contracts/vocabulary.ts';
+import { zoneName } from '../app/local-time.ts';
 import { emergencyDeadlines } from './deadlines.ts';
 import { FieldError, RequiredMark, TextField, ariaOf } from './Field.tsx';
 import type { RaiseForm, RequestedChangeType } from './draft.ts';
@@ -21,7 +22,10 @@ interface Props {
   locked: boolean;
   onType: (type: RequestedChangeType) => void;
   onTemplate: (t: Template | null) => void;
-  set: (key: 'emergencyCriterion' | 'emergencyJustification', value: string) => void;
+  set: (
+    key: 'emergencyCriterion' | 'emergencyJustification' | 'windowStart' | 'windowEnd',
+    value: string,
+  ) => void;
   required: Set<FieldKey>;
   errors: Partial<Record<FieldKey, string>>;
 }
@@ -76,6 +80,28 @@ export function TypeFields({ form, raising, locked, onType, onTemplate, set, req
           {chosen && <p className="note">{approvedFor(chosen)} Its plans are filled in below.</p>}
           <FieldError field="template" error={errors.template} />
         </div>
+      )}
+      {form.type === 'standard' && (
+        <fieldset className="group">
+          <legend>When it will be carried out</legend>
+          <p className="note">In your time zone ({zoneName()}); leave both blank to schedule it later.</p>
+          <TextField
+            field="windowStart"
+            type="datetime-local"
+            value={form.windowStart}
+            onChange={(v) => set('windowStart', v)}
+            required={false}
+            error={errors.windowStart}
+          />
+          <TextField
+            field="windowEnd"
+            type="datetime-local"
+            value={form.windowEnd}
+            onChange={(v) => set('windowEnd', v)}
+            required={false}
+            error={errors.windowEnd}
+          />
+        </fieldset>
       )}
       {form.type === 'emergency' && (
         <>

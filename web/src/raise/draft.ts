@@ -1,6 +1,7 @@
 // The raise-a-change form's state, and that state as the API's create body: blank fields left out, a
 // rollback plan or test evidence only once one of its parts is written, risk answers only where answered.
 import type { CreateChangeInput } from '../../../src/client/api-client.ts';
+import { fromLocalInput } from '../app/local-time.ts';
 
 /** Normal, standard or emergency: what a requester may raise. */
 export type RequestedChangeType = NonNullable<CreateChangeInput['type']>;
@@ -9,6 +10,9 @@ export interface RaiseForm {
   title: string;
   type: RequestedChangeType;
   template: string;
+  /** A standard change's window, as datetime-local values in the browser's zone; both blank for none. */
+  windowStart: string;
+  windowEnd: string;
   services: string[];
   /** Risk question id → yes (true) or no (false); an unanswered question is absent. */
   answers: Record<string, boolean>;
@@ -33,6 +37,8 @@ export const EMPTY_FORM: RaiseForm = {
   title: '',
   type: 'normal',
   template: '',
+  windowStart: '',
+  windowEnd: '',
   services: [],
   answers: {},
   description: '',
@@ -106,9 +112,15 @@ export function editFrom(f: RaiseForm): Omit<CreateChangeInput, 'type' | 'templa
   return { ...cleared, ...contentFrom(f) };
 }
 
-/** The create body: the content, its type, and a standard change's template. */
+/** The create body: the content, its type, and a standard change's template and window. */
 export function draftFrom(f: RaiseForm): CreateChangeInput {
   const body: CreateChangeInput = { ...contentFrom(f), type: f.type };
   if (f.type === 'standard' && f.template) body.template = f.template;
+  if (f.type === 'standard' && (f.windowStart || f.windowEnd))
+    // A half-given window goes as typed, for the API to say which end is missing next to it.
+    body.window = {
+      start: fromLocalInput(f.windowStart) ?? f.windowStart,
+      end: fromLocalInput(f.windowEnd) ?? f.windowEnd,
+    };
   return body;
 }

@@ -10,6 +10,8 @@ export type FieldKey = Exclude<keyof RaiseForm, 'type'> | 'answers';
 export const FIELD_ORDER: readonly FieldKey[] = [
   'title',
   'template',
+  'windowStart',
+  'windowEnd',
   'emergencyCriterion',
   'emergencyJustification',
   'services',
@@ -32,6 +34,9 @@ export const FIELD_ORDER: readonly FieldKey[] = [
 const INPUT_OF: Record<string, FieldKey> = {
   title: 'title',
   template: 'template',
+  window: 'windowStart',
+  'window.start': 'windowStart',
+  'window.end': 'windowEnd',
   services: 'services',
   riskAnswers: 'answers',
   description: 'description',
@@ -97,6 +102,8 @@ export function requiredInputs(
 export const LABELS: Record<FieldKey, string> = {
   title: 'Title',
   template: 'Template',
+  windowStart: 'Window start (optional)',
+  windowEnd: 'Window end (optional)',
   emergencyCriterion: 'Emergency criterion',
   emergencyJustification: 'Why the criterion applies',
   services: 'Services',
