@@ -3,9 +3,10 @@
 // an instant; dry runs and other changes' decisions are not listed; bad input is a 4xx naming what to fix.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { COMPLETE_RECORD, registerServices, startTestApp, type TestApp } from '../support/app.ts';
+import { registerServices, startTestApp, type TestApp } from '../support/app.ts';
 import { engines } from '../support/db.ts';
-import { act, bearer, expectError, hoursLater, noServerErrors, ok, raise } from '../support/http.ts';
+import { approvedForGate } from '../support/gate.ts';
+import { bearer, expectError, noServerErrors, ok, raise } from '../support/http.ts';
 
 const A = `sha256:${'a'.repeat(64)}`;
 const B = `sha256:${'b'.repeat(64)}`;
@@ -36,25 +37,8 @@ for (const engine of engines()) {
     before(async () => {
       t = noServerErrors(await startTestApp(engine));
       await registerServices(t);
-      const approved = async () => {
-        const c = (
-          await raise(t, 'alice', {
-            title: 'TLS 1.3 only',
-            services: ['payments-api'],
-            ...COMPLETE_RECORD,
-            artifacts: [A],
-          })
-        ).id;
-        await act(t, 'alice', c, 'submit');
-        await act(t, 'sam', c, 'approve');
-        await act(t, 'tom', c, 'approve');
-        await act(t, 'alice', c, 'schedule', {
-          window: { start: t.clock.now.toISOString(), end: hoursLater(t.clock.now, 2).toISOString() },
-        });
-        return c;
-      };
-      id = await approved();
-      other = await approved();
+      id = await approvedForGate(t, A);
+      other = await approvedForGate(t, A);
       const gate = async (body: Record<string, unknown>) =>
         ok<Decision>(await t.req('ci', 'POST', '/api/v1/gate', body));
       const ask = { change: id, service: 'payments-api', environment: 'prod', artifact: A };

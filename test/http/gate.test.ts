@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { formatRebuildReport, rebuildAndCompare } from '../../src/modules/ledger/rebuild.ts';
 import { COMPLETE_RECORD, registerServices, startTestApp, type TestApp } from '../support/app.ts';
 import { engines } from '../support/db.ts';
+import { approvedForGate } from '../support/gate.ts';
 import {
   act,
   events,
@@ -51,23 +52,7 @@ for (const engine of engines()) {
     after(() => t.close());
 
     /** A high-risk change on payments-api (prod) shipping A, approved and scheduled around now. */
-    async function approvedChange(): Promise<string> {
-      const id = (
-        await raise(t, 'alice', {
-          title: 'TLS 1.3 only',
-          services: ['payments-api'],
-          ...COMPLETE_RECORD,
-          artifacts: [A],
-        })
-      ).id;
-      await act(t, 'alice', id, 'submit');
-      await act(t, 'sam', id, 'approve');
-      await act(t, 'tom', id, 'approve');
-      await act(t, 'alice', id, 'schedule', {
-        window: { start: t.clock.now.toISOString(), end: hoursLater(t.clock.now, 2).toISOString() },
-      });
-      return id;
-    }
+    const approvedChange = () => approvedForGate(t, A);
 
     const gate = async (body: Record<string, unknown>, as = 'ci', headers: Record<string, string> = {}) =>
       ok<Decision>(await t.req(as, 'POST', '/api/v1/gate', body, headers));
